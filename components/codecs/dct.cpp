@@ -1,0 +1,243 @@
+#include "components/codecs/dct.hpp"
+
+#include <fftw3.h>
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstdint>
+#include <mutex>
+#include <numeric>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace reprise {
+namespace {
+
+// FFTW's planner (and plan destruction) touches global state and is not
+// thread-safe; fftw_execute on a plan is. Nodes run in parallel, so every
+// planner call in this file goes through this lock.
+std::mutex fftw_planner_mutex;
+
+// One FFTW real-to-real plan applying the same 1-D transform to `rows`
+// contiguous rows of length `n`, with its own input and output buffers.
+class RowTransform {
+ public:
+  RowTransform(int n, int rows, fftw_r2r_kind kind)
+      : input_(static_cast<std::size_t>(n) * rows), output_(input_.size()) {
+    std::lock_guard<std::mutex> lock(fftw_planner_mutex);
+    plan_ = fftw_plan_many_r2r(1, &n, rows, input_.data(), nullptr, 1, n, output_.data(), nullptr, 1, n, &kind,
+                               FFTW_ESTIMATE);
+    if (plan_ == nullptr) throw std::runtime_error("codec/dct: FFTW could not plan a DCT of length " + std::to_string(n));
+  }
+  ~RowTransform() {
+    std::lock_guard<std::mutex> lock(fftw_planner_mutex);
+    fftw_destroy_plan(plan_);
+  }
+  RowTransform(const RowTransform&) = delete;
+  RowTransform& operator=(const RowTransform&) = delete;
+
+  std::span<double> input() { return input_; }
+  std::span<const double> output() const { return output_; }
+  void execute() { fftw_execute(plan_); }
+
+ private:
+  std::vector<double> input_, output_;
+  fftw_plan plan_ = nullptr;
+};
+
+// FFTW's REDFT10 computes Y_k = 2 Σ x_n cos(πk(n+½)/d); the orthonormal DCT-II
+// is that times √(1/(4d)) for k = 0 and √(1/(2d)) otherwise. REDFT01 computes
+// X_n = Y_0 + 2 Σ_{k≥1} Y_k cos(πk(n+½)/d), so the orthonormal inverse feeds it
+// c_0 √(1/d) and c_k √(1/(2d)).
+double forward_scale(std::size_t k, std::size_t d) { return std::sqrt(1.0 / ((k == 0 ? 4.0 : 2.0) * d)); }
+double inverse_scale(std::size_t k, std::size_t d) { return std::sqrt(1.0 / ((k == 0 ? 1.0 : 2.0) * d)); }
+
+// The compressed form: for row r, counts[r] (index, value) pairs, rows
+// concatenated, indices ascending within a row. `values` already holds the
+// stored precision (float32 values widened back), so decoding it is exactly
+// what a reader of the stored arrays would do.
+struct CompressedRows {
+  std::vector<std::int32_t> counts;
+  std::vector<std::uint32_t> indices;
+  std::vector<double> values;
+  double total_energy = 0;  // Σ over rows of the row energy
+  double kept_energy = 0;   // Σ of the kept coefficients' squares, before rounding
+};
+
+struct Shape {
+  std::size_t rows = 0, cols = 0;
+};
+
+// Appends to `out` the fewest coefficients of one row whose squares reach
+// `energy` of the row's energy: the largest magnitudes first, which is optimal
+// for "fewest". With energy >= 1 every nonzero coefficient is kept, so the
+// decode is exact whatever rounding the running sum suffers.
+void keep_largest(std::span<const double> coeffs, double energy, std::vector<std::uint32_t>& order,
+                  CompressedRows& out, bool round_to_float) {
+  double row_energy = 0;
+  for (double c : coeffs) row_energy += c * c;
+  order.resize(coeffs.size());
+  std::iota(order.begin(), order.end(), 0u);
+  // Ties broken by index so the choice is deterministic.
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const double ma = std::abs(coeffs[a]), mb = std::abs(coeffs[b]);
+    return ma != mb ? ma > mb : a < b;
+  });
+  const double target = energy * row_energy;
+  double kept = 0;
+  std::size_t count = 0;
+  for (std::uint32_t k : order) {
+    if (coeffs[k] == 0) break;                  // sorted: the rest are zero too
+    if (energy < 1 && kept >= target) break;    // reached the row's share
+    kept += coeffs[k] * coeffs[k];
+    ++count;
+  }
+  std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(count));
+  for (std::size_t i = 0; i < count; ++i) {
+    const double c = coeffs[order[i]];
+    out.indices.push_back(order[i]);
+    out.values.push_back(round_to_float ? static_cast<double>(static_cast<float>(c)) : c);
+  }
+  out.counts.push_back(static_cast<std::int32_t>(count));
+  out.total_energy += row_energy;
+  out.kept_energy += kept;
+}
+
+// Rows transformed per FFTW call: large enough to amortise the call, small
+// enough that progress and cancellation stay responsive.
+std::size_t chunk_rows(Shape s) { return std::clamp<std::size_t>((std::size_t{1} << 16) / s.cols, 1, s.rows); }
+
+CompressedRows encode(const std::vector<double>& x, Shape s, double energy, bool round_to_float, Context& ctx) {
+  const std::size_t chunk = chunk_rows(s);
+  RowTransform dct(static_cast<int>(s.cols), static_cast<int>(chunk), FFTW_REDFT10);
+  CompressedRows out;
+  out.counts.reserve(s.rows);
+  std::vector<double> row(s.cols);
+  std::vector<std::uint32_t> order;
+  for (std::size_t first = 0; first < s.rows; first += chunk) {
+    ctx.check_cancelled();
+    const std::size_t rows = std::min(chunk, s.rows - first);
+    auto in = dct.input();
+    std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(first * s.cols), rows * s.cols, in.begin());
+    std::fill(in.begin() + static_cast<std::ptrdiff_t>(rows * s.cols), in.end(), 0.0);  // short last chunk
+    dct.execute();
+    for (std::size_t r = 0; r < rows; ++r) {
+      const double* y = dct.output().data() + r * s.cols;
+      for (std::size_t k = 0; k < s.cols; ++k) row[k] = y[k] * forward_scale(k, s.cols);
+      keep_largest(row, energy, order, out, round_to_float);
+    }
+    ctx.progress(first + rows, 2 * s.rows);
+  }
+  return out;
+}
+
+std::vector<double> decode(const CompressedRows& c, Shape s, Context& ctx) {
+  const std::size_t chunk = chunk_rows(s);
+  RowTransform idct(static_cast<int>(s.cols), static_cast<int>(chunk), FFTW_REDFT01);
+  std::vector<double> x(s.rows * s.cols);
+  std::size_t next = 0;  // position in indices/values of the current row's first pair
+  for (std::size_t first = 0; first < s.rows; first += chunk) {
+    ctx.check_cancelled();
+    const std::size_t rows = std::min(chunk, s.rows - first);
+    auto in = idct.input();
+    std::fill(in.begin(), in.end(), 0.0);
+    for (std::size_t r = 0; r < rows; ++r) {
+      double* y = in.data() + r * s.cols;
+      for (std::int32_t i = 0; i < c.counts[first + r]; ++i, ++next) {
+        const std::size_t k = c.indices[next];
+        y[k] = c.values[next] * inverse_scale(k, s.cols);
+      }
+    }
+    idct.execute();
+    std::copy_n(idct.output().begin(), rows * s.cols, x.begin() + static_cast<std::ptrdiff_t>(first * s.cols));
+    ctx.progress(s.rows + first + rows, 2 * s.rows);
+  }
+  return x;
+}
+
+std::string shape_text(const std::vector<std::size_t>& shape) {
+  std::string t = "{";
+  for (std::size_t i = 0; i < shape.size(); ++i) t += (i ? ", " : "") + std::to_string(shape[i]);
+  return t + "}";
+}
+
+Shape checked_shape(const Array& samples) {
+  const auto& shape = samples.shape();
+  if (shape.size() != 2 || shape[0] == 0 || shape[1] == 0)
+    throw std::runtime_error("codec/dct: data.samples must be a non-empty {samples, variables} matrix, got shape " +
+                             shape_text(shape));
+  if (shape[1] > static_cast<std::size_t>(INT_MAX))  // FFTW takes lengths as int
+    throw std::runtime_error("codec/dct: rows of " + std::to_string(shape[1]) + " variables are too long for FFTW");
+  return {shape[0], shape[1]};
+}
+
+// Index width: 16 bits cover every index of rows up to 65535 variables.
+Array index_array(const std::vector<std::uint32_t>& indices, std::size_t cols) {
+  if (cols <= 65535)
+    return Array::from<std::uint16_t>({indices.size()}, std::vector<std::uint16_t>(indices.begin(), indices.end()));
+  return Array::from<std::int32_t>({indices.size()}, std::vector<std::int32_t>(indices.begin(), indices.end()));
+}
+
+Array value_array(const std::vector<double>& values, bool as_float) {
+  if (as_float) return Array::from<float>({values.size()}, std::vector<float>(values.begin(), values.end()));
+  return Array::from<double>({values.size()}, values);
+}
+
+}  // namespace
+
+Artifact DctCodec::run(const Inputs& in, const Params& p, Context& ctx) {
+  const double energy = p.get_double("energy");
+  if (!(energy > 0 && energy <= 1))
+    throw std::invalid_argument("energy must be in (0,1], got " + std::to_string(energy));
+  const std::string& precision = p.get_string("values");
+  if (precision != "float64" && precision != "float32")
+    throw std::invalid_argument("values must be 'float64' or 'float32', got '" + precision + "'");
+  const bool as_float = precision == "float32";
+
+  const Array& samples = in.get("data").array("samples");
+  const Shape shape = checked_shape(samples);
+  const CompressedRows compressed = encode(samples.to_double(), shape, energy, as_float, ctx);
+  const std::vector<double> decoded = decode(compressed, shape, ctx);
+
+  Artifact out;
+  out.set_array("counts", Array::from<std::int32_t>({shape.rows}, compressed.counts));
+  Array indices = index_array(compressed.indices, shape.cols);
+  Array values = value_array(compressed.values, as_float);
+  const std::size_t kept = compressed.values.size();
+  const double bytes = 4.0 * shape.rows + static_cast<double>(kept * (dtype_size(indices.dtype()) + dtype_size(values.dtype())));
+  const double original_bytes = static_cast<double>(shape.rows * shape.cols * dtype_size(samples.dtype()));
+  out.set_array("indices", std::move(indices));
+  out.set_array("coefficients", std::move(values));
+  out.set_array("samples", Array::from<double>({shape.rows, shape.cols}, decoded));
+  out.set_scalar("bytes", bytes);
+  out.set_scalar("original_bytes", original_bytes);
+  out.set_scalar("ratio", original_bytes / std::max(bytes, 1.0));
+  out.set_scalar("kept_fraction", static_cast<double>(kept) / static_cast<double>(shape.rows * shape.cols));
+  out.set_scalar("energy_kept",
+                 compressed.total_energy > 0 ? compressed.kept_energy / compressed.total_energy : 1.0);
+  return out;
+}
+
+REPRISE_COMPONENT(DctCodec, "codec/dct", "1",
+                  "DCT-II codec keeping the largest coefficients that hold a fraction of each sample's energy",
+                  param_double("energy", 0.9,
+                               "fraction of each sample's (row's) energy kept, in (0,1]; 1 keeps every nonzero "
+                               "coefficient (lossless up to float64 rounding)")
+                      .range(0, 1),
+                  param_string("values", "float64", "precision the kept coefficients are stored in")
+                      .one_of({"float64", "float32"}),
+                  input("data", "artifact with array 'samples' {samples, variables}, any numeric dtype"),
+                  output("samples", "float64 {samples, variables}: the decompressed samples"),
+                  output("counts", "int32 {samples}: coefficients kept per row"),
+                  output("indices", "uint16 (int32 beyond 65535 variables): kept DCT indices, rows concatenated"),
+                  output("coefficients", "float64 or float32 per 'values': kept orthonormal DCT-II coefficients"),
+                  output("bytes", "scalar: size of counts + indices + coefficients"),
+                  output("original_bytes", "scalar: size of the input samples"),
+                  output("ratio", "scalar: original_bytes / bytes"),
+                  output("kept_fraction", "scalar: kept coefficients / all coefficients"),
+                  output("energy_kept", "scalar: kept energy / total energy over all rows"))
+
+}  // namespace reprise

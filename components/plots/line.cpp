@@ -1,0 +1,27 @@
+#include "components/plots/line.hpp"
+
+#include <algorithm>
+
+#include "components/plots/gnuplot.hpp"
+#include "framework/table.hpp"
+
+namespace reprise {
+
+Artifact LinePlot::run(const Inputs& in, const Params& p, Context&) {
+  auto options = gnuplot::read_options("plot/line", p, /*multi_y=*/true);
+  auto grouped = gnuplot::group_rows(Table::from_artifact(in.get("table")), options);
+  // A line joins its points in x order; stable so rows with equal x keep table order.
+  for (auto& s : grouped.series)
+    std::stable_sort(s.points.begin(), s.points.end(),
+                     [](const gnuplot::Point& a, const gnuplot::Point& b) { return a.x < b.x; });
+  return gnuplot::figure(grouped, options, "linespoints");
+}
+
+REPRISE_COMPONENT(LinePlot, "plot/line", "1", "line plot of metrics-table columns (gnuplot svg + png)",
+                  gnuplot::param_x(),
+                  param_string("y", "", "y column, or several separated by commas (one series each)").required(),
+                  gnuplot::param_series(), gnuplot::param_logx(), gnuplot::param_logy(), gnuplot::param_title(),
+                  gnuplot::param_xlabel(), gnuplot::param_ylabel(), gnuplot::param_file(), gnuplot::input_table(),
+                  gnuplot::output_file(), gnuplot::output_script(), gnuplot::output_data())
+
+}  // namespace reprise

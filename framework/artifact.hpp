@@ -1,0 +1,123 @@
+// Artifact: the immutable value that flows along the DAG.
+//
+// An artifact is a tree: named arrays (typed, any rank), named scalars (double),
+// named strings and named child artifacts. It maps one-to-one onto an HDF5 group:
+// arrays are datasets, scalars and strings are attributes, children are subgroups.
+// Components build one with the `set_*` members and return it; from then on the
+// framework only hands out `std::shared_ptr<const Artifact>`, so nothing downstream
+// can change what was cached. Array payloads are shared, so copies are cheap.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace reprise {
+
+enum class DType { f32, f64, i8, i32, i64, u16 };
+
+const char* dtype_name(DType t);
+std::size_t dtype_size(DType t);
+
+template <class T> constexpr DType dtype_of();
+template <> constexpr DType dtype_of<float>() { return DType::f32; }
+template <> constexpr DType dtype_of<double>() { return DType::f64; }
+template <> constexpr DType dtype_of<std::int8_t>() { return DType::i8; }
+template <> constexpr DType dtype_of<std::int32_t>() { return DType::i32; }
+template <> constexpr DType dtype_of<std::int64_t>() { return DType::i64; }
+template <> constexpr DType dtype_of<std::uint16_t>() { return DType::u16; }
+
+// A dense row-major array with a runtime element type.
+class Array {
+ public:
+  Array() = default;
+  Array(DType dtype, std::vector<std::size_t> shape, std::vector<std::byte> bytes);
+
+  template <class T>
+  static Array from(std::vector<std::size_t> shape, const std::vector<T>& values) {
+    std::vector<std::byte> bytes(values.size() * sizeof(T));
+    if (!values.empty()) std::memcpy(bytes.data(), values.data(), bytes.size());
+    return Array(dtype_of<T>(), std::move(shape), std::move(bytes));
+  }
+
+  DType dtype() const { return dtype_; }
+  const std::vector<std::size_t>& shape() const { return shape_; }
+  std::size_t size() const;  // number of elements
+  std::size_t rank() const { return shape_.size(); }
+  std::span<const std::byte> bytes() const;
+
+  // Typed read-only view; throws std::runtime_error when T does not match dtype().
+  template <class T>
+  std::span<const T> view() const {
+    check_dtype(dtype_of<T>());
+    auto b = bytes();
+    return {reinterpret_cast<const T*>(b.data()), b.size() / sizeof(T)};
+  }
+  // Copy converted to double, whatever the stored type.
+  std::vector<double> to_double() const;
+
+  bool operator==(const Array& other) const;
+
+ private:
+  void check_dtype(DType wanted) const;
+  DType dtype_ = DType::f64;
+  std::vector<std::size_t> shape_;
+  std::shared_ptr<const std::vector<std::byte>> data_;
+};
+
+class Artifact {
+ public:
+  Artifact& set_array(const std::string& key, Array a);
+  Artifact& set_scalar(const std::string& key, double v);
+  Artifact& set_string(const std::string& key, std::string v);
+  Artifact& set_child(const std::string& key, Artifact child);
+
+  const std::map<std::string, Array>& arrays() const { return arrays_; }
+  const std::map<std::string, double>& scalars() const { return scalars_; }
+  const std::map<std::string, std::string>& strings() const { return strings_; }
+  const std::map<std::string, Artifact>& children() const { return children_; }
+
+  bool has_array(const std::string& key) const { return arrays_.count(key) != 0; }
+  // Lookups throw std::runtime_error naming the missing key and the keys present.
+  const Array& array(const std::string& key) const;
+  double scalar(const std::string& key) const;
+  const std::string& string(const std::string& key) const;
+  const Artifact& child(const std::string& key) const;
+
+  // Stable 64-bit digest of the whole tree (keys, dtypes, shapes, bytes, values).
+  std::uint64_t checksum() const;
+  // Digest of the top-level scalars and strings only: what a cache hit reads.
+  std::uint64_t summary_checksum() const;
+
+  bool operator==(const Artifact& other) const;
+
+ private:
+  std::map<std::string, Array> arrays_;
+  std::map<std::string, double> scalars_;
+  std::map<std::string, std::string> strings_;
+  std::map<std::string, Artifact> children_;
+};
+
+// HDF5 mapping. hid_t is passed as int64_t so this header needs no HDF5 include.
+// All HDF5 calls in reprise go through these functions, which serialise on one
+// mutex: Debian's libhdf5 is the non-thread-safe build.
+void write_group(std::int64_t parent_hid, const std::string& name, const Artifact& a);
+Artifact read_group(std::int64_t parent_hid, const std::string& name);
+
+// Whole-file helpers (plain HDF5 file whose group "/artifact" holds the tree).
+void save_artifact_file(const std::string& path, const Artifact& a,
+                        const std::map<std::string, std::string>& meta = {});
+Artifact load_artifact_file(const std::string& path, std::map<std::string, std::string>* meta = nullptr);
+
+}  // namespace reprise
+
+namespace reprise {
+// Reads only the file's meta attributes and, when `summary` is given, the top-level
+// scalars and strings of "/artifact" (no arrays): the cheap read behind a cache hit.
+std::map<std::string, std::string> load_artifact_meta(const std::string& path, Artifact* summary);
+}  // namespace reprise

@@ -1,0 +1,378 @@
+#include "framework/cli.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "framework/cache.hpp"
+#include "framework/executor.hpp"
+#include "framework/graph.hpp"
+#include "framework/hash.hpp"
+#include "framework/registry.hpp"
+#include "framework/results.hpp"
+#include "framework/spec.hpp"
+
+namespace reprise {
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kOk = 0, kFailed = 1, kBadInput = 2, kInterrupted = 130;
+
+const char* kUsage =
+    "usage: reprise <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run SPEC [key.path=value ...]   run an experiment spec (overrides use the spec's dotted names,\n"
+    "                                  sweep.AXIS=a,b,c replaces a sweep axis)\n"
+    "  plan SPEC [overrides]           show what would run and what is cached (same as run --dry-run)\n"
+    "  graph SPEC [overrides]          print the plan as Graphviz DOT\n"
+    "  list                            list components, grouped by kind\n"
+    "  describe NAME                   parameters, inputs and outputs of a component\n"
+    "  cache ls|verify|gc              inspect, check or clean the artifact cache\n"
+    "\n"
+    "run `reprise <command> --help` for the options of a command.\n";
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// ------------------------------------------------------------------ signals
+
+volatile sig_atomic_t g_signals = 0;
+
+void on_signal(int) {
+  g_signals = g_signals + 1;
+  if (g_signals >= 2) {
+    const char msg[] = "\nreprise: second interrupt, aborting now (cache entries stay consistent)\n";
+    [[maybe_unused]] auto n = ::write(STDERR_FILENO, msg, sizeof msg - 1);
+    ::_exit(kInterrupted);
+  }
+  request_stop();
+  const char msg[] = "\nreprise: stopping: no new nodes start, running ones finish or abandon; Ctrl-C again to abort\n";
+  [[maybe_unused]] auto n = ::write(STDERR_FILENO, msg, sizeof msg - 1);
+}
+
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+// ----------------------------------------------------------- shared options
+
+struct RunArgs {
+  std::string spec;
+  std::vector<std::string> overrides;
+  int jobs = 1;
+  std::string out = "results";
+  std::string cache_dir;  // default <out>/.cache
+  std::vector<std::string> force;
+  bool dry_run = false;
+  int verbosity = 1;
+};
+
+po::variables_map parse(const std::vector<std::string>& args, const po::options_description& desc,
+                        const po::positional_options_description& pos) {
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  return vm;
+}
+
+po::options_description common_options(RunArgs& a) {
+  po::options_description d("options");
+  d.add_options()("help,h", "show this help")
+      ("out", po::value(&a.out)->default_value("results"), "results root: runs go to OUT/<name>/<run-id>/")
+      ("cache", po::value(&a.cache_dir), "cache directory (default OUT/.cache)");
+  return d;
+}
+
+RunArgs parse_run_args(const std::vector<std::string>& args, const std::string& command, bool* help) {
+  RunArgs a;
+  po::options_description d = common_options(a);
+  std::vector<std::string> positional;
+  d.add_options()("jobs,j", po::value(&a.jobs)->default_value(1), "nodes computed in parallel")
+      ("force", po::value(&a.force)->composing(), "recompute NODE (all its sweep instances) and everything downstream; repeatable")
+      ("dry-run,n", po::bool_switch(&a.dry_run), "only show the plan")
+      ("quiet,q", "print only the run directory and errors")
+      ("verbose,v", "also print cache hits, identities and component logs")
+      ("args", po::value(&positional), "SPEC then overrides");
+  po::positional_options_description pos;
+  pos.add("args", -1);
+  po::variables_map vm = parse(args, d, pos);
+  *help = vm.count("help") != 0;
+  if (*help) {
+    std::cout << "usage: reprise " << command << " SPEC [key.path=value ...] [options]\n\n" << d << "\n";
+    return a;
+  }
+  if (positional.empty()) throw UsageError("missing SPEC (a YAML file), e.g. reprise " + command + " experiments/quickstart.yaml");
+  a.spec = positional.front();
+  for (std::size_t i = 1; i < positional.size(); ++i) {
+    if (positional[i].find('=') == std::string::npos)
+      throw UsageError("unexpected argument '" + positional[i] + "': overrides look like key.path=value");
+    a.overrides.push_back(positional[i]);
+  }
+  if (a.jobs < 1) throw UsageError("-j must be at least 1");
+  if (vm.count("quiet")) a.verbosity = 0;
+  if (vm.count("verbose")) a.verbosity = 2;
+  if (a.cache_dir.empty()) a.cache_dir = (fs::path(a.out) / ".cache").string();
+  if (command == "plan") a.dry_run = true;
+  return a;
+}
+
+// -------------------------------------------------------------------- plan
+
+void print_plan(const Plan& plan, Cache& cache, const std::vector<bool>& force) {
+  std::size_t cached = 0;
+  for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
+    const PlannedNode& n = plan.nodes[i];
+    bool hit = !force[i] && cache.contains(n.identity);
+    cached += hit;
+    std::printf("%-7s %-32s %-24s %s\n", hit ? "cached" : "run", n.display().c_str(), n.component->name.c_str(),
+                hex16(n.identity).c_str());
+  }
+  std::printf("%zu sweep points, %zu distinct nodes: %zu cached, %zu to run\n", plan.sweep.size(), plan.nodes.size(), cached,
+              plan.nodes.size() - cached);
+}
+
+std::vector<bool> forced_nodes(const Plan& plan, const std::vector<std::string>& names) {
+  std::vector<bool> force(plan.nodes.size(), false);
+  for (const auto& name : names) {
+    auto marked = plan.downstream_of(name);
+    for (std::size_t i = 0; i < force.size(); ++i) force[i] = force[i] || marked[i];
+  }
+  return force;
+}
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f s", s);
+  return buf;
+}
+
+void print_summary(const RunRecord& run, const std::string& run_dir, const Table& table, const FigureOutcome& figs) {
+  const ExecReport& rep = *run.report;
+  std::ostringstream s;
+  s << "\nreprise run summary\n"
+    << "  spec           " << run.spec->file << " (" << run.spec->name << ")\n"
+    << "  sweep points   " << run.plan->sweep.size() << "\n"
+    << "  nodes          " << run.plan->nodes.size() << " distinct: " << rep.count(NodeStatus::Ran) << " ran, "
+    << rep.count(NodeStatus::Cached) << " cached, " << rep.count(NodeStatus::Failed) << " failed, "
+    << rep.count(NodeStatus::Skipped) << " skipped";
+  std::size_t unfinished = rep.count(NodeStatus::Pending) + rep.count(NodeStatus::Cancelled);
+  if (unfinished) s << ", " << unfinished << " not finished";
+  s << "\n  time           " << seconds_text(run.seconds) << " (-j " << run.jobs << ")\n"
+    << "  metrics        " << run_dir << "/metrics.csv (" << table.rows.size() << " rows x " << table.columns.size() << " columns)\n";
+  for (const auto& f : figs.files)
+    if (f.ends_with(".svg") || f.ends_with(".gp")) s << "  figure         " << run_dir << "/" << f << "\n";
+  s << "  status         " << (rep.interrupted ? "INTERRUPTED: rerun the same command to resume from the cache"
+                               : rep.count(NodeStatus::Failed) ? "FAILED (see errors above and report.md)"
+                                                                : "complete")
+    << "\n";
+  std::cerr << s.str();
+  for (const auto& r : rep.nodes)
+    if (r.status == NodeStatus::Failed) std::cerr << "error: " << r.error << "\n";
+  for (const auto& w : figs.warnings) std::cerr << "warning: " << w << "\n";
+  for (const auto& e : figs.errors) std::cerr << e << "\n";
+}
+
+int cmd_run(const std::vector<std::string>& args, const std::string& command) {
+  bool help = false;
+  RunArgs a = parse_run_args(args, command, &help);
+  if (help) return kOk;
+  Spec spec = load_spec(a.spec, a.overrides);
+  Plan plan = make_plan(spec);
+  std::vector<bool> force = forced_nodes(plan, a.force);
+  Cache cache(a.cache_dir);
+  if (a.dry_run) {
+    print_plan(plan, cache, force);
+    return kOk;
+  }
+  // Only now, with the input known good, does anything get written.
+  install_signal_handlers();
+  std::string run_dir = create_run_dir(a.out, spec.name);
+  RunRecord run;
+  run.spec = &spec;
+  run.plan = &plan;
+  run.jobs = a.jobs;
+  run.command_line = {"reprise", command};
+  run.command_line.insert(run.command_line.end(), args.begin(), args.end());
+  run.started = now_iso_utc();
+  auto t0 = std::chrono::steady_clock::now();
+  if (a.verbosity > 0)
+    std::cerr << "reprise: " << spec.name << ": " << plan.sweep.size() << " sweep points, " << plan.nodes.size()
+              << " distinct nodes, -j " << a.jobs << "\n";
+  ExecOptions options{a.jobs, force, a.verbosity};
+  ExecReport report = execute(plan, cache, options);
+  run.report = &report;
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  run.finished = now_iso_utc();
+  Table table = metrics_table(plan, report);
+  FigureOutcome figs = write_run(run_dir, run, table);
+  if (a.verbosity > 0) print_summary(run, run_dir, table, figs);
+  else {
+    for (const auto& r : report.nodes)
+      if (r.status == NodeStatus::Failed) std::cerr << "error: " << r.error << "\n";
+    for (const auto& e : figs.errors) std::cerr << e << "\n";
+  }
+  std::cout << run_dir << std::endl;
+  if (report.interrupted) return kInterrupted;
+  if (report.count(NodeStatus::Failed)) return kFailed;
+  if (!figs.errors.empty()) return kBadInput;
+  return kOk;
+}
+
+int cmd_graph(const std::vector<std::string>& args) {
+  bool help = false;
+  RunArgs a = parse_run_args(args, "graph", &help);
+  if (help) return kOk;
+  Spec spec = load_spec(a.spec, a.overrides);
+  std::cout << to_dot(make_plan(spec));
+  return kOk;
+}
+
+// ------------------------------------------------------------ list/describe
+
+int cmd_list() {
+  std::string kind;
+  for (const auto& name : Registry::instance().names()) {
+    const ComponentInfo* c = Registry::instance().find(name);
+    if (c->kind() != kind) {
+      kind = c->kind();
+      std::cout << (kind.empty() ? "" : "\n") << kind << ":\n";
+    }
+    std::printf("  %-26s %s\n", name.c_str(), c->doc.c_str());
+  }
+  return kOk;
+}
+
+std::string param_constraints(const ParamSpec& p) {
+  std::string s;
+  if (p.min && p.max) s = "in [" + canonical(*p.min) + ", " + canonical(*p.max) + "]";
+  else if (p.min) s = ">= " + canonical(*p.min);
+  else if (p.max) s = "<= " + canonical(*p.max);
+  if (!p.choices.empty()) s = "one of " + join_names(p.choices);
+  return s;
+}
+
+int cmd_describe(const std::vector<std::string>& args) {
+  if (args.size() != 1) throw UsageError("usage: reprise describe NAME (see `reprise list`)");
+  const ComponentInfo* c = Registry::instance().find(args[0]);
+  if (!c) throw UsageError("unknown component '" + args[0] + "'" + did_you_mean(args[0], Registry::instance().names()) +
+                           " (see `reprise list`)");
+  std::cout << c->name << " (version " << c->version << ")\n  " << c->doc << "\n\nparameters:\n";
+  if (c->params.empty()) std::cout << "  (none)\n";
+  for (const auto& p : c->params) {
+    std::string def = p.default_value ? "default " + canonical(*p.default_value) : "required";
+    std::string cons = param_constraints(p);
+    std::printf("  %-16s %-15s %-22s %s%s\n", p.name.c_str(), param_type_name(p.type), def.c_str(), p.doc.c_str(),
+                cons.empty() ? "" : (" (" + cons + ")").c_str());
+  }
+  std::cout << "\ninputs:\n";
+  if (c->inputs.empty()) std::cout << "  (none)\n";
+  for (const auto& i : c->inputs) std::printf("  %-16s %-15s %s\n", i.name.c_str(), i.optional ? "optional" : "required", i.doc.c_str());
+  std::cout << "\noutputs:\n";
+  if (c->outputs.empty()) std::cout << "  (none)\n";
+  for (const auto& o : c->outputs) std::printf("  %-16s %s\n", o.name.c_str(), o.doc.c_str());
+  return kOk;
+}
+
+// -------------------------------------------------------------------- cache
+
+int cmd_cache(const std::vector<std::string>& args) {
+  RunArgs a;
+  po::options_description d = common_options(a);
+  std::size_t keep_runs = 0;
+  std::vector<std::string> positional;
+  d.add_options()("keep-runs", po::value(&keep_runs)->default_value(0),
+                  "gc: keep entries used by the newest N runs of each spec (0: by any run)")
+      ("args", po::value(&positional), "ls | verify | gc");
+  po::positional_options_description pos;
+  pos.add("args", -1);
+  po::variables_map vm = parse(args, d, pos);
+  if (vm.count("help")) {
+    std::cout << "usage: reprise cache ls|verify|gc [options]\n\n" << d << "\n";
+    return kOk;
+  }
+  if (positional.size() != 1) throw UsageError("usage: reprise cache ls|verify|gc [--keep-runs N] [--out DIR]");
+  if (a.cache_dir.empty()) a.cache_dir = (fs::path(a.out) / ".cache").string();
+  Cache cache(a.cache_dir);
+  const std::string& sub = positional[0];
+  if (sub == "ls") {
+    std::uintmax_t total = 0;
+    auto entries = cache.list();
+    for (const auto& e : entries) {
+      std::printf("%s  %-22s %-20s %10ju  %s\n", hex16(e.identity).c_str(), e.component.c_str(), e.node.c_str(), e.bytes, e.created.c_str());
+      total += e.bytes;
+    }
+    std::printf("%zu entries, %ju bytes in %s\n", entries.size(), total, a.cache_dir.c_str());
+    return kOk;
+  }
+  if (sub == "verify") {
+    std::size_t checked = 0;
+    auto problems = cache.verify(&checked);
+    for (const auto& p : problems) std::cerr << "corrupt: " << p << "\n";
+    std::printf("%zu entries checked, %zu corrupt\n", checked, problems.size());
+    return problems.empty() ? kOk : kFailed;
+  }
+  if (sub == "gc") {
+    std::size_t removed = 0;
+    auto freed = cache.gc(referenced_identities(a.out, keep_runs), &removed);
+    std::printf("removed %zu entries, freed %ju bytes\n", removed, freed);
+    return kOk;
+  }
+  throw UsageError("unknown cache command '" + sub + "' (ls, verify, gc)" + did_you_mean(sub, {"ls", "verify", "gc"}));
+}
+
+int dispatch(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? kBadInput : kOk;
+  }
+  if (args[0] == "--version") {
+    std::cout << "reprise " << REPRISE_VERSION << "\n";
+    return kOk;
+  }
+  std::string command = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "run" || command == "plan") return cmd_run(rest, command);
+  if (command == "graph") return cmd_graph(rest);
+  if (command == "list") return cmd_list();
+  if (command == "describe") return cmd_describe(rest);
+  if (command == "cache") return cmd_cache(rest);
+  throw UsageError("unknown command '" + command + "'" +
+                   did_you_mean(command, {"run", "plan", "graph", "list", "describe", "cache"}) + "\n" + kUsage);
+}
+
+}  // namespace
+
+int cli_main(const std::vector<std::string>& args) {
+  try {
+    return dispatch(args);
+  } catch (const SpecError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
+  } catch (const UsageError& e) {
+    std::cerr << "reprise: " << e.what() << "\n";
+    return kBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "reprise: error: " << e.what() << "\n";
+    return kFailed;
+  }
+}
+
+}  // namespace reprise

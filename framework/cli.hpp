@@ -1,0 +1,21 @@
+// cli: the `reprise` command line (Boost.Program_options).
+//
+//   reprise run SPEC [key.path=value ...] [-j N] [--out DIR] [--force NODE] [--dry-run] [-q|-v]
+//   reprise plan SPEC [overrides]      what would run, what is cached
+//   reprise graph SPEC [overrides]     Graphviz DOT of the plan
+//   reprise list                       components by kind
+//   reprise describe NAME              params, inputs, outputs of one component
+//   reprise cache ls|verify|gc [--keep-runs N] [--out DIR]
+//
+// Exit status: 0 success, 1 a component failed, 2 bad input (spec, overrides,
+// arguments), 130 interrupted.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace reprise {
+
+int cli_main(const std::vector<std::string>& args);
+
+}  // namespace reprise

@@ -1,0 +1,202 @@
+// Component interface, parameter schema and the static registry.
+//
+// A component is one scientific step (a dataset generator, a codec, a metric, a
+// plot...). It receives its input artifacts, its validated parameters and a
+// Context, and returns a new Artifact. The contract a subclass keeps:
+//   * run() is pure: the same inputs, params and ctx.seed() give the same artifact;
+//     randomness comes only from a generator seeded with ctx.seed();
+//   * it reads no files except through a declared `path` parameter (whose content
+//     hash enters the cache key) and writes none at all;
+//   * long loops call ctx.progress(done, total) and stop by throwing Cancelled
+//     (ctx.check_cancelled()) when the user presses Ctrl-C;
+//   * bump the version string whenever the output for the same inputs changes,
+//     so stale cache entries are never reused.
+//
+// Each parameter is declared once (name, type, default, range or choices, doc);
+// validation, `reprise describe`, defaults and the cache key all come from it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "framework/artifact.hpp"
+
+namespace reprise {
+
+enum class ParamType { Bool, Int, Double, String, Path, IntList, DoubleList };
+const char* param_type_name(ParamType t);
+
+using ParamValue = std::variant<bool, std::int64_t, double, std::string, std::vector<std::int64_t>,
+                                std::vector<double>>;
+
+// Canonical text of a value: the form hashed into node identities and shown to users.
+std::string canonical(const ParamValue& v);
+
+struct ParamSpec {
+  std::string name;
+  ParamType type = ParamType::Double;
+  std::optional<ParamValue> default_value;  // none: the parameter is required
+  std::optional<double> min, max;           // inclusive bounds for numbers (and list items)
+  std::vector<std::string> choices;         // allowed strings, empty: any
+  std::string doc;
+
+  ParamSpec& range(double lo, double hi) { min = lo; max = hi; return *this; }
+  ParamSpec& at_least(double lo) { min = lo; return *this; }
+  ParamSpec& one_of(std::vector<std::string> c) { choices = std::move(c); return *this; }
+  ParamSpec& required() { default_value.reset(); return *this; }
+};
+
+struct InputSpec {
+  std::string name;
+  std::string doc;
+  bool optional = false;
+};
+
+struct OutputSpec {
+  std::string name;
+  std::string doc;
+};
+
+// Builders used inside REPRISE_COMPONENT(...).
+ParamSpec param_bool(std::string name, bool def, std::string doc);
+ParamSpec param_int(std::string name, std::int64_t def, std::string doc);
+ParamSpec param_double(std::string name, double def, std::string doc);
+ParamSpec param_string(std::string name, std::string def, std::string doc);
+ParamSpec param_path(std::string name, std::string doc);  // required; content hashed into the key
+ParamSpec param_ints(std::string name, std::vector<std::int64_t> def, std::string doc);
+ParamSpec param_doubles(std::string name, std::vector<double> def, std::string doc);
+InputSpec input(std::string name, std::string doc);
+InputSpec optional_input(std::string name, std::string doc);
+OutputSpec output(std::string name, std::string doc);
+
+// Validated parameter values of one node, with every default filled in.
+class Params {
+ public:
+  Params() = default;
+  explicit Params(std::map<std::string, ParamValue> values) : values_(std::move(values)) {}
+  bool get_bool(const std::string& n) const { return get<bool>(n); }
+  std::int64_t get_int(const std::string& n) const { return get<std::int64_t>(n); }
+  double get_double(const std::string& n) const { return get<double>(n); }
+  const std::string& get_string(const std::string& n) const { return get<std::string>(n); }
+  const std::vector<std::int64_t>& get_ints(const std::string& n) const { return get<std::vector<std::int64_t>>(n); }
+  const std::vector<double>& get_doubles(const std::string& n) const { return get<std::vector<double>>(n); }
+  const std::map<std::string, ParamValue>& values() const { return values_; }
+
+ private:
+  template <class T>
+  const T& get(const std::string& n) const {
+    auto it = values_.find(n);
+    if (it == values_.end()) throw std::logic_error("component asked for undeclared parameter '" + n + "'");
+    return std::get<T>(it->second);
+  }
+  std::map<std::string, ParamValue> values_;
+};
+
+// Inputs by declared name; an optional input that was not given is absent.
+class Inputs {
+ public:
+  void set(const std::string& name, std::shared_ptr<const Artifact> a) { inputs_[name] = std::move(a); }
+  bool has(const std::string& name) const { return inputs_.count(name) != 0; }
+  const Artifact& get(const std::string& name) const;  // throws naming the input
+ private:
+  std::map<std::string, std::shared_ptr<const Artifact>> inputs_;
+};
+
+// Thrown by ctx.check_cancelled() once the user asked the run to stop.
+struct Cancelled : std::runtime_error {
+  Cancelled() : std::runtime_error("cancelled") {}
+};
+
+// What a running component may ask of the framework.
+class Context {
+ public:
+  virtual ~Context() = default;
+  virtual std::uint64_t seed() const = 0;                          // derived per node
+  virtual void progress(std::uint64_t done, std::uint64_t total) = 0;  // cheap; call freely
+  virtual bool cancelled() const = 0;
+  virtual void log(const std::string& message) = 0;               // shown with -v
+  void check_cancelled() const { if (cancelled()) throw Cancelled(); }
+};
+
+// A Context for tests and tools: fixed seed, never cancelled, ignores progress.
+class SimpleContext : public Context {
+ public:
+  explicit SimpleContext(std::uint64_t seed = 1) : seed_(seed) {}
+  std::uint64_t seed() const override { return seed_; }
+  void progress(std::uint64_t, std::uint64_t) override {}
+  bool cancelled() const override { return false; }
+  void log(const std::string&) override {}
+ private:
+  std::uint64_t seed_;
+};
+
+class Component {
+ public:
+  virtual ~Component() = default;
+  virtual Artifact run(const Inputs& in, const Params& p, Context& ctx) = 0;
+};
+
+struct ComponentInfo {
+  std::string name;     // "kind/name", e.g. "codec/dct"
+  std::string version;  // bump when output changes for the same inputs
+  std::string doc;      // one line
+  std::vector<ParamSpec> params;
+  std::vector<InputSpec> inputs;
+  std::vector<OutputSpec> outputs;
+  std::function<std::unique_ptr<Component>()> make;
+
+  std::string kind() const { return name.substr(0, name.find('/')); }
+  const ParamSpec* find_param(const std::string& n) const;
+  const InputSpec* find_input(const std::string& n) const;
+};
+
+class Registry {
+ public:
+  static Registry& instance();
+  void add(ComponentInfo info);  // a duplicate name is a programming error: aborts
+  const ComponentInfo* find(const std::string& name) const;
+  std::vector<std::string> names() const;  // sorted
+ private:
+  std::map<std::string, ComponentInfo> components_;
+};
+
+namespace detail {
+inline void add_schema(ComponentInfo&) {}
+template <class... Rest> void add_schema(ComponentInfo& c, ParamSpec p, Rest&&... rest);
+template <class... Rest> void add_schema(ComponentInfo& c, InputSpec i, Rest&&... rest);
+template <class... Rest> void add_schema(ComponentInfo& c, OutputSpec o, Rest&&... rest);
+template <class... Rest> void add_schema(ComponentInfo& c, ParamSpec p, Rest&&... rest) {
+  c.params.push_back(std::move(p)); add_schema(c, std::forward<Rest>(rest)...);
+}
+template <class... Rest> void add_schema(ComponentInfo& c, InputSpec i, Rest&&... rest) {
+  c.inputs.push_back(std::move(i)); add_schema(c, std::forward<Rest>(rest)...);
+}
+template <class... Rest> void add_schema(ComponentInfo& c, OutputSpec o, Rest&&... rest) {
+  c.outputs.push_back(std::move(o)); add_schema(c, std::forward<Rest>(rest)...);
+}
+template <class T, class... Items>
+bool register_component(const char* name, const char* version, const char* doc, Items&&... items) {
+  ComponentInfo c;
+  c.name = name; c.version = version; c.doc = doc;
+  add_schema(c, std::forward<Items>(items)...);
+  c.make = [] { return std::unique_ptr<Component>(new T()); };
+  Registry::instance().add(std::move(c));
+  return true;
+}
+}  // namespace detail
+
+// Registers component class CLASS under NAME at static-initialisation time.
+#define REPRISE_COMPONENT(CLASS, NAME, VERSION, DOC, ...)                                        \
+  namespace {                                                                                    \
+  [[maybe_unused]] const bool reprise_registered_##CLASS =                                       \
+      ::reprise::detail::register_component<CLASS>(NAME, VERSION, DOC __VA_OPT__(, ) __VA_ARGS__); \
+  }
+
+}  // namespace reprise

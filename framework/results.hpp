@@ -1,0 +1,55 @@
+// Results: the run directory a user reads after `reprise run`.
+//
+// results/<spec name>/<run-id>/ holds spec.resolved.yaml (the exact config after
+// includes and overrides, with every sweep point), metrics.csv (one row per sweep
+// point: a column per axis, then one per scalar `node.key`), provenance.json (code
+// version, compiler, libraries, host, times, per-node status and seconds, seeds),
+// cache-refs.txt (identities the run used, for `cache gc --keep-runs`), figures/
+// (gnuplot .gp + .dat, and .svg/.png when gnuplot is installed) and report.md.
+// A new run never touches the directories of earlier runs.
+#pragma once
+
+#include <chrono>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "framework/executor.hpp"
+#include "framework/graph.hpp"
+#include "framework/spec.hpp"
+#include "framework/table.hpp"
+
+namespace reprise {
+
+struct RunRecord {
+  const Spec* spec = nullptr;
+  const Plan* plan = nullptr;
+  const ExecReport* report = nullptr;
+  std::vector<std::string> command_line;
+  std::string started, finished;  // ISO-8601 UTC
+  double seconds = 0;
+  int jobs = 1;
+};
+
+// Creates results_root/<name>/<run-id>/ (unique even for runs in the same second).
+std::string create_run_dir(const std::string& results_root, const std::string& name);
+
+// The metrics table: one row per sweep point whose nodes all completed.
+Table metrics_table(const Plan& plan, const ExecReport& report);
+
+struct FigureOutcome {
+  std::vector<std::string> files;     // written, relative to the run dir
+  std::vector<std::string> warnings;  // e.g. gnuplot missing
+  std::vector<std::string> errors;    // bad figure specs (file:line:col: ...)
+};
+
+// Writes every file of the run directory; figures are drawn from `table`.
+FigureOutcome write_run(const std::string& run_dir, const RunRecord& run, const Table& table);
+
+// Identities referenced by the newest `keep_runs` runs of every spec under
+// results_root (all runs when keep_runs is 0).
+std::set<std::uint64_t> referenced_identities(const std::string& results_root, std::size_t keep_runs);
+
+std::string now_iso_utc();
+
+}  // namespace reprise

@@ -1,0 +1,102 @@
+// Spec: the experiment as the user wrote it, after includes and command-line
+// overrides, before sweep expansion.
+//
+// load_spec() reads a YAML file with yaml-cpp, merges its `include:` files under it
+// (the including file wins, maps merge key by key), applies overrides such as
+// `nodes.data.p=32` or `sweep.energy=0.5,0.9`, and checks the shape of the result.
+// Every value keeps the file:line:col it came from, so later stages (component
+// lookup, parameter typing, interpolation) can point at the exact spot.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "framework/errors.hpp"
+#include "framework/registry.hpp"
+
+namespace reprise {
+
+// One YAML value with its origin. Maps keep their key order.
+struct SpecValue {
+  enum class Kind { Null, Scalar, Sequence, Map };
+  Kind kind = Kind::Null;
+  std::string text;  // Scalar
+  std::vector<SpecValue> items;  // Sequence
+  std::vector<std::pair<std::string, SpecValue>> entries;  // Map
+  Loc loc;
+
+  const SpecValue* get(const std::string& key) const;  // Map lookup or nullptr
+  SpecValue* get(const std::string& key);
+  std::vector<std::string> keys() const;
+  std::string describe() const;  // "a scalar", "a list", ...
+};
+
+struct NodeDecl {
+  std::string name;
+  Loc loc;
+  SpecValue use;                                          // component name
+  std::vector<std::pair<std::string, SpecValue>> fields;  // params, inputs, `seed`
+};
+
+struct Axis {
+  std::string name;
+  Loc loc;
+  std::vector<SpecValue> values;
+};
+
+struct SweepGroup {
+  bool zip = false;  // lock-step axes; otherwise a single product axis
+  std::vector<Axis> axes;
+};
+
+struct FigureDecl {
+  Loc loc;
+  SpecValue use;
+  std::vector<std::pair<std::string, SpecValue>> fields;
+};
+
+struct Spec {
+  std::string file;  // the main spec file as given
+  std::string name;
+  std::uint64_t seed = 0;
+  std::vector<SweepGroup> sweep;
+  std::vector<NodeDecl> nodes;  // in file order
+  std::vector<FigureDecl> figures;
+  std::vector<std::string> files;  // every file read, main first
+  SpecValue tree;                  // merged tree after overrides (for spec.resolved.yaml)
+
+  const NodeDecl* find_node(const std::string& name) const;
+  std::vector<std::string> node_names() const;
+  std::vector<std::string> axis_names() const;
+};
+
+// Reads, merges and checks a spec. Throws SpecError on any problem.
+Spec load_spec(const std::string& path, const std::vector<std::string>& overrides = {});
+
+// Parses YAML text (used for overrides and tests); `origin` names it in errors.
+SpecValue parse_yaml(const std::string& text, const std::string& origin);
+
+// Single-line text of a value: the scalar itself, or flow YAML for lists ("[1, 2]").
+std::string flow_text(const SpecValue& v);
+
+// The names inside every `${...}` of a value (recursing into lists).
+std::vector<std::string> references(const SpecValue& v);
+
+// Replaces each `${ref}` with lookup(ref, where-it-stands). A scalar that is exactly one
+// reference becomes the referenced value itself (keeping its type, even a list);
+// otherwise references are spliced into the text. `$${` stands for a literal `${`.
+using Lookup = std::function<SpecValue(const std::string& ref, const SpecValue& at)>;
+SpecValue interpolate(const SpecValue& v, const Lookup& lookup);
+
+// Emits a SpecValue as YAML text.
+std::string to_yaml(const SpecValue& v);
+
+// Converts a (fully interpolated) spec value to the parameter's declared type,
+// checking range and choices. `where` is appended to messages (e.g. the sweep point).
+ParamValue to_param_value(const ParamSpec& spec, const SpecValue& v, const std::string& where = "");
+
+}  // namespace reprise

@@ -1,0 +1,107 @@
+#include "framework/table.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+namespace reprise {
+namespace {
+constexpr char kSep = '\x1f';
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += kSep;
+    out += items[i];
+  }
+  return out;
+}
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == kSep) { out.push_back(cur); cur.clear(); }
+    else cur += c;
+  }
+  out.push_back(cur);
+  return out;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+}  // namespace
+
+std::optional<std::size_t> Table::find(const std::string& column) const {
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    if (columns[i] == column) return i;
+  return std::nullopt;
+}
+
+std::optional<double> Table::number(const std::string& cell) {
+  if (cell.empty()) return std::nullopt;
+  if (cell == "nan" || cell == "NaN") return std::nan("");
+  if (cell == "inf") return INFINITY;
+  if (cell == "-inf") return -INFINITY;
+  double v = 0;
+  auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
+  if (ec != std::errc() || ptr != cell.data() + cell.size()) return std::nullopt;
+  return v;
+}
+
+bool Table::numeric(std::size_t column) const {
+  bool any = false;
+  for (const auto& row : rows) {
+    if (column >= row.size() || row[column].empty()) continue;
+    if (!number(row[column])) return false;
+    any = true;
+  }
+  return any;
+}
+
+Artifact Table::to_artifact() const {
+  Artifact a;
+  a.set_string("columns", join(columns));
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    std::vector<std::string> cells;
+    cells.reserve(rows.size());
+    for (const auto& row : rows) cells.push_back(c < row.size() ? row[c] : "");
+    a.set_string("col:" + columns[c], join(cells));
+  }
+  a.set_scalar("rows", static_cast<double>(rows.size()));
+  return a;
+}
+
+Table Table::from_artifact(const Artifact& a) {
+  Table t;
+  const std::string& cols = a.string("columns");
+  if (!cols.empty()) t.columns = split(cols);
+  auto n = static_cast<std::size_t>(a.scalar("rows"));
+  t.rows.assign(n, std::vector<std::string>(t.columns.size()));
+  for (std::size_t c = 0; c < t.columns.size(); ++c) {
+    if (n == 0) continue;
+    auto cells = split(a.string("col:" + t.columns[c]));
+    for (std::size_t r = 0; r < n && r < cells.size(); ++r) t.rows[r][c] = cells[r];
+  }
+  return t;
+}
+
+std::string Table::to_csv() const {
+  std::ostringstream out;
+  for (std::size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << csv_field(columns[i]);
+  out << '\n';
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csv_field(row[i]);
+    out << '\n';
+  }
+  return out.str();
+}
+
+}  // namespace reprise

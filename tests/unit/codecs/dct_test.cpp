@@ -1,0 +1,272 @@
+#include "components/codecs/dct.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <numbers>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace reprise;
+
+namespace {
+
+// Every parameter spelled out, as the framework hands them after validation.
+Params dct_params(double energy, const std::string& values = "float64") {
+  return Params(std::map<std::string, ParamValue>{{"energy", energy}, {"values", values}});
+}
+
+// Definition of the orthonormal DCT-II, summed directly: the truth FFTW is checked against.
+double basis(std::size_t k, std::size_t n, std::size_t d) {
+  return std::sqrt((k == 0 ? 1.0 : 2.0) / d) * std::cos(std::numbers::pi * k * (n + 0.5) / d);
+}
+std::vector<double> naive_dct(const std::vector<double>& x) {
+  std::vector<double> c(x.size(), 0.0);
+  for (std::size_t k = 0; k < x.size(); ++k)
+    for (std::size_t n = 0; n < x.size(); ++n) c[k] += basis(k, n, x.size()) * x[n];
+  return c;
+}
+std::vector<double> naive_idct(const std::vector<double>& c) {
+  std::vector<double> x(c.size(), 0.0);
+  for (std::size_t n = 0; n < c.size(); ++n)
+    for (std::size_t k = 0; k < c.size(); ++k) x[n] += basis(k, n, c.size()) * c[k];
+  return x;
+}
+
+// `rows` random-walk rows of length d: correlated like physical samples.
+std::vector<double> random_rows(std::size_t rows, std::size_t d, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal;
+  std::vector<double> x(rows * d);
+  for (std::size_t r = 0; r < rows; ++r) {
+    double walk = 0;
+    for (std::size_t n = 0; n < d; ++n) x[r * d + n] = (walk += normal(rng));
+  }
+  return x;
+}
+
+template <class T>
+Artifact data_of(std::size_t rows, std::size_t d, const std::vector<T>& values) {
+  Artifact a;
+  a.set_array("samples", Array::from<T>({rows, d}, values));
+  return a;
+}
+
+Artifact compress(const Artifact& data, const Params& p, Context& ctx) {
+  const ComponentInfo* info = Registry::instance().find("codec/dct");
+  REQUIRE(info != nullptr);
+  Inputs in;
+  in.set("data", std::make_shared<const Artifact>(data));
+  return info->make()->run(in, p, ctx);
+}
+Artifact compress(const Artifact& data, const Params& p) {
+  SimpleContext ctx;
+  return compress(data, p, ctx);
+}
+
+double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b) {
+  REQUIRE(a.size() == b.size());
+  double m = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) m = std::max(m, std::abs(a[i] - b[i]));
+  return m;
+}
+
+double squared_norm(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x * x;
+  return s;
+}
+
+// Kept (index, value) pairs of row r, read back from the compressed arrays.
+struct KeptRow {
+  std::vector<std::size_t> indices;
+  std::vector<double> values;
+};
+std::vector<KeptRow> kept_rows(const Artifact& out) {
+  const auto counts = out.array("counts").view<std::int32_t>();
+  const std::vector<double> indices = out.array("indices").to_double();
+  const std::vector<double> values = out.array("coefficients").to_double();
+  std::vector<KeptRow> rows(counts.size());
+  std::size_t next = 0;
+  for (std::size_t r = 0; r < counts.size(); ++r)
+    for (std::int32_t i = 0; i < counts[r]; ++i, ++next) {
+      rows[r].indices.push_back(static_cast<std::size_t>(indices[next]));
+      rows[r].values.push_back(values[next]);
+    }
+  CHECK(next == values.size());
+  return rows;
+}
+
+// A context that reports cancellation from the start.
+class CancelledContext : public SimpleContext {
+ public:
+  bool cancelled() const override { return true; }
+};
+
+}  // namespace
+
+TEST_CASE("codec/dct: schema declares the documented defaults") {
+  const ComponentInfo* info = Registry::instance().find("codec/dct");
+  REQUIRE(info != nullptr);
+  CHECK(std::get<double>(*info->find_param("energy")->default_value) == 0.9);
+  CHECK(std::get<std::string>(*info->find_param("values")->default_value) == "float64");
+  CHECK(info->find_input("data") != nullptr);
+}
+
+TEST_CASE("codec/dct: coefficients are the orthonormal DCT-II (Parseval holds)") {
+  for (std::size_t d : {1, 2, 7, 64, 257}) {
+    CAPTURE(d);
+    const std::vector<double> x = random_rows(1, d, d);
+    const Artifact out = compress(data_of(1, d, x), dct_params(1.0));
+    const std::vector<KeptRow> rows = kept_rows(out);
+    REQUIRE(rows[0].indices.size() == d);  // energy 1: a random row has no zero coefficient
+    const std::vector<double> truth = naive_dct(x);
+    for (std::size_t k = 0; k < d; ++k) {
+      CHECK(rows[0].indices[k] == k);  // stored in ascending index order
+      CHECK(std::abs(rows[0].values[k] - truth[k]) < 1e-12 * std::sqrt(squared_norm(x)));
+    }
+    CHECK(squared_norm(rows[0].values) == doctest::Approx(squared_norm(x)).epsilon(1e-13));
+  }
+}
+
+TEST_CASE("codec/dct: energy 1 decodes exactly") {
+  const std::vector<double> x = random_rows(50, 33, 3);
+  const Artifact out = compress(data_of(50, 33, x), dct_params(1.0));
+  CHECK(out.array("samples").dtype() == DType::f64);
+  CHECK(out.array("samples").shape() == std::vector<std::size_t>{50, 33});
+  CHECK(max_abs_diff(out.array("samples").to_double(), x) < 1e-12);
+  CHECK(out.scalar("energy_kept") == doctest::Approx(1.0).epsilon(1e-14));
+  CHECK(out.scalar("kept_fraction") == 1.0);
+}
+
+TEST_CASE("codec/dct: keeps the fewest largest coefficients of a hand-made row") {
+  // DCT coefficients 4, -3, 2, 1 at scattered frequencies, zero elsewhere: energy 30.
+  const std::size_t d = 16;
+  std::vector<double> c(d, 0.0);
+  c[5] = 4;
+  c[2] = -3;
+  c[11] = 2;
+  c[0] = 1;
+  const std::vector<double> x = naive_idct(c);
+  struct Case {
+    double energy;
+    std::vector<std::size_t> kept;  // ascending
+  };
+  // Targets 0.5*30 = 15 <= 16; 0.8*30 = 24 <= 16+9; 0.9*30 = 27 <= 16+9+4; 0.95*30 = 28.5 <= 29;
+  // 0.99*30 = 29.7 needs the 1 as well.
+  for (const Case& t : {Case{0.5, {5}}, Case{0.8, {2, 5}}, Case{0.9, {2, 5, 11}}, Case{0.95, {2, 5, 11}},
+                        Case{0.99, {0, 2, 5, 11}}}) {
+    CAPTURE(t.energy);
+    const Artifact out = compress(data_of(1, d, x), dct_params(t.energy));
+    const KeptRow row = kept_rows(out)[0];
+    CHECK(row.indices == t.kept);
+    for (std::size_t i = 0; i < row.indices.size(); ++i)
+      CHECK(row.values[i] == doctest::Approx(c[row.indices[i]]).epsilon(1e-12));
+    double kept_energy = 0;
+    for (std::size_t k : t.kept) kept_energy += c[k] * c[k];
+    CHECK(out.scalar("energy_kept") == doctest::Approx(kept_energy / 30.0).epsilon(1e-12));
+    // The decode is the inverse DCT of exactly the kept coefficients.
+    std::vector<double> kept_only(d, 0.0);
+    for (std::size_t k : t.kept) kept_only[k] = c[k];
+    CHECK(max_abs_diff(out.array("samples").to_double(), naive_idct(kept_only)) < 1e-12);
+  }
+}
+
+TEST_CASE("codec/dct: every row keeps its largest coefficients, just enough to reach the energy") {
+  const std::size_t rows = 40, d = 48;
+  const std::vector<double> x = random_rows(rows, d, 5);
+  for (double energy : {0.1, 0.5, 0.9, 0.99, 0.999}) {
+    CAPTURE(energy);
+    const Artifact out = compress(data_of(rows, d, x), dct_params(energy));
+    CHECK(out.scalar("energy_kept") >= energy);
+    const std::vector<KeptRow> kept = kept_rows(out);
+    for (std::size_t r = 0; r < rows; ++r) {
+      CAPTURE(r);
+      const std::vector<double> c = naive_dct({x.begin() + r * d, x.begin() + (r + 1) * d});
+      const double total = squared_norm(c);
+      const double kept_energy = squared_norm(kept[r].values);
+      double smallest_kept = INFINITY;
+      for (double v : kept[r].values) smallest_kept = std::min(smallest_kept, std::abs(v));
+      double largest_dropped = 0;
+      for (std::size_t k = 0; k < d; ++k)
+        if (std::find(kept[r].indices.begin(), kept[r].indices.end(), k) == kept[r].indices.end())
+          largest_dropped = std::max(largest_dropped, std::abs(c[k]));
+      CHECK(kept_energy >= energy * total * (1 - 1e-12));                      // enough
+      CHECK(kept_energy - smallest_kept * smallest_kept < energy * total);     // fewest
+      CHECK(smallest_kept >= largest_dropped);                                 // largest first
+    }
+  }
+}
+
+TEST_CASE("codec/dct: a zero row keeps nothing and decodes to zeros") {
+  std::vector<double> x = random_rows(3, 10, 9);
+  std::fill(x.begin() + 10, x.begin() + 20, 0.0);
+  const Artifact out = compress(data_of(3, 10, x), dct_params(1.0));
+  const auto counts = out.array("counts").view<std::int32_t>();
+  CHECK(counts[0] == 10);
+  CHECK(counts[1] == 0);
+  CHECK(counts[2] == 10);
+  CHECK(max_abs_diff(out.array("samples").to_double(), x) < 1e-12);
+  const Artifact zeros = compress(data_of(2, 4, std::vector<double>(8, 0.0)), dct_params(0.5));
+  CHECK(zeros.scalar("energy_kept") == 1.0);
+  CHECK(zeros.scalar("bytes") == 8.0);
+  CHECK(zeros.array("samples").to_double() == std::vector<double>(8, 0.0));
+}
+
+TEST_CASE("codec/dct: sizes follow the stored dtypes") {
+  const std::size_t rows = 20, d = 32;
+  const std::vector<double> x = random_rows(rows, d, 13);
+  for (const std::string values : {"float64", "float32"}) {
+    CAPTURE(values);
+    const Artifact out = compress(data_of(rows, d, x), dct_params(0.9, values));
+    const std::size_t kept = out.array("coefficients").size();
+    const std::size_t value_bytes = values == "float64" ? 8 : 4;
+    CHECK(out.array("counts").dtype() == DType::i32);
+    CHECK(out.array("indices").dtype() == DType::u16);
+    CHECK(out.array("indices").size() == kept);
+    CHECK(out.array("coefficients").dtype() == (values == "float64" ? DType::f64 : DType::f32));
+    CHECK(out.scalar("bytes") == static_cast<double>(4 * rows + kept * (2 + value_bytes)));
+    CHECK(out.scalar("original_bytes") == static_cast<double>(rows * d * 8));
+    CHECK(out.scalar("ratio") == doctest::Approx(out.scalar("original_bytes") / out.scalar("bytes")));
+    CHECK(out.scalar("kept_fraction") == doctest::Approx(static_cast<double>(kept) / (rows * d)));
+    CHECK(kept < rows * d);  // smooth rows: 90% of the energy in far fewer coefficients
+  }
+  // The original size counts the input's own element size.
+  const std::vector<std::int32_t> small(rows * d, 3);
+  const Artifact ints = compress(data_of(rows, d, small), dct_params(1.0));
+  CHECK(ints.scalar("original_bytes") == static_cast<double>(rows * d * 4));
+  CHECK(max_abs_diff(ints.array("samples").to_double(), std::vector<double>(rows * d, 3.0)) < 1e-12);
+}
+
+TEST_CASE("codec/dct: float32 coefficients bound the error by float rounding") {
+  const std::size_t rows = 30, d = 64;
+  const std::vector<double> x = random_rows(rows, d, 17);
+  const std::vector<double> exact = compress(data_of(rows, d, x), dct_params(0.95)).array("samples").to_double();
+  const Artifact out = compress(data_of(rows, d, x), dct_params(0.95, "float32"));
+  const std::vector<double> rounded = out.array("samples").to_double();
+  CHECK(exact != rounded);  // the float32 round trip is really applied
+  // Orthonormal transform: the per-row error norm is the coefficient rounding
+  // norm, at most 2^-24 of the kept coefficients' norm.
+  const std::vector<KeptRow> kept = kept_rows(out);
+  for (std::size_t r = 0; r < rows; ++r) {
+    double err = 0;
+    for (std::size_t n = 0; n < d; ++n) err += std::pow(exact[r * d + n] - rounded[r * d + n], 2);
+    CHECK(std::sqrt(err) <= std::ldexp(1.0, -24) * std::sqrt(squared_norm(kept[r].values)) * 1.01 + 1e-12);
+  }
+}
+
+TEST_CASE("codec/dct: rejects bad input and stops when cancelled") {
+  const Artifact data = data_of(4, 8, random_rows(4, 8, 1));
+  CHECK_THROWS_AS(compress(data, dct_params(0.0)), std::invalid_argument);
+  CHECK_THROWS_AS(compress(data, dct_params(1.5)), std::invalid_argument);
+  Artifact flat;
+  flat.set_array("samples", Array::from<double>({8}, std::vector<double>(8, 1.0)));
+  CHECK_THROWS_AS(compress(flat, dct_params(0.9)), std::runtime_error);
+  CancelledContext cancelled;
+  CHECK_THROWS_AS(compress(data, dct_params(0.9), cancelled), Cancelled);
+}

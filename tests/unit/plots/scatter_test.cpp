@@ -1,0 +1,140 @@
+#include <doctest/doctest.h>
+
+#include <stdlib.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "framework/registry.hpp"
+#include "framework/table.hpp"
+
+using namespace reprise;
+
+namespace {
+
+// Every parameter of plot/scatter, as the framework passes them after validation.
+Params scatter_params(std::map<std::string, ParamValue> overrides) {
+  std::map<std::string, ParamValue> v{{"x", std::string("ratio")}, {"y", std::string("psnr")},
+                                      {"series", std::string("")}, {"logx", false},
+                                      {"logy", false},             {"title", std::string("")},
+                                      {"xlabel", std::string("")}, {"ylabel", std::string("")},
+                                      {"file", std::string("psnr_vs_ratio")}};
+  for (auto& [k, val] : overrides) v[k] = val;
+  return Params(v);
+}
+
+// Rows out of x order (a scatter keeps them so), a non-positive x and a missing y.
+Table codec_table() {
+  Table t;
+  t.columns = {"codec", "ratio", "psnr"};
+  t.rows = {{"zfp", "12", "41.5"}, {"inr", "80", "35"}, {"zfp", "4", "60.25"},
+            {"inr", "0", "50"},    {"inr", "20", "44"}, {"zfp", "30", ""}};
+  return t;
+}
+
+Artifact run_scatter(const Table& t, const Params& p) {
+  const ComponentInfo* info = Registry::instance().find("plot/scatter");
+  REQUIRE(info != nullptr);
+  Inputs in;
+  in.set("table", std::make_shared<const Artifact>(t.to_artifact()));
+  SimpleContext ctx;
+  return info->make()->run(in, p, ctx);
+}
+
+std::size_t count(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
+  return n;
+}
+
+std::string read_all(const std::filesystem::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+TEST_CASE("plot/scatter declares its parameters once, x y and file required") {
+  const ComponentInfo* info = Registry::instance().find("plot/scatter");
+  REQUIRE(info != nullptr);
+  for (const char* name : {"x", "y", "file"}) {
+    REQUIRE(info->find_param(name) != nullptr);
+    CHECK_FALSE(info->find_param(name)->default_value.has_value());
+  }
+  CHECK(info->params.size() == 9);
+  REQUIRE(info->find_input("table") != nullptr);
+}
+
+TEST_CASE("plot/scatter keeps table order within each series and drops non-positive x on a log axis") {
+  Artifact a = run_scatter(codec_table(), scatter_params({{"series", std::string("codec")}, {"logx", true}}));
+  CHECK(a.string("file") == "psnr_vs_ratio");
+  CHECK(a.string("data") ==
+        "# reprise plot/scatter: psnr against ratio, one series per codec\n"
+        "# column 1: ratio; column 2: psnr\n"
+        "# dropped 1 point: ratio <= 0 (logx)\n"
+        "# dropped 1 point: psnr is missing\n"
+        "# series: codec=zfp\n"
+        "12 41.5\n"
+        "4 60.25\n"
+        "\n\n"
+        "# series: codec=inr\n"
+        "80 35\n"
+        "20 44\n");
+
+  const std::string& s = a.string("script");
+  CHECK(s.find("set output 'psnr_vs_ratio.svg'") != std::string::npos);
+  CHECK(s.find("set output 'psnr_vs_ratio.png'") != std::string::npos);
+  CHECK(s.find("set terminal pngcairo") != std::string::npos);
+  CHECK(s.find("set logscale x") != std::string::npos);
+  CHECK(s.find("linespoints") == std::string::npos);
+  CHECK(count(s, " using 1:2 with points title ") == 2);
+  CHECK(s.find("'psnr_vs_ratio.dat' index 0 using 1:2 with points title \"codec=zfp\"") != std::string::npos);
+  CHECK(s.find("'psnr_vs_ratio.dat' index 1 using 1:2 with points title \"codec=inr\"") != std::string::npos);
+}
+
+TEST_CASE("plot/scatter takes exactly one y column") {
+  CHECK_THROWS_WITH_AS(run_scatter(codec_table(), scatter_params({{"y", std::string("psnr,ratio")}})),
+                       "plot/scatter: y names one column; got 'psnr,ratio'", std::invalid_argument);
+}
+
+TEST_CASE("plot/scatter names the columns it has when one is unknown or not numeric") {
+  CHECK_THROWS_WITH_AS(run_scatter(codec_table(), scatter_params({{"x", std::string("rate")}})),
+                       "plot/scatter: unknown column 'rate'; columns are: codec, ratio, psnr",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(run_scatter(codec_table(), scatter_params({{"y", std::string("codec")}})),
+                       "plot/scatter: column 'codec' is not numeric (row 1 holds 'zfp'); numeric columns are: "
+                       "ratio, psnr",
+                       std::invalid_argument);
+}
+
+TEST_CASE("plot/scatter rejects file names that are not plain base names") {
+  for (const char* bad : {"", "a/b", "/tmp/x", "x y", "-x"})
+    CHECK_THROWS_AS(run_scatter(codec_table(), scatter_params({{"file", std::string(bad)}})),
+                    std::invalid_argument);
+}
+
+TEST_CASE("plot/scatter script renders an svg and a png with gnuplot") {
+  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
+    MESSAGE("gnuplot not on PATH: rendering not checked");
+    return;
+  }
+  Artifact a = run_scatter(codec_table(), scatter_params({{"series", std::string("codec")}, {"logy", true}}));
+  std::string tmpl = (std::filesystem::temp_directory_path() / "reprise-plot-scatter-XXXXXX").string();
+  REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+  std::filesystem::path dir = tmpl;
+  std::ofstream(dir / "psnr_vs_ratio.gp") << a.string("script");
+  std::ofstream(dir / "psnr_vs_ratio.dat") << a.string("data");
+
+  std::string cmd = "cd '" + dir.string() + "' && gnuplot psnr_vs_ratio.gp > gnuplot.log 2>&1";
+  CHECK_MESSAGE(std::system(cmd.c_str()) == 0, read_all(dir / "gnuplot.log"));
+  CHECK(read_all(dir / "psnr_vs_ratio.svg").find("<svg") != std::string::npos);
+  CHECK(read_all(dir / "psnr_vs_ratio.png").rfind("\x89PNG\r\n\x1a\n", 0) == 0);
+  std::filesystem::remove_all(dir);
+}

@@ -413,10 +413,13 @@ Artifact read_group(std::int64_t parent, const std::string& name) {
   return read_tree(g);
 }
 
-void save_artifact_file(const std::string& path, const Artifact& a, const std::map<std::string, std::string>& meta) {
+void save_artifact_file(const std::string& path, const Artifact& a, const std::map<std::string, std::string>& meta,
+                        std::size_t userblock) {
   std::lock_guard lock(hdf5_mutex());
   silence_hdf5_errors();
-  Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "create file '" + path + "'");
+  Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create file properties");
+  if (userblock) check(H5Pset_userblock(fcpl, userblock), "reserve a user block");
+  Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), H5Fclose, "create file '" + path + "'");
   for (const auto& [k, v] : meta) write_string_attribute(file, k, v);
   write_group(file, "artifact", a);
   check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush '" + path + "'");

@@ -110,8 +110,10 @@ void write_group(std::int64_t parent_hid, const std::string& name, const Artifac
 Artifact read_group(std::int64_t parent_hid, const std::string& name);
 
 // Whole-file helpers (plain HDF5 file whose group "/artifact" holds the tree).
+// `userblock` reserves that many bytes (0, or a power of two >= 512) at the start of
+// the file, which HDF5 skips: the cache keeps a digest of the rest of the file there.
 void save_artifact_file(const std::string& path, const Artifact& a,
-                        const std::map<std::string, std::string>& meta = {});
+                        const std::map<std::string, std::string>& meta = {}, std::size_t userblock = 0);
 Artifact load_artifact_file(const std::string& path, std::map<std::string, std::string>* meta = nullptr);
 
 }  // namespace reprise

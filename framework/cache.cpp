@@ -1,12 +1,15 @@
 #include "framework/cache.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <ctime>
+#include <fstream>
 #include <filesystem>
 #include <thread>
 
@@ -33,6 +36,71 @@ void fsync_path(const std::string& path) {
     ::fsync(fd);
     ::close(fd);
   }
+}
+
+// The first kUserBlock bytes of an entry (which HDF5 skips) hold
+// "reprise-cache 1 <xxh64 of every byte after the block>\n": any change to the
+// file, even inside arrays a cache hit does not read, shows up as a mismatch.
+constexpr std::size_t kUserBlock = 512;
+constexpr const char* kMagic = "reprise-cache 1 ";
+
+std::uint64_t digest_after_userblock(int fd) {
+  Hasher h;
+  std::vector<char> buf(1 << 20);
+  off_t offset = static_cast<off_t>(kUserBlock);
+  while (true) {
+    ssize_t n = ::pread(fd, buf.data(), buf.size(), offset);
+    if (n < 0) throw std::runtime_error("cannot read cache entry");
+    if (n == 0) break;
+    h.bytes(buf.data(), static_cast<std::size_t>(n));
+    offset += n;
+  }
+  return h.digest();
+}
+
+void seal(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDWR);
+  if (fd < 0) throw std::runtime_error("cannot reopen '" + path + "'");
+  std::string header = std::string(kMagic) + hex16(digest_after_userblock(fd)) + "\n";
+  bool ok = ::pwrite(fd, header.data(), header.size(), 0) == static_cast<ssize_t>(header.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) throw std::runtime_error("cannot write '" + path + "' (disk full?)");
+}
+
+// Throws with the reason when the file's digest does not match its header.
+void check_seal(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) throw std::runtime_error("cannot open");
+  std::string header(kUserBlock, '\0');
+  ssize_t n = ::pread(fd, header.data(), header.size(), 0);
+  std::uint64_t actual = n == static_cast<ssize_t>(kUserBlock) ? digest_after_userblock(fd) : 0;
+  ::close(fd);
+  if (n != static_cast<ssize_t>(kUserBlock) || header.rfind(kMagic, 0) != 0) throw std::runtime_error("not a reprise cache entry (bad header)");
+  if (header.substr(std::strlen(kMagic), 16) != hex16(actual)) throw std::runtime_error("file digest mismatch (changed after it was written)");
+}
+
+// A verified entry's (inode, size, mtime) is remembered in "<entry>.ok", so cache
+// hits skip re-hashing files that nothing touched since (as DVC's state db does).
+std::string stat_signature(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return "";
+  return std::to_string(st.st_ino) + " " + std::to_string(st.st_size) + " " + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec);
+}
+
+std::string read_small(const std::string& path) {
+  std::ifstream in(path);
+  std::string s;
+  std::getline(in, s);
+  return s;
+}
+
+void remember_verified(const std::string& path) {
+  std::string sig = stat_signature(path);
+  std::string tmp = path + ".ok.tmp." + std::to_string(::getpid());
+  { std::ofstream(tmp) << sig << "\n"; }
+  std::error_code ec;
+  fs::rename(tmp, path + ".ok", ec);
 }
 
 bool is_entry_name(const std::string& name) { return name.size() == 19 && name.ends_with(".h5"); }
@@ -68,9 +136,10 @@ void Cache::store(std::uint64_t identity, const Artifact& a, const CacheEntryInf
       {"reprise.created", now_iso()},
   };
   try {
-    save_artifact_file(tmp, a, meta);
-    fsync_path(tmp);
+    save_artifact_file(tmp, a, meta, kUserBlock);
+    seal(tmp);
     fs::rename(tmp, final_path);
+    remember_verified(final_path);
   } catch (...) {
     std::error_code ec;
     fs::remove(tmp, ec);  // never leave a half entry behind, even on a full disk
@@ -85,6 +154,11 @@ CacheRead Cache::read(std::uint64_t identity, bool summary_only) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return r;
   try {
+    bool trusted = summary_only && read_small(path + ".ok") == stat_signature(path);
+    if (!trusted) {
+      check_seal(path);
+      remember_verified(path);
+    }
     std::map<std::string, std::string> meta;
     if (summary_only) meta = load_artifact_meta(path, &r.artifact);
     else r.artifact = load_artifact_file(path, &meta);
@@ -112,6 +186,7 @@ void Cache::quarantine(const std::string& path) {
   auto stamp = std::chrono::system_clock::now().time_since_epoch().count();
   fs::rename(path, q / (fs::path(path).filename().string() + "." + std::to_string(stamp)), ec);
   if (ec) fs::remove(path, ec);
+  fs::remove(path + ".ok", ec);
 }
 
 std::vector<CacheListing> Cache::list() const {
@@ -170,6 +245,7 @@ std::uintmax_t Cache::gc(const std::set<std::uint64_t>& keep, std::size_t* remov
       if ((entry && !keep.count(parse_hex(name.substr(0, 16)))) || stale_tmp) {
         freed += f.file_size(ec);
         fs::remove(f.path(), ec);
+        fs::remove(f.path().string() + ".ok", ec);
         ++count;
       }
     }

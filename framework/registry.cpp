@@ -26,7 +26,7 @@ namespace {
 std::string format_double(double v) {
   // Shortest text that reads back to the same double (std::to_chars' guarantee):
   // identities and CSV cells must not depend on printf rounding.
-  if (v == static_cast<double>(static_cast<std::int64_t>(v)) && std::abs(v) < 1e15)
+  if (std::isfinite(v) && std::abs(v) < 1e15 && v == std::trunc(v) && !(v == 0 && std::signbit(v)))
     return std::to_string(static_cast<std::int64_t>(v));  // "100000", not "1e+05"
   char buf[64];
   auto result = std::to_chars(buf, buf + sizeof buf, v);

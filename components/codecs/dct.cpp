@@ -30,7 +30,8 @@ class RowTransform {
     std::lock_guard<std::mutex> lock(fftw_planner_mutex);
     plan_ = fftw_plan_many_r2r(1, &n, rows, input_.data(), nullptr, 1, n, output_.data(), nullptr, 1, n, &kind,
                                FFTW_ESTIMATE);
-    if (plan_ == nullptr) throw std::runtime_error("codec/dct: FFTW could not plan a DCT of length " + std::to_string(n));
+    if (plan_ == nullptr)
+      throw std::runtime_error("codec/dct: FFTW could not plan a DCT of length " + std::to_string(n));
   }
   ~RowTransform() {
     std::lock_guard<std::mutex> lock(fftw_planner_mutex);
@@ -207,7 +208,8 @@ Artifact DctCodec::run(const Inputs& in, const Params& p, Context& ctx) {
   Array indices = index_array(compressed.indices, shape.cols);
   Array values = value_array(compressed.values, as_float);
   const std::size_t kept = compressed.values.size();
-  const double bytes = 4.0 * shape.rows + static_cast<double>(kept * (dtype_size(indices.dtype()) + dtype_size(values.dtype())));
+  const std::size_t pair_bytes = dtype_size(indices.dtype()) + dtype_size(values.dtype());
+  const double bytes = static_cast<double>(4 * shape.rows + kept * pair_bytes);
   const double original_bytes = static_cast<double>(shape.rows * shape.cols * dtype_size(samples.dtype()));
   out.set_array("indices", std::move(indices));
   out.set_array("coefficients", std::move(values));

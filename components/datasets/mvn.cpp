@@ -63,8 +63,8 @@ void check_params(std::int64_t dim, std::int64_t samples, double condition) {
     throw std::invalid_argument("condition must be a finite number >= 1, got " + std::to_string(condition));
 }
 
-// Rows per chunk of the sampling loop: about 2^18 multiply-adds per row block
-// column, so progress and cancellation stay responsive for any dim.
+// Rows per chunk of the sampling loop: about 2^18 normal draws, i.e. 2^18 * dim
+// multiply-adds, so progress and cancellation stay responsive for any dim.
 std::size_t chunk_rows(std::size_t dim) { return std::max<std::size_t>(1, (std::size_t{1} << 18) / dim); }
 
 // Draws x = mean + L z row by row. z is drawn in row-major order, one chunk at a

@@ -69,7 +69,7 @@ StaticNode classify(const NodeDecl& decl) {
     if (const ParamSpec* p = s.component->find_param(key)) { s.params.emplace_back(p, &value); continue; }
     auto candidates = names_of(s.component->params);
     for (const auto& i : s.component->inputs) candidates.push_back(i.name);
-    throw SpecError(value.loc, s.component->name + " has no parameter or input '" + key + "'" + did_you_mean(key, candidates) +
+    throw SpecError(value.key_loc.line ? value.key_loc : value.loc, s.component->name + " has no parameter or input '" + key + "'" + did_you_mean(key, candidates) +
                                    " (" + field_names(*s.component) + ")");
   }
   for (const auto& p : s.component->params) {
@@ -134,7 +134,7 @@ class Resolver {
   }
 
   static SpecValue scalar(std::string text, const Loc& loc) {
-    return SpecValue{SpecValue::Kind::Scalar, std::move(text), {}, {}, loc};
+    return SpecValue::make(SpecValue::Kind::Scalar, std::move(text), loc);
   }
 
   // Splits "nodes.X.P"; returns X's field P as written, or nullptr when P is a defaulted param.
@@ -399,7 +399,7 @@ PlannedFigure plan_figure(const FigureDecl& f, const Spec& spec, const Sweep& sw
   for (const auto& [key, value] : f.fields) {
     const ParamSpec* p = fig.component->find_param(key);
     if (!p)
-      throw SpecError(value.loc, fig.component->name + " has no parameter '" + key + "'" +
+      throw SpecError(value.key_loc.line ? value.key_loc : value.loc, fig.component->name + " has no parameter '" + key + "'" +
                                      did_you_mean(key, names_of(fig.component->params)) + " (parameters: " +
                                      join_names(names_of(fig.component->params)) + ")");
     values.emplace(key, to_param_value(*p, resolver.resolve(value, nullptr)));

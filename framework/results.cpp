@@ -183,7 +183,7 @@ std::string resolved_yaml(const Spec& spec, const Plan& plan) {
       if (!c) continue;
       for (const auto& p : c->params)
         if (!decl.get(p.name) && p.default_value)
-          decl.entries.emplace_back(p.name, SpecValue{SpecValue::Kind::Scalar, canonical(*p.default_value), {}, {}, {}});
+          decl.entries.emplace_back(p.name, SpecValue::make(SpecValue::Kind::Scalar, canonical(*p.default_value), Loc{}));
     }
   }
   std::string out = "# Resolved by reprise from " + spec.file + " (includes merged, overrides applied, defaults filled).\n";

@@ -104,6 +104,7 @@ struct Converter {
           if (v.get(key)) throw SpecError(key_loc, "duplicate key '" + key + "'");
           SpecValue child = convert(kv.second, depth + 1);
           if (child.kind == SpecValue::Kind::Null) child.loc = key_loc;
+          child.key_loc = key_loc;
           v.entries.emplace_back(key, std::move(child));
         }
         break;
@@ -156,11 +157,11 @@ SpecValue load_with_includes(const std::string& path, const Loc& from, std::vect
   files.push_back(path);
 
   SpecValue doc = parse_yaml_node(read_text(path, from), path);
-  if (doc.kind == SpecValue::Kind::Null) doc = SpecValue{SpecValue::Kind::Map, {}, {}, {}, {path, 1, 1}};
+  if (doc.kind == SpecValue::Kind::Null) doc = SpecValue::make(SpecValue::Kind::Map, "", Loc{path, 1, 1});
   if (doc.kind != SpecValue::Kind::Map)
     throw SpecError(doc.loc, "a spec must be a mapping with keys name, seed, sweep, nodes, figures; got " + doc.describe());
 
-  SpecValue merged{SpecValue::Kind::Map, {}, {}, {}, doc.loc};
+  SpecValue merged = SpecValue::make(SpecValue::Kind::Map, "", doc.loc);
   if (const SpecValue* inc = doc.get("include")) {
     std::vector<SpecValue> list = inc->kind == SpecValue::Kind::Sequence ? inc->items : std::vector<SpecValue>{*inc};
     for (const auto& item : list) {
@@ -191,7 +192,7 @@ std::vector<std::string> split_dotted(const std::string& key) {
 // Turns "0.5,0.9" into a list value; "[0.5, 0.9]" is parsed as YAML.
 SpecValue sweep_values(const std::string& text, const Loc& loc, const std::string& origin) {
   if (!text.empty() && text.front() == '[') return parse_yaml_node(text, origin);
-  SpecValue list{SpecValue::Kind::Sequence, {}, {}, {}, loc};
+  SpecValue list = SpecValue::make(SpecValue::Kind::Sequence, "", loc);
   std::string cur;
   auto flush = [&] {
     SpecValue item = parse_yaml_node(cur, origin);
@@ -277,7 +278,7 @@ void apply_override(SpecValue& root, const std::string& arg) {
       throw SpecError(at, "cannot set '" + path[i] + "': its parent is " + cur->describe() + ", not a mapping");
     SpecValue* next = cur->get(path[i]);
     if (!next) {
-      cur->entries.emplace_back(path[i], SpecValue{SpecValue::Kind::Null, {}, {}, {}, value_loc});
+      cur->entries.emplace_back(path[i], SpecValue::make(SpecValue::Kind::Null, "", value_loc));
       next = &cur->entries.back().second;
     }
     cur = next;
@@ -319,7 +320,8 @@ std::vector<SweepGroup> read_sweep(const SpecValue& sweep) {
     throw SpecError(sweep.loc, "sweep: expected a mapping of axis names to value lists (and optional zip:)");
   for (const auto& [k, v] : sweep.entries) {
     if (k != "zip") {
-      SpecValue single{SpecValue::Kind::Map, {}, {}, {{k, v}}, v.loc};
+      SpecValue single = SpecValue::make(SpecValue::Kind::Map, "", v.loc);
+      single.entries.emplace_back(k, v);
       groups.push_back({false, read_axes(single)});
       continue;
     }
@@ -379,7 +381,7 @@ Spec build_spec(const std::string& path, SpecValue tree, std::vector<std::string
   spec.files = std::move(files);
   for (const auto& [k, v] : tree.entries)
     if (std::find(kTopLevelKeys.begin(), kTopLevelKeys.end(), k) == kTopLevelKeys.end())
-      throw SpecError(v.loc, "unknown top-level key '" + k + "' (expected one of " + join_names(kTopLevelKeys) + ")" +
+      throw SpecError(v.key_loc, "unknown top-level key '" + k + "' (expected one of " + join_names(kTopLevelKeys) + ")" +
                                  did_you_mean(k, kTopLevelKeys));
   spec.name = fs::path(path).stem().string();
   if (const SpecValue* n = tree.get("name")) {

@@ -28,6 +28,15 @@ struct SpecValue {
   std::vector<SpecValue> items;  // Sequence
   std::vector<std::pair<std::string, SpecValue>> entries;  // Map
   Loc loc;
+  Loc key_loc;  // where its key stands, for values inside a mapping
+
+  static SpecValue make(Kind kind, std::string text, Loc loc) {
+    SpecValue v;
+    v.kind = kind;
+    v.text = std::move(text);
+    v.loc = std::move(loc);
+    return v;
+  }
 
   const SpecValue* get(const std::string& key) const;  // Map lookup or nullptr
   SpecValue* get(const std::string& key);

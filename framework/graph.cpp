@@ -101,7 +101,8 @@ class Resolver {
 
   // Axes a value depends on, through ${nodes.x.p} chains too.
   void collect_axes(const SpecValue& v, std::set<std::size_t>& axes, int depth = 0) {
-    if (depth > 32) throw SpecError(v.loc, "references nested more than 32 deep (a reference cycle?)");
+    if (depth > 32)
+      throw SpecError(v.loc, "reference '" + flow_text(v) + "' refers to itself through a cycle (or nests more than 32 deep)");
     for (const auto& ref : references(v)) {
       std::size_t a = sweep_.axis_index(ref);
       if (a != static_cast<std::size_t>(-1)) { axes.insert(a); continue; }

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <stdexcept>
@@ -545,6 +546,30 @@ TEST_CASE("saving overwrites an existing file") {
   save_artifact_file(dir.file("o.h5"), Artifact{}.set_scalar("w", 2.0));
   Artifact b = load_artifact_file(dir.file("o.h5"));
   CHECK(b.scalars() == std::map<std::string, double>{{"w", 2.0}});
+}
+
+TEST_CASE("a user block reserves bytes before the HDF5 data") {
+  TempDir dir;
+  Artifact a;
+  a.set_scalar("x", 1.0).set_array("v", Array::from<std::int32_t>({3}, {1, 2, 3}));
+  std::map<std::string, std::string> meta = {{"k", "v"}};
+  save_artifact_file(dir.file("ub.h5"), a, meta, 1024);
+  std::ifstream in(dir.file("ub.h5"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  REQUIRE(bytes.size() > 1024 + 8);
+  CHECK(bytes.compare(1024, 8, std::string("\x89HDF\r\n\x1a\n", 8)) == 0);
+  CHECK(bytes.compare(0, 8, std::string("\x89HDF\r\n\x1a\n", 8)) != 0);
+  std::map<std::string, std::string> got;
+  CHECK(load_artifact_file(dir.file("ub.h5"), &got) == a);
+  CHECK(got == meta);
+  // Without one, the signature is at the start.
+  save_artifact_file(dir.file("plain.h5"), a);
+  std::ifstream in2(dir.file("plain.h5"), std::ios::binary);
+  std::string head(8, '\0');
+  in2.read(head.data(), 8);
+  CHECK(head == std::string("\x89HDF\r\n\x1a\n", 8));
+  // HDF5 accepts only powers of two from 512.
+  CHECK_THROWS_AS(save_artifact_file(dir.file("bad.h5"), a, {}, 100), std::runtime_error);
 }
 
 TEST_CASE("loading a file that is not HDF5 throws a clear error") {

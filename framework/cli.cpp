@@ -93,6 +93,15 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
   return vm;
 }
 
+// The visible options plus the hidden one that collects positional arguments.
+po::options_description with_positional(const po::options_description& visible, std::vector<std::string>& positional) {
+  po::options_description hidden;
+  hidden.add_options()("args", po::value(&positional));
+  po::options_description all;
+  all.add(visible).add(hidden);
+  return all;
+}
+
 po::options_description common_options(RunArgs& a) {
   po::options_description d("options");
   d.add_options()("help,h", "show this help")
@@ -109,11 +118,11 @@ RunArgs parse_run_args(const std::vector<std::string>& args, const std::string& 
       ("force", po::value(&a.force)->composing(), "recompute NODE (all its sweep instances) and everything downstream; repeatable")
       ("dry-run,n", po::bool_switch(&a.dry_run), "only show the plan")
       ("quiet,q", "print only the run directory and errors")
-      ("verbose,v", "also print cache hits, identities and component logs")
-      ("args", po::value(&positional), "SPEC then overrides");
+      ("verbose,v", "also print cache hits, identities and component logs");
+  po::options_description all = with_positional(d, positional);
   po::positional_options_description pos;
   pos.add("args", -1);
-  po::variables_map vm = parse(args, d, pos);
+  po::variables_map vm = parse(args, all, pos);
   *help = vm.count("help") != 0;
   if (*help) {
     std::cout << "usage: reprise " << command << " SPEC [key.path=value ...] [options]\n\n" << d << "\n";
@@ -252,8 +261,8 @@ int cmd_list() {
   for (const auto& name : Registry::instance().names()) {
     const ComponentInfo* c = Registry::instance().find(name);
     if (c->kind() != kind) {
+      std::cout << (kind.empty() ? "" : "\n") << c->kind() << ":\n";
       kind = c->kind();
-      std::cout << (kind.empty() ? "" : "\n") << kind << ":\n";
     }
     std::printf("  %-26s %s\n", name.c_str(), c->doc.c_str());
   }
@@ -299,11 +308,11 @@ int cmd_cache(const std::vector<std::string>& args) {
   std::size_t keep_runs = 0;
   std::vector<std::string> positional;
   d.add_options()("keep-runs", po::value(&keep_runs)->default_value(0),
-                  "gc: keep entries used by the newest N runs of each spec (0: by any run)")
-      ("args", po::value(&positional), "ls | verify | gc");
+                  "gc: keep entries used by the newest N runs of each spec (0: by any run)");
+  po::options_description all = with_positional(d, positional);
   po::positional_options_description pos;
   pos.add("args", -1);
-  po::variables_map vm = parse(args, d, pos);
+  po::variables_map vm = parse(args, all, pos);
   if (vm.count("help")) {
     std::cout << "usage: reprise cache ls|verify|gc [options]\n\n" << d << "\n";
     return kOk;

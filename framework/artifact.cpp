@@ -52,6 +52,13 @@ void check_key(const std::string& key) {
     throw std::invalid_argument("artifact key '" + key + "' is empty or contains '/'");
 }
 
+// Scalars and strings are both HDF5 attributes, arrays and children both links:
+// a key may name only one of each pair, or the artifact could not be saved.
+template <class Map>
+void check_free(const Map& other, const std::string& key, const char* kind) {
+  if (other.count(key)) throw std::invalid_argument("artifact key '" + key + "' is already used by a " + kind);
+}
+
 template <class Map>
 std::string key_list(const Map& m) {
   std::string s;
@@ -59,6 +66,8 @@ std::string key_list(const Map& m) {
   return s.empty() ? "(none)" : s;
 }
 }  // namespace
+
+Array::Array() : shape_{0}, data_(std::make_shared<const std::vector<std::byte>>()) {}
 
 Array::Array(DType dtype, std::vector<std::size_t> shape, std::vector<std::byte> bytes)
     : dtype_(dtype), shape_(std::move(shape)) {
@@ -104,21 +113,27 @@ bool Array::operator==(const Array& o) const {
 
 Artifact& Artifact::set_array(const std::string& key, Array a) {
   check_key(key);
+  check_free(children_, key, "child");
   arrays_[key] = std::move(a);
   return *this;
 }
 Artifact& Artifact::set_scalar(const std::string& key, double v) {
   check_key(key);
+  check_free(strings_, key, "string");
   scalars_[key] = v;
   return *this;
 }
 Artifact& Artifact::set_string(const std::string& key, std::string v) {
   check_key(key);
+  check_free(scalars_, key, "scalar");
+  if (v.find('\0') != std::string::npos)
+    throw std::invalid_argument("artifact string '" + key + "' contains a NUL byte (HDF5 strings cannot hold one)");
   strings_[key] = std::move(v);
   return *this;
 }
 Artifact& Artifact::set_child(const std::string& key, Artifact child) {
   check_key(key);
+  check_free(arrays_, key, "array");
   children_[key] = std::move(child);
   return *this;
 }
@@ -146,8 +161,9 @@ const Artifact& Artifact::child(const std::string& key) const {
 
 namespace {
 void hash_summary(Hasher& h, const Artifact& a) {
-  for (const auto& [k, v] : a.scalars()) h.field(k).f64(v);
-  for (const auto& [k, v] : a.strings()) h.field(k).field(v);
+  // Each entry is tagged with its kind, so a scalar and a string never hash alike.
+  for (const auto& [k, v] : a.scalars()) h.field("scalar").field(k).f64(v);
+  for (const auto& [k, v] : a.strings()) h.field("string").field(k).field(v);
 }
 
 void hash_tree(Hasher& h, const Artifact& a) {

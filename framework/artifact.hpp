@@ -35,7 +35,7 @@ template <> constexpr DType dtype_of<std::uint16_t>() { return DType::u16; }
 // A dense row-major array with a runtime element type.
 class Array {
  public:
-  Array() = default;
+  Array();  // an empty float64 array of shape {0}
   Array(DType dtype, std::vector<std::size_t> shape, std::vector<std::byte> bytes);
 
   template <class T>

@@ -26,7 +26,9 @@ constexpr const char* kSummaryChecksum = "reprise.summary_checksum";
 std::string now_iso() {
   std::time_t t = std::time(nullptr);
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  std::tm utc;
+  gmtime_r(&t, &utc);  // workers store entries concurrently: no shared static buffer
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return buf;
 }
 
@@ -97,13 +99,17 @@ std::string read_small(const std::string& path) {
 
 void remember_verified(const std::string& path) {
   std::string sig = stat_signature(path);
-  std::string tmp = path + ".ok.tmp." + std::to_string(::getpid());
+  static std::atomic<unsigned> counter{0};
+  std::string tmp = path + ".ok.tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
   { std::ofstream(tmp) << sig << "\n"; }
   std::error_code ec;
   fs::rename(tmp, path + ".ok", ec);
 }
 
-bool is_entry_name(const std::string& name) { return name.size() == 19 && name.ends_with(".h5"); }
+bool is_entry_name(const std::string& name) {
+  return name.size() == 19 && name.ends_with(".h5") &&
+         name.find_first_not_of("0123456789abcdef") == 16;  // 16 lowercase hex digits, then ".h5"
+}
 
 std::uint64_t parse_hex(const std::string& s) { return std::stoull(s, nullptr, 16); }
 }  // namespace

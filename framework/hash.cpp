@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <vector>
@@ -33,6 +34,8 @@ std::uint64_t Hasher::digest() const { return XXH64_digest(static_cast<XXH64_sta
 std::uint64_t hash_string(std::string_view s, std::uint64_t seed) { return XXH64(s.data(), s.size(), seed); }
 
 std::uint64_t hash_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw std::runtime_error("'" + path + "' is not a regular file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read '" + path + "'");
   Hasher h;
@@ -41,6 +44,7 @@ std::uint64_t hash_file(const std::string& path) {
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
     h.bytes(buf.data(), static_cast<std::size_t>(in.gcount()));
   }
+  if (in.bad()) throw std::runtime_error("error while reading '" + path + "'");
   return h.digest();
 }
 

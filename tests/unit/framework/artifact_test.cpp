@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/unit/framework/test_support.hpp"
+
 #include <stdlib.h>
 
 #include <bit>
@@ -23,21 +25,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh directory under /tmp, removed with everything in it at scope exit.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/reprise-artifact-test-XXXXXX";
-    char* made = ::mkdtemp(tmpl);
-    REQUIRE(made != nullptr);
-    path = made;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
+using reprise::test::TempDir;
 
 // Runs f, expects it to throw E, returns the message (empty when nothing was thrown).
 template <class E, class F>
@@ -613,4 +601,33 @@ TEST_CASE("load_artifact_meta reads meta and top-level scalars and strings, not 
 
   // Without a summary only the meta is read.
   CHECK(load_artifact_meta(dir.file("a.h5"), nullptr) == meta);
+}
+
+TEST_CASE("a default Array is empty, not a one-element scalar") {
+  Array a;
+  CHECK(a.size() == 0);
+  CHECK(a.shape() == std::vector<std::size_t>{0});
+  CHECK(a.to_double().empty());
+  TempDir dir;
+  Artifact art;
+  art.set_array("x", a);
+  save_artifact_file(dir.file("d.h5"), art);
+  CHECK(load_artifact_file(dir.file("d.h5")) == art);
+}
+
+TEST_CASE("keys that HDF5 could not store side by side, and NUL bytes in strings, are refused") {
+  Artifact a;
+  a.set_scalar("k", 1);
+  CHECK_THROWS_AS(a.set_string("k", "v"), std::invalid_argument);
+  a.set_array("arr", Array::from<double>({1}, {1.0}));
+  CHECK_THROWS_AS(a.set_child("arr", Artifact{}), std::invalid_argument);
+  CHECK_THROWS_AS(a.set_string("s", std::string("a\0b", 3)), std::invalid_argument);
+}
+
+TEST_CASE("a scalar and a string under the same name never share a checksum") {
+  Artifact scalar, string;
+  scalar.set_scalar("a", 0.0);
+  string.set_string("a", "");
+  CHECK(scalar.checksum() != string.checksum());
+  CHECK(scalar.summary_checksum() != string.summary_checksum());
 }

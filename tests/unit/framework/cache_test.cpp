@@ -18,26 +18,14 @@
 #include <vector>
 
 #include "framework/hash.hpp"
+#include "tests/unit/framework/test_support.hpp"
 
 using namespace reprise;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/reprise-cache-test-XXXXXX";
-    char* made = ::mkdtemp(tmpl);
-    REQUIRE(made != nullptr);
-    path = made;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string str() const { return path.string(); }
-};
+using reprise::test::TempDir;
 
 std::string read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -487,4 +475,22 @@ TEST_CASE("concurrent stores of the same identity leave one valid entry") {
   std::size_t checked = 0;
   CHECK(cache.verify(&checked).empty());
   CHECK(checked == 1);
+}
+
+TEST_CASE("stray files in the cache directory are ignored by list, verify and gc") {
+  TempDir dir;
+  Cache cache(dir.str());
+  Artifact a;
+  a.set_scalar("x", 1);
+  cache.store(0xab00000000000001ULL, a, {});
+  dir.write("ab/notes-for-me-123.h5", "not an entry");
+  dir.write("ab/0123456789abcdeX.h5", "not an entry either");
+  CHECK(cache.list().size() == 1);
+  std::size_t checked = 0;
+  CHECK(cache.verify(&checked).empty());
+  CHECK(checked == 1);
+  std::size_t removed = 0;
+  cache.gc({0xab00000000000001ULL}, &removed);
+  CHECK(removed == 0);
+  CHECK(fs::exists(dir.file("ab/notes-for-me-123.h5")));
 }

@@ -64,7 +64,7 @@ nodes:
 
 TEST_CASE("each distinct node runs once; a failure skips its downstream, not its siblings") {
   Fixture f(kSpec);
-  Cache cache(f.dir.path + "/cache");
+  Cache cache(f.dir.file("cache"));
   g_source_runs = 0;
   ExecReport r = execute(f.plan, cache, {2, {}, 0});
   CHECK(g_source_runs == 1);
@@ -89,7 +89,7 @@ TEST_CASE("each distinct node runs once; a failure skips its downstream, not its
 
 TEST_CASE("forced nodes ignore the cache; inputs of forced nodes are loaded from it") {
   Fixture f(kSpec);
-  Cache cache(f.dir.path + "/cache");
+  Cache cache(f.dir.file("cache"));
   execute(f.plan, cache, {1, {}, 0});
   g_source_runs = 0;
   auto force = f.plan.downstream_of("sum");
@@ -102,7 +102,7 @@ TEST_CASE("forced nodes ignore the cache; inputs of forced nodes are loaded from
 
 TEST_CASE("an input whose cache entry vanished is recomputed on demand") {
   Fixture f(kSpec);
-  Cache cache(f.dir.path + "/cache");
+  Cache cache(f.dir.file("cache"));
   execute(f.plan, cache, {1, {}, 0});
   std::filesystem::remove(cache.path_for(f.plan.nodes[f.plan.point_nodes[0][0]].identity));
   g_source_runs = 0;
@@ -115,7 +115,7 @@ TEST_CASE("an input whose cache entry vanished is recomputed on demand") {
 
 TEST_CASE("results do not depend on the number of threads") {
   Fixture f(kSpec);
-  Cache one(f.dir.path + "/one"), two(f.dir.path + "/two");
+  Cache one(f.dir.file("one")), two(f.dir.file("two"));
   ExecReport a = execute(f.plan, one, {1, {}, 0}), b = execute(f.plan, two, {2, {}, 0});
   for (std::size_t i = 0; i < f.plan.nodes.size(); ++i) {
     CHECK(a.nodes[i].status == b.nodes[i].status);

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/unit/framework/test_support.hpp"
+
 #include <stdlib.h>
 
 #include <cstdint>
@@ -19,25 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/reprise-hash-test-XXXXXX";
-    char* made = ::mkdtemp(tmpl);
-    REQUIRE(made != nullptr);
-    path = made;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string write(const std::string& name, const std::string& content) const {
-    std::string p = (path / name).string();
-    std::ofstream out(p, std::ios::binary);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    return p;
-  }
-};
+using reprise::test::TempDir;
 
 // Published XXH64 test vectors (seed 0 unless stated).
 constexpr std::uint64_t kEmpty = 0xEF46DB3751D8E999ULL;
@@ -141,4 +125,9 @@ TEST_CASE("hash_file of a missing file throws naming it") {
   } catch (const std::runtime_error& e) {
     CHECK(std::string(e.what()).find(missing) != std::string::npos);
   }
+}
+
+TEST_CASE("hash_file refuses a directory instead of hashing it as empty") {
+  TempDir dir;
+  CHECK_THROWS_AS(hash_file(dir.str()), std::runtime_error);
 }

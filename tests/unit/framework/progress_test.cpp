@@ -17,7 +17,7 @@ namespace {
 template <class F>
 std::string captured_stderr(F body) {
   reprise::test::TempDir dir;
-  std::string path = dir.path + "/err.txt";
+  std::string path = dir.file("err.txt");
   std::fflush(stderr);
   int saved = ::dup(STDERR_FILENO);
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);

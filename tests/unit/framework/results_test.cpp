@@ -44,7 +44,7 @@ nodes:
 TEST_CASE("run directories are unique even within one second, and never reuse an existing one") {
   TempDir dir;
   std::set<std::string> made;
-  for (int i = 0; i < 5; ++i) made.insert(create_run_dir(dir.path, "exp"));
+  for (int i = 0; i < 5; ++i) made.insert(create_run_dir(dir.str(), "exp"));
   CHECK(made.size() == 5);
   for (const auto& d : made) CHECK(fs::is_directory(d));
 }
@@ -54,6 +54,6 @@ TEST_CASE("referenced_identities keeps the newest runs of each spec") {
   dir.write("a/20260101-000000/cache-refs.txt", "0000000000000001\n0000000000000002\n");
   dir.write("a/20260102-000000/cache-refs.txt", "0000000000000003\n");
   dir.write("b/20260101-000000/cache-refs.txt", "0000000000000004\n");
-  CHECK(referenced_identities(dir.path, 0) == std::set<std::uint64_t>{1, 2, 3, 4});
-  CHECK(referenced_identities(dir.path, 1) == std::set<std::uint64_t>{3, 4});
+  CHECK(referenced_identities(dir.str(), 0) == std::set<std::uint64_t>{1, 2, 3, 4});
+  CHECK(referenced_identities(dir.str(), 1) == std::set<std::uint64_t>{3, 4});
 }

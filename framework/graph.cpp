@@ -326,7 +326,8 @@ class Planner {
       ParamValue value = given == s.params.end()
                              ? *spec.default_value
                              : to_param_value(spec, resolver_.resolve(*given->second, &point), at);
-      if (spec.type == ParamType::Path) value = resolve_path(std::get<std::string>(value), *given->second, h);
+      if (spec.type == ParamType::Path && given != s.params.end() && !std::get<std::string>(value).empty())
+        value = resolve_path(std::get<std::string>(value), *given->second, h);
       h.field(spec.name).field(canonical(value));
       values.emplace(spec.name, std::move(value));
     }

@@ -72,6 +72,9 @@ ParamSpec param_string(std::string n, std::string d, std::string doc) {
   return make_param(std::move(n), ParamType::String, std::move(d), std::move(doc));
 }
 ParamSpec param_path(std::string n, std::string doc) { return make_param(std::move(n), ParamType::Path, std::nullopt, std::move(doc)); }
+ParamSpec param_optional_path(std::string n, std::string doc) {
+  return make_param(std::move(n), ParamType::Path, std::string(), std::move(doc));
+}
 ParamSpec param_ints(std::string n, std::vector<std::int64_t> d, std::string doc) {
   return make_param(std::move(n), ParamType::IntList, std::move(d), std::move(doc));
 }

@@ -69,7 +69,8 @@ ParamSpec param_bool(std::string name, bool def, std::string doc);
 ParamSpec param_int(std::string name, std::int64_t def, std::string doc);
 ParamSpec param_double(std::string name, double def, std::string doc);
 ParamSpec param_string(std::string name, std::string def, std::string doc);
-ParamSpec param_path(std::string name, std::string doc);  // required; content hashed into the key
+ParamSpec param_path(std::string name, std::string doc);           // required; content hashed into the key
+ParamSpec param_optional_path(std::string name, std::string doc);  // "" when not given
 ParamSpec param_ints(std::string name, std::vector<std::int64_t> def, std::string doc);
 ParamSpec param_doubles(std::string name, std::vector<double> def, std::string doc);
 InputSpec input(std::string name, std::string doc);

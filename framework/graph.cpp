@@ -212,11 +212,16 @@ std::vector<std::size_t> spec_order(const Spec& spec, const std::vector<std::set
   return {reversed.rbegin(), reversed.rend()};
 }
 
-std::string input_target(const SpecValue& v, const Spec& spec, const std::string& input, const std::string& where) {
+std::string input_target(const SpecValue& v, const Spec& spec, const InputSpec& input, const std::string& where) {
   if (v.kind != SpecValue::Kind::Scalar)
-    throw SpecError(v.loc, "input '" + input + "' expects the name of a node, got " + v.describe() + where);
-  if (!spec.find_node(v.text))
-    throw SpecError(v.loc, "input '" + input + "' refers to unknown node '" + v.text + "'" + did_you_mean(v.text, spec.node_names()) + where);
+    throw SpecError(v.loc, "input '" + input.name + "' expects the name of a node, got " + v.describe() + where);
+  if (!spec.find_node(v.text)) {
+    auto candidates = spec.node_names();
+    candidates.insert(candidates.end(), input.keywords.begin(), input.keywords.end());
+    std::string also = input.keywords.empty() ? "" : " (or one of: " + join_names(input.keywords) + ")";
+    throw SpecError(v.loc, "input '" + input.name + "' refers to unknown node '" + v.text + "'" + did_you_mean(v.text, candidates) +
+                               also + where);
+  }
   return v.text;
 }
 
@@ -268,8 +273,9 @@ class Planner {
           auto pt = plan_.sweep.point(p);
           SpecValue v = resolver_.resolve(*value, &pt);
           if (v.kind == SpecValue::Kind::Null && in->optional) continue;
+          if (v.kind == SpecValue::Kind::Scalar && in->is_keyword(v.text)) continue;
           if (!seen.insert(v.text).second) continue;
-          edges[n].insert(node_index(spec_, input_target(v, spec_, in->name, interpolated ? where(p) : "")));
+          edges[n].insert(node_index(spec_, input_target(v, spec_, *in, interpolated ? where(p) : "")));
         }
       }
     edges_ = edges;
@@ -334,14 +340,21 @@ class Planner {
     node.params = Params(std::move(values));
 
     std::vector<std::pair<std::string, std::size_t>> inputs;
+    std::vector<std::pair<std::string, std::string>> keywords;
     for (const auto& [in, value] : s.inputs) {
       SpecValue v = resolver_.resolve(*value, &point);
       if (v.kind == SpecValue::Kind::Null) continue;
-      std::size_t target = node_index(spec_, input_target(v, spec_, in->name, at));
+      if (v.kind == SpecValue::Kind::Scalar && in->is_keyword(v.text)) {
+        keywords.emplace_back(in->name, v.text);
+        continue;
+      }
+      std::size_t target = node_index(spec_, input_target(v, spec_, *in, at));
       inputs.emplace_back(in->name, plan_.point_nodes[p][target]);
     }
     std::sort(inputs.begin(), inputs.end());
     for (const auto& [name, idx] : inputs) h.field(name).u64(plan_.nodes[idx].identity);
+    std::sort(keywords.begin(), keywords.end());
+    for (const auto& [name, word] : keywords) h.field(name).field("keyword:" + word);
     node.inputs = std::move(inputs);
 
     std::uint64_t base_seed = s.seed ? parse_seed_value(resolver_.resolve(*s.seed, &point), at) : spec_.seed;

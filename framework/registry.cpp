@@ -1,5 +1,6 @@
 #include "framework/registry.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -84,6 +85,10 @@ ParamSpec param_doubles(std::string n, std::vector<double> d, std::string doc) {
 InputSpec input(std::string name, std::string doc) { return {std::move(name), std::move(doc), false}; }
 InputSpec optional_input(std::string name, std::string doc) { return {std::move(name), std::move(doc), true}; }
 OutputSpec output(std::string name, std::string doc) { return {std::move(name), std::move(doc)}; }
+
+bool InputSpec::is_keyword(const std::string& word) const {
+  return std::find(keywords.begin(), keywords.end(), word) != keywords.end();
+}
 
 const Artifact& Inputs::get(const std::string& name) const {
   auto it = inputs_.find(name);

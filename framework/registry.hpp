@@ -57,6 +57,12 @@ struct InputSpec {
   std::string name;
   std::string doc;
   bool optional = false;
+  // Words a spec may write instead of a node name (e.g. `init: random`); they leave
+  // the input absent, and the word itself enters the node's identity.
+  std::vector<std::string> keywords;
+
+  InputSpec& or_keywords(std::vector<std::string> words) { keywords = std::move(words); return *this; }
+  bool is_keyword(const std::string& word) const;
 };
 
 struct OutputSpec {

@@ -182,6 +182,15 @@ Array index_array(const std::vector<std::uint32_t>& indices, std::size_t cols) {
   return Array::from<std::int32_t>({indices.size()}, std::vector<std::int32_t>(indices.begin(), indices.end()));
 }
 
+// Decoded samples as the caller asked: float64 as decoded, or rounded to spins
+// (+1 for v >= 0, -1 otherwise) for ±1 data such as Ising samples.
+Array decoded_array(const std::vector<double>& decoded, Shape s, const std::string& round) {
+  if (round == "none") return Array::from<double>({s.rows, s.cols}, decoded);
+  std::vector<std::int8_t> spins(decoded.size());
+  std::transform(decoded.begin(), decoded.end(), spins.begin(), [](double v) { return std::int8_t(v >= 0 ? 1 : -1); });
+  return Array::from<std::int8_t>({s.rows, s.cols}, spins);
+}
+
 Array value_array(const std::vector<double>& values, bool as_float) {
   if (as_float) return Array::from<float>({values.size()}, std::vector<float>(values.begin(), values.end()));
   return Array::from<double>({values.size()}, values);
@@ -213,7 +222,7 @@ Artifact DctCodec::run(const Inputs& in, const Params& p, Context& ctx) {
   const double original_bytes = static_cast<double>(shape.rows * shape.cols * dtype_size(samples.dtype()));
   out.set_array("indices", std::move(indices));
   out.set_array("coefficients", std::move(values));
-  out.set_array("samples", Array::from<double>({shape.rows, shape.cols}, decoded));
+  out.set_array("samples", decoded_array(decoded, shape, p.get_string("round")));
   out.set_scalar("bytes", bytes);
   out.set_scalar("original_bytes", original_bytes);
   out.set_scalar("ratio", original_bytes / std::max(bytes, 1.0));
@@ -223,7 +232,7 @@ Artifact DctCodec::run(const Inputs& in, const Params& p, Context& ctx) {
   return out;
 }
 
-REPRISE_COMPONENT(DctCodec, "codec/dct", "1",
+REPRISE_COMPONENT(DctCodec, "codec/dct", "2",
                   "DCT-II codec keeping the largest coefficients that hold a fraction of each sample's energy",
                   param_double("energy", 0.9,
                                "fraction of each sample's (row's) energy kept, in (0,1]; 1 keeps every nonzero "
@@ -231,8 +240,12 @@ REPRISE_COMPONENT(DctCodec, "codec/dct", "1",
                       .range(0, 1),
                   param_string("values", "float64", "precision the kept coefficients are stored in")
                       .one_of({"float64", "float32"}),
+                  param_string("round", "none",
+                               "none: decoded values as they are (float64); sign: rounded to spins +1 (v >= 0) "
+                               "or -1 (int8), for ±1 data")
+                      .one_of({"none", "sign"}),
                   input("data", "artifact with array 'samples' {samples, variables}, any numeric dtype"),
-                  output("samples", "float64 {samples, variables}: the decompressed samples"),
+                  output("samples", "float64 {samples, variables}: the decompressed samples (int8 spins with round: sign)"),
                   output("counts", "int32 {samples}: coefficients kept per row"),
                   output("indices", "uint16 (int32 beyond 65535 variables): kept DCT indices, rows concatenated"),
                   output("coefficients", "float64 or float32 per 'values': kept orthonormal DCT-II coefficients"),

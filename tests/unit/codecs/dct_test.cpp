@@ -17,8 +17,8 @@ using namespace reprise;
 namespace {
 
 // Every parameter spelled out, as the framework hands them after validation.
-Params dct_params(double energy, const std::string& values = "float64") {
-  return Params(std::map<std::string, ParamValue>{{"energy", energy}, {"values", values}});
+Params dct_params(double energy, const std::string& values = "float64", const std::string& round = "none") {
+  return Params(std::map<std::string, ParamValue>{{"energy", energy}, {"values", values}, {"round", round}});
 }
 
 // Definition of the orthonormal DCT-II, summed directly: the truth FFTW is checked against.
@@ -269,4 +269,30 @@ TEST_CASE("codec/dct: rejects bad input and stops when cancelled") {
   CHECK_THROWS_AS(compress(flat, dct_params(0.9)), std::runtime_error);
   CancelledContext cancelled;
   CHECK_THROWS_AS(compress(data, dct_params(0.9), cancelled), Cancelled);
+}
+
+TEST_CASE("codec/dct: round: sign turns decoded ±1 data back into int8 spins") {
+  // Spins of a smooth field: runs of equal signs, as in ordered Ising samples.
+  const std::size_t rows = 200, d = 16;
+  std::vector<std::int8_t> spins(rows * d);
+  std::mt19937_64 rng(11);
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t n = 0; n < d; ++n) spins[r * d + n] = (n < 4 + r % 8) == (rng() % 16 != 0) ? 1 : -1;
+  Artifact data = data_of<std::int8_t>(rows, d, spins);
+
+  Artifact exact = compress(data, dct_params(1.0, "float64", "sign"));
+  REQUIRE(exact.array("samples").dtype() == DType::i8);
+  const auto decoded = exact.array("samples").view<std::int8_t>();
+  CHECK(std::equal(decoded.begin(), decoded.end(), spins.begin()));  // lossless at energy 1
+  CHECK(exact.scalar("original_bytes") == rows * d);  // one byte per int8 spin
+
+  Artifact lossy = compress(data, dct_params(0.5, "float64", "sign"));
+  const auto rounded = lossy.array("samples").view<std::int8_t>();
+  std::size_t flipped = 0;
+  for (std::size_t i = 0; i < spins.size(); ++i) {
+    CHECK((rounded[i] == 1 || rounded[i] == -1));
+    flipped += rounded[i] != spins[i];
+  }
+  CHECK(flipped > 0);                   // half the energy is not enough to keep every sign
+  CHECK(flipped < spins.size() / 2);    // but most signs survive
 }

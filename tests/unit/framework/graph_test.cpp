@@ -167,3 +167,53 @@ TEST_CASE("to_dot draws every distinct node and edge") {
   CHECK(edges == 9);  // data->packed x3, data->err x3, packed->err x3
   CHECK(dot.find("[label=\"truth\"]") != std::string::npos);
 }
+
+namespace {
+// Echoes whether its optional input was given.
+class TestInitAware : public Component {
+ public:
+  Artifact run(const Inputs& in, const Params&, Context&) override {
+    Artifact a;
+    a.set_scalar("had_init", in.has("init"));
+    return a;
+  }
+};
+}  // namespace
+
+REPRISE_COMPONENT(TestInitAware, "test/init-aware", "1", "test component with a keyword input",
+                  optional_input("init", "start from this node, or `random`").or_keywords({"random"}))
+
+TEST_CASE("an input keyword leaves the input absent, counts in the identity, and is suggested on typos") {
+  TempDir dir;
+  auto l = plan_of(dir, R"(sweep:
+  init: [data, random]
+nodes:
+  data: {use: dataset/mvn, dim: 4}
+  run:  {use: test/init-aware, init: "${init}"}
+)");
+  const Plan& p = l->plan;
+  REQUIRE(p.nodes.size() == 3);
+  const PlannedNode& from_data = p.nodes[p.point_nodes[0][1]];
+  const PlannedNode& from_random = p.nodes[p.point_nodes[1][1]];
+  CHECK(from_data.inputs.size() == 1);
+  CHECK(from_random.inputs.empty());
+  CHECK(from_random.identity != from_data.identity);
+  auto none = plan_of(dir, "nodes:\n  run: {use: test/init-aware}\n");
+  CHECK(none->plan.nodes[0].identity != from_random.identity);  // `random` is not the same as leaving it out
+  CHECK(error_of(dir, "nodes:\n  run: {use: test/init-aware, init: randon}\n").find("did you mean 'random'?") != std::string::npos);
+}
+
+TEST_CASE("a path parameter's file content enters the identity") {
+  TempDir dir;
+  dir.write("values.csv", "1,-1\n-1,1\n");
+  const char* spec = "nodes:\n  d: {use: dataset/samples-file, path: values.csv}\n";
+  if (!Registry::instance().find("dataset/samples-file")) return;  // arrives with the Ising datasets
+  auto before = plan_of(dir, spec);
+  auto same = plan_of(dir, spec);
+  CHECK(before->plan.nodes[0].identity == same->plan.nodes[0].identity);
+  dir.write("values.csv", "1,-1\n1,1\n");
+  auto after = plan_of(dir, spec);
+  CHECK(after->plan.nodes[0].identity != before->plan.nodes[0].identity);
+  CHECK(error_of(dir, "nodes:\n  d: {use: dataset/samples-file, path: missing.csv}\n").find("file 'missing.csv' not found") !=
+        std::string::npos);
+}

@@ -15,6 +15,9 @@ ParamSpec param_x() {
 ParamSpec param_series() {
   return param_string("series", "", "column whose distinct values split rows into series; empty: none");
 }
+ParamSpec param_where() {
+  return param_string("where", "", "keep only rows matching column=value[, column=value...], e.g. init=packed");
+}
 ParamSpec param_logx() { return param_bool("logx", false, "logarithmic x axis (drops rows with x <= 0)"); }
 ParamSpec param_logy() { return param_bool("logy", false, "logarithmic y axis (drops rows with y <= 0)"); }
 ParamSpec param_title() { return param_string("title", "", "figure title; empty: none"); }
@@ -68,6 +71,8 @@ std::string trim(const std::string& s) {
 std::string description(const PlotOptions& o) {
   std::string d = join(o.ys, ", ") + " against " + o.x;
   if (!o.series.empty()) d += ", one series per " + o.series;
+  for (std::size_t i = 0; i < o.where.size(); ++i)
+    d += (i ? ", " : " where ") + o.where[i].first + "=" + o.where[i].second;
   return comment_text(d);
 }
 
@@ -158,8 +163,33 @@ std::vector<std::string> split_columns(const std::string& component, const std::
   }
 }
 
+// "init=packed, steps=10" -> {{"init", "packed"}, {"steps", "10"}}.
+std::vector<std::pair<std::string, std::string>> parse_where(const std::string& component, const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (trim(text).empty()) return out;
+  std::size_t start = 0;
+  while (true) {
+    auto comma = text.find(',', start);
+    std::string item = trim(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw std::invalid_argument(component + ": where expects column=value[, column=value...]; got '" + item + "'");
+    out.emplace_back(trim(item.substr(0, eq)), trim(item.substr(eq + 1)));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
+// Cells match when equal as text or, both being numbers, as numbers ("0.50" = "0.5").
+bool cell_matches(const std::string& cell_text, const std::string& wanted) {
+  if (cell_text == wanted) return true;
+  auto a = Table::number(cell_text), b = Table::number(wanted);
+  return a && b && *a == *b;
+}
+
 PlotOptions read_options(const std::string& component, const Params& p, bool multi_y) {
   PlotOptions o;
+  o.where = parse_where(component, p.get_string("where"));
   o.component = component;
   o.x = p.get_string("x");
   const std::string& y = p.get_string("y");
@@ -231,10 +261,15 @@ Grouped group_rows(const Table& t, const PlotOptions& o) {
   std::optional<std::size_t> series_col;
   if (!o.series.empty()) series_col = column_index(t, o.component, o.series);
 
+  std::vector<std::pair<std::size_t, std::string>> filters;
+  for (const auto& [column, wanted] : o.where) filters.emplace_back(column_index(t, o.component, column), wanted);
+
   Grouped g;
   std::map<std::string, std::size_t> by_label;
   DropLog dropped;
   for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    bool kept = std::all_of(filters.begin(), filters.end(), [&](auto& f) { return cell_matches(cell(t, r, f.first), f.second); });
+    if (!kept) continue;
     std::string value = series_col ? cell(t, r, *series_col) : "";
     for (std::size_t k = 0; k < o.ys.size(); ++k) {
       std::string reason = drop_reason(xs[r], ys[k][r], o.ys[k], o);

@@ -26,6 +26,7 @@ namespace reprise::gnuplot {
 // (one column or a comma list) and is declared by each component.
 ParamSpec param_x();
 ParamSpec param_series();
+ParamSpec param_where();
 ParamSpec param_logx();
 ParamSpec param_logy();
 ParamSpec param_title();
@@ -43,6 +44,7 @@ struct PlotOptions {
   std::string x;                // x column
   std::vector<std::string> ys;  // y columns, at least one
   std::string series;           // column splitting rows into lines; "" for none
+  std::vector<std::pair<std::string, std::string>> where;  // keep only rows whose column equals the value
   bool logx = false;
   bool logy = false;
   std::string title, xlabel, ylabel;  // labels already defaulted to column names

@@ -17,10 +17,10 @@ Artifact LinePlot::run(const Inputs& in, const Params& p, Context&) {
   return gnuplot::figure(grouped, options, "linespoints");
 }
 
-REPRISE_COMPONENT(LinePlot, "plot/line", "1", "line plot of metrics-table columns (gnuplot svg + png)",
+REPRISE_COMPONENT(LinePlot, "plot/line", "2", "line plot of metrics-table columns (gnuplot svg + png)",
                   gnuplot::param_x(),
                   param_string("y", "", "y column, or several separated by commas (one series each)").required(),
-                  gnuplot::param_series(), gnuplot::param_logx(), gnuplot::param_logy(), gnuplot::param_title(),
+                  gnuplot::param_series(), gnuplot::param_where(), gnuplot::param_logx(), gnuplot::param_logy(), gnuplot::param_title(),
                   gnuplot::param_xlabel(), gnuplot::param_ylabel(), gnuplot::param_file(), gnuplot::input_table(),
                   gnuplot::output_file(), gnuplot::output_script(), gnuplot::output_data())
 

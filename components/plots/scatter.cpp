@@ -12,9 +12,9 @@ Artifact ScatterPlot::run(const Inputs& in, const Params& p, Context&) {
   return gnuplot::figure(grouped, options, "points");
 }
 
-REPRISE_COMPONENT(ScatterPlot, "plot/scatter", "1", "scatter plot of two metrics-table columns (gnuplot svg + png)",
+REPRISE_COMPONENT(ScatterPlot, "plot/scatter", "2", "scatter plot of two metrics-table columns (gnuplot svg + png)",
                   gnuplot::param_x(), param_string("y", "", "y column (numeric)").required(),
-                  gnuplot::param_series(), gnuplot::param_logx(), gnuplot::param_logy(), gnuplot::param_title(),
+                  gnuplot::param_series(), gnuplot::param_where(), gnuplot::param_logx(), gnuplot::param_logy(), gnuplot::param_title(),
                   gnuplot::param_xlabel(), gnuplot::param_ylabel(), gnuplot::param_file(), gnuplot::input_table(),
                   gnuplot::output_file(), gnuplot::output_script(), gnuplot::output_data())
 

@@ -20,7 +20,7 @@ namespace {
 // Every parameter of plot/line, as the framework passes them after validation.
 Params line_params(std::map<std::string, ParamValue> overrides) {
   std::map<std::string, ParamValue> v{{"x", std::string("energy")}, {"y", std::string("err.max_abs")},
-                                      {"series", std::string("")},  {"logx", false},
+                                      {"series", std::string("")}, {"where", std::string("")},  {"logx", false},
                                       {"logy", false},              {"title", std::string("")},
                                       {"xlabel", std::string("")},  {"ylabel", std::string("")},
                                       {"file", std::string("qoi_vs_energy")}};
@@ -68,9 +68,9 @@ TEST_CASE("plot/line declares its parameters once, x y and file required") {
     REQUIRE(info->find_param(name) != nullptr);
     CHECK_FALSE(info->find_param(name)->default_value.has_value());
   }
-  for (const char* name : {"series", "logx", "logy", "title", "xlabel", "ylabel"})
+  for (const char* name : {"series", "where", "logx", "logy", "title", "xlabel", "ylabel"})
     CHECK(info->find_param(name)->default_value.has_value());
-  CHECK(info->params.size() == 9);
+  CHECK(info->params.size() == 10);
   REQUIRE(info->find_input("table") != nullptr);
 }
 
@@ -204,4 +204,17 @@ TEST_CASE("plot/line script renders an svg and a png with gnuplot") {
   CHECK(read_all(dir / "qoi_vs_energy.svg").find("<svg") != std::string::npos);
   CHECK(read_all(dir / "qoi_vs_energy.png").rfind("\x89PNG\r\n\x1a\n", 0) == 0);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("plot/line keeps only the rows a where filter names, comparing numbers as numbers") {
+  Artifact a = run_line(sweep_table(), line_params({{"where", std::string("structure=b, err.mean=5.0")}}));
+  const std::string data = a.string("data");
+  CHECK(data.find("where structure=b, err.mean=5.0") != std::string::npos);
+  CHECK(data.find("0.5 0.125\n") != std::string::npos);  // the one row with structure b and err.mean 5
+  CHECK(data.find("0.9 0.5") == std::string::npos);
+  CHECK(data.find("0.5 0.25") == std::string::npos);
+  CHECK_THROWS_WITH_AS(run_line(sweep_table(), line_params({{"where", std::string("shape=b")}})),
+                       doctest::Contains("unknown column 'shape'"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(run_line(sweep_table(), line_params({{"where", std::string("structure")}})),
+                       doctest::Contains("where expects column=value"), std::invalid_argument);
 }

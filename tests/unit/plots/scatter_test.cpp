@@ -20,7 +20,7 @@ namespace {
 // Every parameter of plot/scatter, as the framework passes them after validation.
 Params scatter_params(std::map<std::string, ParamValue> overrides) {
   std::map<std::string, ParamValue> v{{"x", std::string("ratio")}, {"y", std::string("psnr")},
-                                      {"series", std::string("")}, {"logx", false},
+                                      {"series", std::string("")}, {"where", std::string("")}, {"logx", false},
                                       {"logy", false},             {"title", std::string("")},
                                       {"xlabel", std::string("")}, {"ylabel", std::string("")},
                                       {"file", std::string("psnr_vs_ratio")}};
@@ -68,7 +68,7 @@ TEST_CASE("plot/scatter declares its parameters once, x y and file required") {
     REQUIRE(info->find_param(name) != nullptr);
     CHECK_FALSE(info->find_param(name)->default_value.has_value());
   }
-  CHECK(info->params.size() == 9);
+  CHECK(info->params.size() == 10);
   REQUIRE(info->find_input("table") != nullptr);
 }
 

@@ -214,3 +214,20 @@ TEST_CASE("figures are drawn with gnuplot, and their script and data stay beside
     CHECK(read_file(figs + "err_vs_energy.png").substr(1, 3) == "PNG");
   }
 }
+
+TEST_CASE("without gnuplot the script and data are kept and the run warns") {
+  ScratchDir dir;
+  dir.write("fig.yaml", std::string(kTinySpec) + R"(figures:
+  - {use: plot/line, x: energy, y: err.max_abs, file: err_vs_energy}
+)");
+  CliResult r = run_reprise(dir, "run fig.yaml");  // warm the cache with gnuplot present
+  REQUIRE(r.code == 0);
+  std::string cmd = "cd '" + dir.path() + "' && env PATH=/nonexistent '" + REPRISE_BIN + "' run fig.yaml >out.txt 2>err.txt";
+  CHECK(std::system(cmd.c_str()) == 0);
+  std::string err = read_file(dir.file("err.txt"));
+  CHECK(err.find("warning: gnuplot not found: kept figures/err_vs_energy.gp and .dat") != std::string::npos);
+  std::string run = dir.file(run_dir_of(CliResult{0, read_file(dir.file("out.txt")), err}));
+  CHECK(fs::exists(run + "/figures/err_vs_energy.gp"));
+  CHECK(fs::exists(run + "/figures/err_vs_energy.dat"));
+  CHECK_FALSE(fs::exists(run + "/figures/err_vs_energy.svg"));
+}

@@ -202,11 +202,12 @@ bool Artifact::operator==(const Artifact& o) const {
 
 // ---------------------------------------------------------------- HDF5 mapping
 
-namespace {
 std::recursive_mutex& hdf5_mutex() {
   static std::recursive_mutex m;
   return m;
 }
+
+namespace {
 
 // Owns one HDF5 identifier and closes it with the matching function.
 class Handle {

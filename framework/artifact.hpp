@@ -13,6 +13,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -119,6 +120,10 @@ Artifact load_artifact_file(const std::string& path, std::map<std::string, std::
 }  // namespace reprise
 
 namespace reprise {
+// The one lock every HDF5 call in the process must hold (Debian's libhdf5 is the
+// non-thread-safe build): components reading foreign HDF5 files take it too.
+std::recursive_mutex& hdf5_mutex();
+
 // Reads only the file's meta attributes and, when `summary` is given, the top-level
 // scalars and strings of "/artifact" (no arrays): the cheap read behind a cache hit.
 std::map<std::string, std::string> load_artifact_meta(const std::string& path, Artifact* summary);

@@ -334,7 +334,7 @@ class Planner {
                              : to_param_value(spec, resolver_.resolve(*given->second, &point), at);
       if (spec.type == ParamType::Path && given != s.params.end() && !std::get<std::string>(value).empty())
         value = resolve_path(std::get<std::string>(value), *given->second, h);
-      h.field(spec.name).field(canonical(value));
+      if (spec.in_identity) h.field(spec.name).field(canonical(value));
       values.emplace(spec.name, std::move(value));
     }
     node.params = Params(std::move(values));

@@ -82,8 +82,8 @@ ParamSpec param_ints(std::string n, std::vector<std::int64_t> d, std::string doc
 ParamSpec param_doubles(std::string n, std::vector<double> d, std::string doc) {
   return make_param(std::move(n), ParamType::DoubleList, std::move(d), std::move(doc));
 }
-InputSpec input(std::string name, std::string doc) { return {std::move(name), std::move(doc), false}; }
-InputSpec optional_input(std::string name, std::string doc) { return {std::move(name), std::move(doc), true}; }
+InputSpec input(std::string name, std::string doc) { return {std::move(name), std::move(doc), false, {}}; }
+InputSpec optional_input(std::string name, std::string doc) { return {std::move(name), std::move(doc), true, {}}; }
 OutputSpec output(std::string name, std::string doc) { return {std::move(name), std::move(doc)}; }
 
 bool InputSpec::is_keyword(const std::string& word) const {

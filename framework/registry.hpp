@@ -46,11 +46,15 @@ struct ParamSpec {
   std::optional<double> min, max;           // inclusive bounds for numbers (and list items)
   std::vector<std::string> choices;         // allowed strings, empty: any
   std::string doc;
+  // False for settings that cannot change the output (e.g. a thread count): they
+  // stay out of the node identity, so changing them reuses the cache.
+  bool in_identity = true;
 
   ParamSpec& range(double lo, double hi) { min = lo; max = hi; return *this; }
   ParamSpec& at_least(double lo) { min = lo; return *this; }
   ParamSpec& one_of(std::vector<std::string> c) { choices = std::move(c); return *this; }
   ParamSpec& required() { default_value.reset(); return *this; }
+  ParamSpec& output_neutral() { in_identity = false; return *this; }
 };
 
 struct InputSpec {

@@ -1,5 +1,7 @@
 #include "components/learners/grise.hpp"
 
+#include "framework/parallel.hpp"
+
 #include <Eigen/Dense>
 
 #include <algorithm>
@@ -408,58 +410,6 @@ ScreeningFit fit_screening_node(const SpinHistogram& hist, std::size_t u, const 
 
 namespace {
 
-// Runs work(i, stop) for i in [0, n) on `workers` threads, which take indices
-// from a shared counter. Only the calling thread talks to the Context (reporting
-// `ticks` of `total` and polling cancellation), because a Context need not be
-// thread-safe; workers see cancellation through the atomic `stop`. Rethrows the
-// first exception of a worker; throws Cancelled when the user stopped the run.
-void parallel_for(std::size_t n, unsigned workers, Context& ctx, const std::atomic<std::uint64_t>& ticks,
-                  std::uint64_t total, const std::function<void(std::size_t, const std::atomic<bool>&)>& work) {
-  ctx.check_cancelled();
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> stop{false};
-  std::mutex mu;
-  std::condition_variable cv;
-  std::size_t finished = 0;
-  std::exception_ptr error;
-  auto worker = [&] {
-    while (!stop.load()) {
-      const std::size_t i = next.fetch_add(1);
-      if (i >= n) break;
-      try {
-        work(i, stop);
-      } catch (...) {
-        std::lock_guard lock(mu);
-        if (!error) error = std::current_exception();
-        stop = true;
-      }
-    }
-    std::lock_guard lock(mu);
-    ++finished;
-    cv.notify_all();
-  };
-  std::vector<std::thread> pool;
-  for (unsigned w = 0; w < workers; ++w) pool.emplace_back(worker);
-  {
-    std::unique_lock lock(mu);
-    while (finished < workers) {
-      cv.wait_for(lock, std::chrono::milliseconds(50));
-      ctx.progress(ticks.load(), total);
-      if (ctx.cancelled()) stop = true;
-    }
-  }
-  for (auto& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
-  if (stop) throw Cancelled();
-  ctx.progress(total, total);
-}
-
-unsigned worker_count(std::int64_t requested, std::size_t tasks) {
-  const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
-  const auto wanted = requested > 0 ? static_cast<std::size_t>(requested) : hardware;
-  return static_cast<unsigned>(std::max<std::size_t>(1, std::min({wanted, tasks, std::size_t{hardware}})));
-}
-
 // λ = c sqrt(log(p²/δ) / M): the scaling under which Vuffray et al. prove
 // structure recovery with probability 1 − δ.
 double regularisation(const Params& prm, std::size_t p, std::uint64_t m) {
@@ -557,7 +507,8 @@ REPRISE_COMPONENT(GriseLearner, "learner/grise", "1",
                   param_int("max_iter", 10000, "FISTA iterations per node at most").range(1, 100000000),
                   param_bool("symmetrize", true, "report J = (J_raw + J_raw^T) / 2"),
                   param_int("threads", 0, "worker threads; 0: all hardware threads (results do not depend on it)")
-                      .at_least(0),
+                      .at_least(0)
+                      .output_neutral(),
                   input("data", "artifact with 'samples' {M, p}, any numeric dtype, values -1/+1 (or 0/1)"),
                   output("J", "float64 {p, p}: couplings, zero diagonal (symmetrised unless symmetrize: false)"),
                   output("h", "float64 {p}: fields"),

@@ -216,3 +216,13 @@ TEST_CASE("a path parameter's file content enters the identity") {
   CHECK(error_of(dir, "nodes:\n  d: {use: dataset/samples-file, path: missing.csv}\n").find("file 'missing.csv' not found") !=
         std::string::npos);
 }
+
+TEST_CASE("output-neutral parameters such as thread counts stay out of the identity") {
+  TempDir dir;
+  const char* base = "nodes:\n  d: {use: dataset/mvn, dim: 4}\n  m: {use: learner/grise, data: d}\n";
+  auto one = plan_of(dir, base, {"nodes.m.threads=1"});
+  auto two = plan_of(dir, base, {"nodes.m.threads=2"});
+  CHECK(one->plan.nodes[1].identity == two->plan.nodes[1].identity);
+  auto other = plan_of(dir, base, {"nodes.m.c=0.3"});
+  CHECK(other->plan.nodes[1].identity != one->plan.nodes[1].identity);
+}

@@ -12,8 +12,11 @@
 
 #include "framework/registry.hpp"
 #include "framework/table.hpp"
+#include "tests/unit/plots/plot_test_support.hpp"
 
 using namespace reprise;
+using reprise::test::count;
+using reprise::test::read_all;
 
 namespace {
 
@@ -37,27 +40,7 @@ Table sweep_table() {
   return t;
 }
 
-Artifact run_line(const Table& t, const Params& p) {
-  const ComponentInfo* info = Registry::instance().find("plot/line");
-  REQUIRE(info != nullptr);
-  Inputs in;
-  in.set("table", std::make_shared<const Artifact>(t.to_artifact()));
-  SimpleContext ctx;
-  return info->make()->run(in, p, ctx);
-}
-
-std::size_t count(const std::string& text, const std::string& needle) {
-  std::size_t n = 0;
-  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
-  return n;
-}
-
-std::string read_all(const std::filesystem::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
+Artifact run_line(const Table& t, const Params& p) { return reprise::test::run_plot("plot/line", t, p); }
 
 }  // namespace
 

@@ -41,12 +41,6 @@ std::size_t product(const std::vector<std::size_t>& shape) {
   return n;
 }
 
-std::string shape_text(const std::vector<std::size_t>& shape) {
-  std::string s = "{";
-  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? "," : "") + std::to_string(shape[i]);
-  return s + "}";
-}
-
 void check_key(const std::string& key) {
   if (key.empty() || key == "." || key.find('/') != std::string::npos)
     throw std::invalid_argument("artifact key '" + key + "' is empty or contains '/'");
@@ -66,6 +60,12 @@ std::string key_list(const Map& m) {
   return s.empty() ? "(none)" : s;
 }
 }  // namespace
+
+std::string shape_text(const std::vector<std::size_t>& shape) {
+  std::string s = "{";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "}";
+}
 
 Array::Array() : shape_{0}, data_(std::make_shared<const std::vector<std::byte>>()) {}
 

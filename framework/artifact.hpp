@@ -23,6 +23,8 @@ namespace reprise {
 enum class DType { f32, f64, i8, i32, i64, u16 };
 
 const char* dtype_name(DType t);
+// "{rows, cols}": how messages about arrays write a shape.
+std::string shape_text(const std::vector<std::size_t>& shape);
 std::size_t dtype_size(DType t);
 
 template <class T> constexpr DType dtype_of();

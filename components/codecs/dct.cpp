@@ -159,12 +159,6 @@ std::vector<double> decode(const CompressedRows& c, Shape s, Context& ctx) {
   return x;
 }
 
-std::string shape_text(const std::vector<std::size_t>& shape) {
-  std::string t = "{";
-  for (std::size_t i = 0; i < shape.size(); ++i) t += (i ? ", " : "") + std::to_string(shape[i]);
-  return t + "}";
-}
-
 Shape checked_shape(const Array& samples) {
   const auto& shape = samples.shape();
   if (shape.size() != 2 || shape[0] == 0 || shape[1] == 0)

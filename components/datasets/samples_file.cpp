@@ -165,9 +165,7 @@ class Hid {
 };
 
 std::string shape_text(const std::vector<hsize_t>& dims) {
-  std::string s = "{";
-  for (std::size_t k = 0; k < dims.size(); ++k) s += (k ? ", " : "") + std::to_string(dims[k]);
-  return s + "}";
+  return reprise::shape_text(std::vector<std::size_t>(dims.begin(), dims.end()));
 }
 
 std::vector<hsize_t> dataset_dims(hid_t dset) {

@@ -9,11 +9,6 @@ namespace reprise {
 namespace {
 using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-std::string shape_text(const std::vector<std::size_t>& shape) {
-  std::string t = "{";
-  for (std::size_t i = 0; i < shape.size(); ++i) t += (i ? ", " : "") + std::to_string(shape[i]);
-  return t + "}";
-}
 }  // namespace
 
 Moments moments_of(const Array& samples) {

@@ -25,12 +25,6 @@ const char* const kWho = "sampler/gibbs";
 using SpinRows = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using Rng = std::mt19937_64;
 
-std::string shape_text(const std::vector<std::size_t>& shape) {
-  std::string t = "{";
-  for (std::size_t i = 0; i < shape.size(); ++i) t += (i ? ", " : "") + std::to_string(shape[i]);
-  return t + "}";
-}
-
 // ------------------------------------------------------------------ model
 
 // The symmetric couplings as sparse neighbour lists (CSR): a heat-bath update of

@@ -23,15 +23,6 @@ constexpr const char* kIdentity = "reprise.identity";
 constexpr const char* kChecksum = "reprise.checksum";
 constexpr const char* kSummaryChecksum = "reprise.summary_checksum";
 
-std::string now_iso() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::tm utc;
-  gmtime_r(&t, &utc);  // workers store entries concurrently: no shared static buffer
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buf;
-}
-
 void fsync_path(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY);
   if (fd >= 0) {
@@ -114,6 +105,15 @@ bool is_entry_name(const std::string& name) {
 std::uint64_t parse_hex(const std::string& s) { return std::stoull(s, nullptr, 16); }
 }  // namespace
 
+std::string now_iso_utc() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::tm utc;
+  gmtime_r(&t, &utc);  // workers store entries concurrently: no shared static buffer
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buf;
+}
+
 Cache::Cache(std::string dir) : dir_(std::move(dir)) {}
 
 std::string Cache::path_for(std::uint64_t identity) const {
@@ -139,7 +139,7 @@ void Cache::store(std::uint64_t identity, const Artifact& a, const CacheEntryInf
       {"reprise.component", info.component},
       {"reprise.version", info.version},
       {"reprise.seconds", std::to_string(info.seconds)},
-      {"reprise.created", now_iso()},
+      {"reprise.created", now_iso_utc()},
   };
   try {
     save_artifact_file(tmp, a, meta, kUserBlock);

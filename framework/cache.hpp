@@ -39,6 +39,10 @@ struct CacheListing {
   std::uintmax_t bytes = 0;
 };
 
+// Current UTC time as ISO-8601 ("2026-11-23T08:06:24Z"); thread-safe. Stamps cache
+// entries and run provenance alike.
+std::string now_iso_utc();
+
 class Cache {
  public:
   explicit Cache(std::string dir);

@@ -33,13 +33,6 @@
 namespace reprise {
 namespace fs = std::filesystem;
 
-std::string now_iso_utc() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
-
 namespace {
 
 void write_file(const fs::path& path, const std::string& text) {

@@ -50,6 +50,5 @@ FigureOutcome write_run(const std::string& run_dir, const RunRecord& run, const 
 // results_root (all runs when keep_runs is 0).
 std::set<std::uint64_t> referenced_identities(const std::string& results_root, std::size_t keep_runs);
 
-std::string now_iso_utc();
 
 }  // namespace reprise

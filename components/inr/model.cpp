@@ -1,0 +1,70 @@
+#include "components/inr/model.hpp"
+
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+
+#include "components/inr/ffnet.hpp"
+#include "components/inr/siren.hpp"
+#include "components/inr/wire.hpp"
+
+namespace reprise::inr {
+
+ParamSpec param_width(std::int64_t def) {
+  return param_int("width", def, "units per hidden layer (WIRE: of the equally sized real network)").range(1, 4096);
+}
+ParamSpec param_depth(std::int64_t def) { return param_int("depth", def, "hidden layers").range(1, 64); }
+ParamSpec param_epochs() {
+  return param_int("epochs", 100, "passes over the training coordinates the sampler draws (redrawn every epoch)")
+      .range(1, 1000000);
+}
+ParamSpec param_batch() { return param_int("batch", 8192, "coordinates per Adam step").range(1, 1 << 24); }
+ParamSpec param_learning_rate(double def) {
+  return param_double("lr", def, "Adam learning rate").range(1e-12, 10);
+}
+ParamSpec param_schedule() {
+  return param_string("schedule", "constant", "learning-rate schedule: constant, or cosine decay to lr/100 over the run")
+      .one_of({"constant", "cosine"});
+}
+OutputSpec output_model() { return output("model", "string: siren, ffnet or wire"); }
+OutputSpec output_settings() {
+  return output("width, depth, epochs, batch, lr, schedule", "the architecture and training settings, as given");
+}
+
+Artifact model_artifact(const std::string& model, const Params& p) {
+  Artifact a;
+  a.set_string("model", model);
+  for (const char* key : {"width", "depth", "epochs", "batch"}) a.set_scalar(key, static_cast<double>(p.get_int(key)));
+  a.set_scalar("lr", p.get_double("lr"));
+  a.set_string("schedule", p.get_string("schedule"));
+  return a;
+}
+
+double TrainingOptions::rate_at(std::int64_t step, std::int64_t total_steps) const {
+  if (!cosine || total_steps <= 1) return learning_rate;
+  const double progress = static_cast<double>(step) / static_cast<double>(total_steps - 1);
+  const double floor = learning_rate / 100;
+  return floor + 0.5 * (learning_rate - floor) * (1 + std::cos(std::numbers::pi * progress));
+}
+
+TrainingOptions training_options(const Artifact& model) {
+  TrainingOptions o;
+  o.epochs = static_cast<int>(model.scalar("epochs"));
+  o.batch = static_cast<int>(model.scalar("batch"));
+  o.learning_rate = model.scalar("lr");
+  o.cosine = model.string("schedule") == "cosine";
+  return o;
+}
+
+std::unique_ptr<Network> build_network(const Artifact& model, int input_dim, std::uint64_t seed) {
+  if (model.strings().count("model") == 0)
+    throw std::runtime_error("input 'model' is not an inr/* node (inr/siren, inr/ffnet or inr/wire): it has no "
+                             "string 'model'");
+  const std::string& name = model.string("model");
+  if (name == "siren") return make_siren_network(model, input_dim, seed);
+  if (name == "ffnet") return make_ffnet_network(model, input_dim, seed);
+  if (name == "wire") return make_wire_network(model, input_dim, seed);
+  throw std::runtime_error("unknown INR model '" + name + "' (expected siren, ffnet or wire)");
+}
+
+}  // namespace reprise::inr

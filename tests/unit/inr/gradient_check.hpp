@@ -1,0 +1,62 @@
+// Finite-difference check of a Network's backward pass, shared by the INR tests.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "components/inr/mlp.hpp"
+
+namespace reprise::inr {
+
+// ½ Σ (f(x_j) - t_j)² evaluated in double from float predictions.
+inline double half_squared_error(const Network& net, const Matrix& x, const std::vector<float>& t) {
+  Workspace ws;
+  std::vector<float> y(static_cast<std::size_t>(x.cols()));
+  net.predict(x, y.data(), ws);
+  double s = 0;
+  for (std::size_t j = 0; j < y.size(); ++j) s += 0.5 * (double(y[j]) - t[j]) * (double(y[j]) - t[j]);
+  return s;
+}
+
+// Compares the analytic gradient of ½ Σ (f - t)² on `points` random points with
+// central differences for every parameter (float networks: step 1e-2 relative,
+// tolerance a few percent of the largest gradient entry).
+inline void check_gradient(Network& net, int points, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<float> u(-1, 1);
+  Matrix x(net.input_dim(), points);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = u(rng);
+  std::vector<float> t(static_cast<std::size_t>(points));
+  for (float& v : t) v = u(rng);
+
+  std::vector<float> grad(net.parameters().size(), 0.0f);
+  Workspace ws;
+  const double loss = net.accumulate_gradient(x, t.data(), grad.data(), ws);
+  CHECK(loss / 2 == doctest::Approx(half_squared_error(net, x, t)).epsilon(1e-4));
+
+  double largest = 0;
+  for (float g : grad) largest = std::max(largest, double(std::abs(g)));
+  REQUIRE(largest > 0);
+  auto params = net.parameters();
+  int checked = 0;
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const float saved = params[i];
+    const float h = 1e-2f * std::max(1.0f, std::abs(saved));
+    params[i] = saved + h;
+    const double up = half_squared_error(net, x, t);
+    params[i] = saved - h;
+    const double down = half_squared_error(net, x, t);
+    params[i] = saved;
+    const double numeric = (up - down) / (2.0 * (double(saved + h) - double(saved)));
+    INFO("parameter " << i << " of " << params.size());
+    CHECK(grad[i] == doctest::Approx(numeric).epsilon(0.05).scale(0.02 * largest));
+    ++checked;
+  }
+  CHECK(checked == static_cast<int>(params.size()));
+}
+
+}  // namespace reprise::inr

@@ -1,0 +1,79 @@
+#include "components/inr/mlp.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "tests/unit/inr/gradient_check.hpp"
+
+using namespace reprise::inr;
+
+TEST_CASE("SIREN gradient matches central finite differences") {
+  MlpConfig c;
+  c.input_dim = 3;
+  c.width = 6;
+  c.depth = 3;
+  c.first_omega = 3;  // small ω keeps the finite differences well conditioned in float
+  c.hidden_omega = 2;
+  Mlp net(c, 7);
+  check_gradient(net, 9, 11);
+}
+
+TEST_CASE("ReLU MLP with Fourier features: gradient matches finite differences") {
+  MlpConfig c;
+  c.input_dim = 2;
+  c.width = 5;
+  c.depth = 2;
+  c.activation = Activation::Relu;
+  c.fourier_features = 4;
+  c.fourier_sigma = 1;
+  Mlp net(c, 3);
+  check_gradient(net, 7, 5);
+}
+
+TEST_CASE("BatchRunner gives the same gradient bits for 1 and 2 threads and equals one big micro-batch") {
+  MlpConfig c;
+  c.width = 16;
+  c.depth = 2;
+  Mlp net(c, 1);
+  std::mt19937_64 rng(2);
+  std::uniform_real_distribution<float> u(-1, 1);
+  Matrix x(3, 1000);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = u(rng);
+  std::vector<float> t(1000);
+  for (float& v : t) v = u(rng);
+  const std::size_t n = net.parameters().size();
+  std::vector<float> g1(n), g2(n), g_whole(n);
+  BatchRunner one(net, 1, 64), two(net, 2, 64), whole(net, 1, 4096);
+  const double l1 = one.gradient(x, t.data(), g1);
+  const double l2 = two.gradient(x, t.data(), g2);
+  const double lw = whole.gradient(x, t.data(), g_whole);
+  CHECK(l1 == l2);
+  CHECK(g1 == g2);
+  CHECK(lw == doctest::Approx(l1).epsilon(1e-5));
+  for (std::size_t i = 0; i < n; ++i) CHECK(g_whole[i] == doctest::Approx(g1[i]).epsilon(1e-3).scale(1e-3));
+  std::vector<float> y1(1000), y2(1000);
+  one.predict(x, y1.data());
+  two.predict(x, y2.data());
+  CHECK(y1 == y2);
+}
+
+TEST_CASE("Adam's first step moves every parameter by the learning rate against the gradient's sign") {
+  Adam adam(3);
+  std::vector<float> p{1, 2, 3}, g{0.5f, -2.0f, 1e-3f};
+  adam.step(p, g, 0.1f);
+  CHECK(p[0] == doctest::Approx(0.9));
+  CHECK(p[1] == doctest::Approx(2.1));
+  CHECK(p[2] == doctest::Approx(2.9).epsilon(1e-4));
+}
+
+TEST_CASE("float16 conversion rounds to nearest and round-trips representable values") {
+  CHECK(from_half(to_half(1.0f)) == 1.0f);
+  CHECK(from_half(to_half(-0.5f)) == -0.5f);
+  CHECK(to_half(1.0f) == 0x3c00);
+  CHECK(from_half(to_half(65504.0f)) == 65504.0f);
+  const float third = 1.0f / 3;
+  CHECK(std::abs(from_half(to_half(third)) - third) <= third * std::ldexp(1.0f, -11));
+}

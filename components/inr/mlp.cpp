@@ -215,8 +215,8 @@ double BatchRunner::gradient(const MatrixView& x, const float* t, std::span<floa
   if (partial_.size() < tasks) partial_.resize(tasks);
   std::vector<double> losses(tasks, 0.0);
   run_parallel(tasks, [&](std::size_t i, Workspace& ws) {
-    std::vector<float>& g = partial_[i];
-    g.assign(size, 0.0f);
+    Eigen::VectorXf& g = partial_[i];
+    g.setZero(static_cast<Eigen::Index>(size));
     const Eigen::Index first = static_cast<Eigen::Index>(i) * micro_batch_;
     const Eigen::Index cols = std::min<Eigen::Index>(micro_batch_, n - first);
     losses[i] = net_.accumulate_gradient(x.middleCols(first, cols), t + first, g.data(), ws);
@@ -226,7 +226,7 @@ double BatchRunner::gradient(const MatrixView& x, const float* t, std::span<floa
   total.setZero();
   double loss = 0;
   for (std::size_t i = 0; i < tasks; ++i) {
-    total += ConstVectorMap(partial_[i].data(), static_cast<Eigen::Index>(size));
+    total += partial_[i];
     loss += losses[i];
   }
   return loss;

@@ -144,7 +144,10 @@ class BatchRunner {
   unsigned threads_;
   int micro_batch_;
   std::vector<Workspace> workspaces_;        // one per thread
-  std::vector<std::vector<float>> partial_;  // one gradient per micro-batch
+  // One gradient per micro-batch. Eigen vectors, not std::vector: their 64-byte
+  // alignment keeps Eigen's vectorised reductions on the same code path in every
+  // buffer, which is what makes the sums bit-identical across thread counts.
+  std::vector<Eigen::VectorXf> partial_;
 };
 
 // float32 <-> IEEE half (round to nearest even), for storing weights as float16.

@@ -47,7 +47,18 @@ double TrainingOptions::rate_at(std::int64_t step, std::int64_t total_steps) con
   return floor + 0.5 * (learning_rate - floor) * (1 + std::cos(std::numbers::pi * progress));
 }
 
+namespace {
+
+void require_model(const Artifact& model) {
+  if (model.strings().count("model") == 0)
+    throw std::runtime_error("input 'model' is not an inr/* node (inr/siren, inr/ffnet or inr/wire): it has no "
+                             "string 'model'");
+}
+
+}  // namespace
+
 TrainingOptions training_options(const Artifact& model) {
+  require_model(model);
   TrainingOptions o;
   o.epochs = static_cast<int>(model.scalar("epochs"));
   o.batch = static_cast<int>(model.scalar("batch"));
@@ -57,9 +68,7 @@ TrainingOptions training_options(const Artifact& model) {
 }
 
 std::unique_ptr<Network> build_network(const Artifact& model, int input_dim, std::uint64_t seed) {
-  if (model.strings().count("model") == 0)
-    throw std::runtime_error("input 'model' is not an inr/* node (inr/siren, inr/ffnet or inr/wire): it has no "
-                             "string 'model'");
+  require_model(model);
   const std::string& name = model.string("model");
   if (name == "siren") return make_siren_network(model, input_dim, seed);
   if (name == "ffnet") return make_ffnet_network(model, input_dim, seed);

@@ -1,0 +1,125 @@
+#include "components/codecs/inr.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <map>
+
+#include "components/datasets/volume.hpp"
+#include "components/inr/mlp.hpp"
+
+using namespace reprise;
+
+namespace {
+
+Artifact run_component(const std::string& name, std::map<std::string, ParamValue> overrides, const Inputs& in = {},
+                       std::uint64_t seed = 1) {
+  const ComponentInfo* info = Registry::instance().find(name);
+  REQUIRE(info != nullptr);
+  std::map<std::string, ParamValue> v;
+  for (const auto& spec : info->params) v[spec.name] = *spec.default_value;
+  for (auto& [k, val] : overrides) v[k] = val;
+  SimpleContext ctx(seed);
+  return info->make()->run(in, Params(v), ctx);
+}
+
+// A smooth 6 x 10 x 4 field as 16-bit "ADC" values.
+Artifact smooth_volume(std::size_t nc = 6, std::size_t nz = 10, std::size_t nr = 4) {
+  std::vector<std::uint16_t> v;
+  for (std::size_t c = 0; c < nc; ++c)
+    for (std::size_t z = 0; z < nz; ++z)
+      for (std::size_t r = 0; r < nr; ++r)
+        v.push_back(static_cast<std::uint16_t>(500 + 400 * std::sin(0.5 * c + 0.3 * z) * std::cos(0.7 * r)));
+  Artifact a;
+  a.set_array("volume", Array::from<std::uint16_t>({nc, nz, nr}, v));
+  return a;
+}
+
+Inputs codec_inputs(const Artifact& data, const Artifact& model, const Artifact* grid = nullptr) {
+  Inputs in;
+  in.set("data", std::make_shared<const Artifact>(data));
+  in.set("model", std::make_shared<const Artifact>(model));
+  if (grid) in.set("grid", std::make_shared<const Artifact>(*grid));
+  return in;
+}
+
+}  // namespace
+
+TEST_CASE("codec/inr: sizes, ratio arithmetic and decode shape") {
+  const Artifact data = smooth_volume();
+  const Artifact model = run_component("inr/siren", {{"width", std::int64_t(8)}, {"depth", std::int64_t(2)},
+                                                     {"epochs", std::int64_t(3)}, {"batch", std::int64_t(64)}});
+  // 3*8+8 + 8*8+8 + 8+1 = 113 parameters.
+  for (const std::string precision : {"float32", "float16"}) {
+    const Artifact out = run_component("codec/inr", {{"weights", precision}}, codec_inputs(data, model));
+    const double width = precision == "float32" ? 4 : 2;
+    CHECK(out.scalar("parameters") == 113);
+    CHECK(out.array("weights").size() == 113);
+    CHECK(out.scalar("bytes") == 113 * width);
+    CHECK(out.scalar("original_bytes") == 240 * 2);
+    CHECK(out.scalar("ratio") == doctest::Approx(480 / (113 * width)));
+    CHECK(out.scalar("bits_per_value") == doctest::Approx(8 * 113 * width / 240));
+    CHECK(out.array("volume").shape() == std::vector<std::size_t>{6, 10, 4});
+    CHECK(out.array("loss").size() == 3);
+    CHECK(out.scalar("steps") == 12);  // 240 voxels / 64 per batch = 4 steps x 3 epochs
+  }
+}
+
+TEST_CASE("codec/inr: training lowers the error, float16 weights decode to their rounded network") {
+  const Artifact data = smooth_volume();
+  const Artifact model = run_component("inr/siren", {{"width", std::int64_t(24)}, {"depth", std::int64_t(2)},
+                                                     {"epochs", std::int64_t(300)}, {"batch", std::int64_t(240)},
+                                                     {"lr", 1e-3}, {"omega0", 3.0}, {"first_omega0", 3.0}});
+  const Artifact out = run_component("codec/inr", {{"weights", std::string("float16")}}, codec_inputs(data, model));
+  const auto loss = out.array("loss").view<double>();
+  CHECK(loss.back() < 0.05 * loss.front());
+
+  const auto truth = data.array("volume").to_double();
+  const auto decoded = out.array("volume").view<float>();
+  double mse = 0, variance = 0, mean = 0;
+  for (double t : truth) mean += t / truth.size();
+  for (std::size_t i = 0; i < truth.size(); ++i) {
+    mse += (decoded[i] - truth[i]) * (decoded[i] - truth[i]) / truth.size();
+    variance += (truth[i] - mean) * (truth[i] - mean) / truth.size();
+  }
+  CHECK(mse < 0.02 * variance);
+  // Every stored float16 is a float16: rounding the stored bits again changes nothing.
+  for (std::uint16_t bits : out.array("weights").view<std::uint16_t>())
+    CHECK(inr::to_half(inr::from_half(bits)) == bits);
+}
+
+TEST_CASE("codec/inr: a model trained on a downsampled volume decodes the full grid at matching positions") {
+  const Artifact full = smooth_volume(9, 10, 4);
+  // Every second sample along c and z: the frame says where they sit on the full grid.
+  std::vector<std::uint16_t> coarse_values;
+  const auto v = full.array("volume").view<std::uint16_t>();
+  for (std::size_t c = 0; c < 9; c += 2)
+    for (std::size_t z = 0; z < 10; z += 2)
+      for (std::size_t r = 0; r < 4; ++r) coarse_values.push_back(v[(c * 10 + z) * 4 + r]);
+  Artifact coarse;
+  coarse.set_array("volume", Array::from<std::uint16_t>({5, 5, 4}, coarse_values));
+  volume::set_frame(coarse, volume::GridFrame{{5, 5, 4}, {2, 2, 1}, {9, 10, 4}});
+
+  const Artifact model = run_component("inr/siren", {{"width", std::int64_t(8)}, {"depth", std::int64_t(2)},
+                                                     {"epochs", std::int64_t(5)}, {"batch", std::int64_t(50)}});
+  const Artifact on_coarse = run_component("codec/inr", {}, codec_inputs(coarse, model));
+  const Artifact on_full = run_component("codec/inr", {}, codec_inputs(coarse, model, &full));
+  CHECK(on_full.array("volume").shape() == std::vector<std::size_t>{9, 10, 4});
+  CHECK(on_full.array("weights") == on_coarse.array("weights"));  // same fit
+  const auto a = on_coarse.array("volume").view<float>();
+  const auto b = on_full.array("volume").view<float>();
+  for (std::size_t c = 0; c < 5; ++c)
+    for (std::size_t z = 0; z < 5; ++z)
+      for (std::size_t r = 0; r < 4; ++r)
+        CHECK(b[((2 * c) * 10 + 2 * z) * 4 + r] == doctest::Approx(a[(c * 5 + z) * 4 + r]).epsilon(1e-5));
+}
+
+TEST_CASE("codec/inr: inputs that are not volumes or models are named in the error") {
+  Artifact not_volume;
+  not_volume.set_scalar("x", 1);
+  const Artifact model = run_component("inr/siren", {{"epochs", std::int64_t(1)}});
+  CHECK_THROWS_WITH(run_component("codec/inr", {}, codec_inputs(not_volume, model)),
+                    doctest::Contains("has no array 'volume'"));
+  CHECK_THROWS_WITH(run_component("codec/inr", {}, codec_inputs(smooth_volume(), not_volume)),
+                    doctest::Contains("not an inr/* node"));
+}

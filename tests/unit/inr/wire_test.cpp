@@ -1,0 +1,64 @@
+#include "components/inr/wire.hpp"
+
+#include <doctest/doctest.h>
+
+#include <limits>
+
+#include "components/inr/trainer.hpp"
+#include "tests/unit/inr/gradient_check.hpp"
+
+using namespace reprise::inr;
+
+TEST_CASE("WIRE's complex Gabor network: gradient matches central finite differences") {
+  WireConfig c;
+  c.input_dim = 3;
+  c.width = 4;
+  c.depth = 3;
+  c.omega = 2;  // small ω and s keep float finite differences well conditioned
+  c.scale = 0.7f;
+  WireNet net(c, 5);
+  check_gradient(net, 8, 13);
+}
+
+TEST_CASE("WIRE with one Gabor layer equals the closed form Re(w_o σ(a)) + b") {
+  WireConfig c;
+  c.input_dim = 1;
+  c.width = 1;
+  c.depth = 1;
+  c.omega = 3;
+  c.scale = 0.5f;
+  WireNet net(c, 2);
+  // Layout: first layer W (1x1), b (1); output Re W (1x1), b (1); output Im W (1x1), b (1).
+  auto p = net.parameters();
+  REQUIRE(p.size() == 6);
+  const float w0 = p[0], b0 = p[1], wr = p[2], br = p[3], wi = p[4];
+  Matrix x(1, 1);
+  x(0, 0) = 0.3f;
+  Workspace ws;
+  float y = 0;
+  net.predict(x, &y, ws);
+  const double a = w0 * 0.3 + b0;
+  const double magnitude = std::exp(-0.25 * a * a);
+  const double expected = wr * magnitude * std::cos(3 * a) - wi * magnitude * std::sin(3 * a) + br;
+  CHECK(y == doctest::Approx(expected).epsilon(1e-5));
+}
+
+TEST_CASE("a fit whose loss stops being finite fails naming the epoch and the learning rate") {
+  WireConfig c;
+  c.input_dim = 1;
+  c.width = 2;
+  c.depth = 2;
+  WireNet net(c, 1);
+  // What a blown-up step leaves behind (Eigen's float exp saturates rather than
+  // overflowing, so a NaN weight is the reliable way to get there).
+  net.parameters()[3] = std::numeric_limits<float>::quiet_NaN();
+  reprise::volume::GridFrame frame{{8}, {1.0}, {8.0}};
+  GridCoordinates grid(frame);
+  std::vector<float> targets(8, 0.5f);
+  auto sampler = reprise::coords::make_sampler(nullptr, targets);
+  TrainingOptions options;
+  options.epochs = 2;
+  reprise::SimpleContext ctx;
+  CHECK_THROWS_WITH(fit(net, grid, targets, *sampler, options, 1, 1, ctx),
+                    doctest::Contains("diverged in epoch 1 (mean squared error nan) at learning rate 0.0001"));
+}

@@ -192,6 +192,26 @@ bool gnuplot_available() {
   return found;
 }
 
+// Writes figures/<name>.gp and .dat and, when gnuplot is installed, runs it there;
+// records the files made (the .gp, and `outputs` once gnuplot succeeded) in `out`.
+void render_figure(const fs::path& figures, const std::string& name, const std::string& script,
+                   const std::string& data, const std::vector<std::string>& outputs, FigureOutcome& out) {
+  write_file(figures / (name + ".gp"), script);
+  write_file(figures / (name + ".dat"), data);
+  out.files.push_back("figures/" + name + ".gp");
+  if (!gnuplot_available()) {
+    out.warnings.push_back("gnuplot not found: kept figures/" + name + ".gp and .dat; run `gnuplot " + name + ".gp` there to draw");
+    return;
+  }
+  std::string cmd = "cd '" + figures.string() + "' && gnuplot '" + name + ".gp' 2>'" + name + ".log'";
+  if (std::system(cmd.c_str()) != 0) {
+    out.warnings.push_back("gnuplot failed on figures/" + name + ".gp (see figures/" + name + ".log)");
+    return;
+  }
+  fs::remove(figures / (name + ".log"));
+  for (const auto& ext : outputs) out.files.push_back("figures/" + name + ext);
+}
+
 void draw_figures(const fs::path& dir, const RunRecord& run, const Table& table, FigureOutcome& out) {
   if (run.plan->figures.empty()) return;
   fs::create_directories(dir / "figures");
@@ -207,22 +227,62 @@ void draw_figures(const fs::path& dir, const RunRecord& run, const Table& table,
       out.errors.push_back(fig.loc.str() + ": error: " + e.what());
       continue;
     }
-    std::string file = drawn.string("file");
-    write_file(dir / "figures" / (file + ".gp"), drawn.string("script"));
-    write_file(dir / "figures" / (file + ".dat"), drawn.string("data"));
-    out.files.push_back("figures/" + file + ".gp");
-    if (!gnuplot_available()) {
-      out.warnings.push_back("gnuplot not found: kept figures/" + file + ".gp and .dat; run `gnuplot " + file + ".gp` there to draw");
+    render_figure(dir / "figures", drawn.string("file"), drawn.string("script"), drawn.string("data"),
+                  {".svg", ".png"}, out);
+  }
+}
+
+// "factors=[2, 2, 1],model=siren" -> "factors_2_2_1_model_siren": a variant as a
+// plain file-name part (letters, digits, '_', '.', '-').
+std::string file_part(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+    if (plain) out += c;
+    else if (!out.empty() && out.back() != '_') out += '_';
+  }
+  while (!out.empty() && out.back() == '_') out.pop_back();
+  return out;
+}
+
+// Figures made inside the DAG: every completed node whose component kind is
+// "figure" (e.g. figure/slices) returned strings "file", "script" and "data" in
+// its summary. Each distinct node gets figures/<file>.{gp,dat,png}, or, when the
+// spec node has several instances (it depends on a sweep axis),
+// figures/<file>-<its sweep values>.* (-<n> if that name is taken or too long).
+// The script finds its files through the gnuplot variable `base`, set here in its
+// first line.
+void draw_node_figures(const fs::path& dir, const RunRecord& run, FigureOutcome& out) {
+  const Plan& plan = *run.plan;
+  std::map<std::string, std::size_t> instances;
+  for (const auto& n : plan.nodes)
+    if (n.component->kind() == "figure") ++instances[n.name];
+  std::set<std::string> taken;
+  std::map<std::string, std::size_t> next_index;
+  for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
+    const PlannedNode& n = plan.nodes[i];
+    const NodeResult& r = run.report->nodes[i];
+    if (n.component->kind() != "figure" || !node_ok(r)) continue;
+    const auto& strings = r.summary.strings();
+    auto file = strings.find("file"), script = strings.find("script"), data = strings.find("data");
+    if (file == strings.end() || script == strings.end() || data == strings.end()) {
+      out.errors.push_back(n.loc.str() + ": error: " + n.component->name + " node '" + n.display() +
+                           "' returned no file/script/data strings");
       continue;
     }
-    std::string cmd = "cd '" + (dir / "figures").string() + "' && gnuplot '" + file + ".gp' 2>'" + file + ".log'";
-    if (std::system(cmd.c_str()) != 0) {
-      out.warnings.push_back("gnuplot failed on figures/" + file + ".gp (see figures/" + file + ".log)");
-      continue;
+    std::string name = file->second;
+    if (instances[n.name] > 1) {
+      std::string part = file_part(n.variant);
+      std::string candidate = name + "-" + part;
+      if (part.empty() || candidate.size() > 200 || taken.count(candidate))
+        candidate = name + "-" + std::to_string(++next_index[name]);
+      name = candidate;
     }
-    fs::remove(dir / "figures" / (file + ".log"));
-    out.files.push_back("figures/" + file + ".svg");
-    out.files.push_back("figures/" + file + ".png");
+    while (taken.count(name)) name = file->second + "-" + std::to_string(++next_index[file->second]);
+    taken.insert(name);
+    fs::create_directories(dir / "figures");
+    std::string gnuplot_base = "base = \"" + name + "\"  # set by reprise: this figure's file names\n";
+    render_figure(dir / "figures", name, gnuplot_base + script->second, data->second, {".png"}, out);
   }
 }
 
@@ -257,8 +317,12 @@ std::string markdown_report(const RunRecord& run, const std::string& run_dir, co
   }
   if (!figs.files.empty()) {
     md << "\n## Figures\n\n";
-    for (const auto& f : figs.files)
-      if (f.ends_with(".svg")) md << "![" << f << "](" << f << ")\n";
+    for (const auto& f : figs.files) {
+      // svg when there is one (table plots), else png (figure nodes draw only png)
+      bool svg_twin = f.ends_with(".png") &&
+                      std::find(figs.files.begin(), figs.files.end(), f.substr(0, f.size() - 4) + ".svg") != figs.files.end();
+      if (f.ends_with(".svg") || (f.ends_with(".png") && !svg_twin)) md << "![" << f << "](" << f << ")\n";
+    }
   }
   md << "\n## Slowest nodes\n\n| node | component | status | seconds |\n|---|---|---|---|\n";
   std::vector<std::size_t> order(run.plan->nodes.size());
@@ -328,6 +392,7 @@ FigureOutcome write_run(const std::string& run_dir, const RunRecord& run, const 
   write_file(dir / "cache-refs.txt", refs);
   FigureOutcome figs;
   draw_figures(dir, run, table, figs);
+  draw_node_figures(dir, run, figs);
   write_file(dir / "provenance.json", provenance_json(run, run_dir, table));
   write_file(dir / "report.md", markdown_report(run, run_dir, table, figs));
   // results/<name>/latest -> this run, swapped atomically.

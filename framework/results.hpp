@@ -6,6 +6,10 @@
 // version, compiler, libraries, host, times, per-node status and seconds, seeds),
 // cache-refs.txt (identities the run used, for `cache gc --keep-runs`), figures/
 // (gnuplot .gp + .dat, and .svg/.png when gnuplot is installed) and report.md.
+// Figures come from two places: plot components under the spec's figures:, drawn
+// from the metrics table, and figure components (kind "figure", e.g.
+// figure/slices), DAG nodes whose summary strings "file", "script" and "data"
+// are written per distinct node as figures/<file>[-<sweep values>].{gp,dat,png}.
 // A new run never touches the directories of earlier runs.
 #pragma once
 
@@ -43,7 +47,8 @@ struct FigureOutcome {
   std::vector<std::string> errors;    // bad figure specs (file:line:col: ...)
 };
 
-// Writes every file of the run directory; figures are drawn from `table`.
+// Writes every file of the run directory; plot figures are drawn from `table`,
+// figure nodes from their summaries in run.report.
 FigureOutcome write_run(const std::string& run_dir, const RunRecord& run, const Table& table);
 
 // Identities referenced by the newest `keep_runs` runs of every spec under

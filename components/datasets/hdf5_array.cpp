@@ -1,0 +1,229 @@
+#include "components/datasets/hdf5_array.hpp"
+
+#include <hdf5.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "framework/errors.hpp"
+
+namespace reprise {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kName = "dataset/hdf5-array";
+
+// Owns one HDF5 identifier and closes it with the matching function.
+class Hid {
+ public:
+  Hid(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  ~Hid() { if (id_ >= 0) close_(id_); }
+  Hid(const Hid&) = delete;
+  Hid& operator=(const Hid&) = delete;
+  bool ok() const { return id_ >= 0; }
+  operator hid_t() const { return id_; }
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+std::vector<std::size_t> dataset_dims(hid_t dset) {
+  Hid space(H5Dget_space(dset), H5Sclose);
+  const int rank = space.ok() ? H5Sget_simple_extent_ndims(space) : -1;
+  if (rank <= 0) return {};
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+  return {dims.begin(), dims.end()};
+}
+
+struct Listing {
+  std::vector<std::string> names;      // for did-you-mean
+  std::vector<std::string> described;  // "name {shape}" for the message
+};
+
+herr_t collect_dataset(hid_t obj, const char* name, const H5O_info_t* info, void* data) {
+  if (info->type != H5O_TYPE_DATASET) return 0;
+  Hid dset(H5Dopen2(obj, name, H5P_DEFAULT), H5Dclose);
+  auto* listing = static_cast<Listing*>(data);
+  listing->names.push_back(name);
+  listing->described.push_back(std::string(name) + (dset.ok() ? " " + shape_text(dataset_dims(dset)) : ""));
+  return 0;
+}
+
+Listing datasets_in(hid_t file) {
+  Listing l;
+  H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &l, H5O_INFO_BASIC);
+  return l;
+}
+
+// True when every group on the way to `name` and `name` itself exist and `name` is
+// a dataset (H5Lexists on "a/b" fails, rather than returning false, when "a" is missing).
+bool is_dataset(hid_t file, const std::string& name) {
+  for (std::size_t slash = name.find('/'); slash != std::string::npos; slash = name.find('/', slash + 1))
+    if (H5Lexists(file, name.substr(0, slash).c_str(), H5P_DEFAULT) <= 0) return false;
+  if (H5Lexists(file, name.c_str(), H5P_DEFAULT) <= 0) return false;
+  H5O_info_t info;
+  return H5Oget_info_by_name2(file, name.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) >= 0 &&
+         info.type == H5O_TYPE_DATASET;
+}
+
+const char* class_name(H5T_class_t c) {
+  switch (c) {
+    case H5T_STRING: return "strings";
+    case H5T_COMPOUND: return "compound records";
+    case H5T_ENUM: return "enum values (h5py writes bool this way)";
+    case H5T_BITFIELD: return "bit fields";
+    case H5T_OPAQUE: return "opaque data";
+    case H5T_REFERENCE: return "references";
+    case H5T_VLEN: return "variable-length sequences";
+    case H5T_ARRAY: return "array-typed elements";
+    case H5T_TIME: return "time values";
+    default: return "values of an unknown class";
+  }
+}
+
+// How the file's element type is read: the memory type HDF5 converts to and the
+// reprise dtype it lands in.
+struct Reading {
+  hid_t memory_type;
+  DType dtype;
+  bool from_uint64 = false;  // read as uint64, then checked and narrowed to int64
+};
+
+Reading reading_for(hid_t type, const std::string& what) {
+  const H5T_class_t cls = H5Tget_class(type);
+  const std::size_t size = H5Tget_size(type);
+  if (cls == H5T_FLOAT) return size <= 4 ? Reading{H5T_NATIVE_FLOAT, DType::f32} : Reading{H5T_NATIVE_DOUBLE, DType::f64};
+  if (cls != H5T_INTEGER) throw std::invalid_argument(kName + ": " + what + " holds " + class_name(cls) +
+                                                      "; only integer and floating-point arrays can be read");
+  const bool is_signed = H5Tget_sign(type) == H5T_SGN_2;
+  if (is_signed) {
+    if (size == 1) return {H5T_NATIVE_INT8, DType::i8};
+    if (size <= 4) return {H5T_NATIVE_INT32, DType::i32};  // int16 widened
+    return {H5T_NATIVE_INT64, DType::i64};
+  }
+  if (size <= 2) return {H5T_NATIVE_UINT16, DType::u16};  // uint8 widened
+  if (size <= 4) return {H5T_NATIVE_INT64, DType::i64};   // uint32 widened
+  return {H5T_NATIVE_UINT64, DType::i64, true};
+}
+
+// Reads the dataset in slabs along its first axis (progress and cancellation
+// between slabs) into `bytes`, `element` bytes per value of `memory_type`.
+void read_slabs(hid_t dset, const std::vector<std::size_t>& dims, hid_t memory_type, std::size_t element,
+                std::vector<std::byte>& bytes, const std::string& what, Context& ctx) {
+  std::size_t row = element;  // bytes per index of the first axis
+  for (std::size_t i = 1; i < dims.size(); ++i) row *= dims[i];
+  bytes.resize(row * dims[0]);
+  const std::size_t chunk = std::max<std::size_t>(1, (std::size_t{1} << 24) / std::max<std::size_t>(row, 1));
+  Hid file_space(H5Dget_space(dset), H5Sclose);
+  std::vector<hsize_t> start(dims.size(), 0), count(dims.begin(), dims.end());
+  for (std::size_t first = 0; first < dims[0]; first += chunk) {
+    ctx.check_cancelled();
+    start[0] = first;
+    count[0] = std::min(chunk, dims[0] - first);
+    Hid memory_space(H5Screate_simple(static_cast<int>(dims.size()), count.data(), nullptr), H5Sclose);
+    if (!memory_space.ok() || !file_space.ok() ||
+        H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0 ||
+        H5Dread(dset, memory_type, memory_space, file_space, H5P_DEFAULT, bytes.data() + first * row) < 0)
+      throw std::invalid_argument(kName + ": cannot read " + what + " (file truncated or corrupt?)");
+    ctx.progress(first + count[0], dims[0]);
+  }
+}
+
+Array read_array(const std::string& path, std::string name, Context& ctx) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) throw std::invalid_argument(kName + ": cannot open '" + path + "'");
+  while (!name.empty() && name.front() == '/') name.erase(0, 1);
+  const std::string file_name = fs::path(path).filename().string();
+  std::lock_guard lock(hdf5_mutex());
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions here, not stderr noise
+  if (H5Fis_hdf5(path.c_str()) <= 0)
+    throw std::invalid_argument(kName + ": '" + path + "' is not an HDF5 file (or is truncated)");
+  Hid file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (!file.ok()) throw std::invalid_argument(kName + ": cannot open '" + path + "' as HDF5 (truncated or corrupt?)");
+  if (name.empty() || !is_dataset(file, name)) {
+    const Listing l = datasets_in(file);
+    throw std::invalid_argument(kName + ": no dataset '" + name + "' in " + file_name + did_you_mean(name, l.names) +
+                                " (datasets: " + (l.described.empty() ? "none" : join_names(l.described)) + ")");
+  }
+  const std::string what = "dataset '" + name + "' of " + file_name;
+  Hid dset(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!dset.ok()) throw std::invalid_argument(kName + ": cannot open " + what + " (truncated or corrupt?)");
+  Hid type(H5Dget_type(dset), H5Tclose);
+  if (!type.ok()) throw std::invalid_argument(kName + ": cannot read the element type of " + what);
+  const Reading r = reading_for(type, what);
+  const std::vector<std::size_t> dims = dataset_dims(dset);
+  if (dims.empty()) throw std::invalid_argument(kName + ": " + what + " is a scalar (rank 0); expected an array");
+  std::size_t elements = 1;
+  for (std::size_t d : dims) elements *= d;
+  if (elements == 0) throw std::invalid_argument(kName + ": " + what + " " + shape_text(dims) + " is empty");
+
+  std::vector<std::byte> bytes;
+  read_slabs(dset, dims, r.memory_type, H5Tget_size(r.memory_type), bytes, what, ctx);
+  if (r.from_uint64) {
+    // Same width: narrow in place once every value is known to fit.
+    constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+    for (std::size_t i = 0; i < elements; ++i) {
+      std::uint64_t v;
+      std::memcpy(&v, bytes.data() + i * 8, 8);
+      if (v > kMax)
+        throw std::invalid_argument(kName + ": " + what + " holds uint64 value " + std::to_string(v) +
+                                    " (element " + std::to_string(i) + "), beyond int64's range");
+    }
+  }
+  return Array(r.dtype, dims, std::move(bytes));
+}
+
+Array log_transform(const Array& a, const std::string& what) {
+  const std::vector<double> v = a.to_double();
+  std::vector<float> out(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (!(v[i] > -1.0))
+      throw std::invalid_argument(kName + ": transform: log needs values > -1, but element " + std::to_string(i) +
+                                  " of " + what + " is " + std::to_string(v[i]));
+    out[i] = static_cast<float>(std::log2(1.0 + v[i]));
+  }
+  return Array::from<float>(a.shape(), out);
+}
+
+}  // namespace
+
+Artifact Hdf5ArrayDataset::run(const Inputs&, const Params& p, Context& ctx) {
+  const std::string& path = p.get_string("path");
+  const std::string& name = p.get_string("dataset");
+  const std::string& transform = p.get_string("transform");
+  if (transform != "none" && transform != "log")
+    throw std::invalid_argument(kName + ": transform must be 'none' or 'log', got '" + transform + "'");
+  Array volume = read_array(path, name, ctx);
+  const std::string source = fs::path(path).filename().string() + ":" + name;
+  if (transform == "log") volume = log_transform(volume, "dataset '" + name + "'");
+  const std::vector<double> values = volume.to_double();
+  const auto nonzero = static_cast<double>(std::count_if(values.begin(), values.end(), [](double x) { return x != 0; }));
+  Artifact out;
+  out.set_array("volume", std::move(volume));
+  out.set_scalar("occupancy", nonzero / static_cast<double>(values.size()));
+  out.set_string("source", source);
+  return out;
+}
+
+REPRISE_COMPONENT(Hdf5ArrayDataset, "dataset/hdf5-array", "1",
+                  "any numeric array of an HDF5 file as a volume (e.g. real TPC frames)",
+                  param_path("path", "HDF5 file to read"),
+                  param_string("dataset", "volume", "path of the dataset inside the file, e.g. 'frames/adc'"),
+                  param_string("transform", "none", "'none': the file's values; 'log': float32 log2(1 + value)")
+                      .one_of({"none", "log"}),
+                  output("volume", "the dataset, its shape; f32/f64/i8/i32/i64/u16 kept, uint8 -> u16, int16 -> "
+                                   "i32, uint32/uint64 -> i64; float32 with transform: log"),
+                  output("occupancy", "scalar: fraction of nonzero values"),
+                  output("source", "string: <file name>:<dataset>"))
+
+}  // namespace reprise

@@ -265,7 +265,8 @@ int cmd_list() {
       std::cout << (kind.empty() ? "" : "\n") << c->kind() << ":\n";
       kind = c->kind();
     }
-    std::printf("  %-26s %s\n", name.c_str(), c->doc.c_str());
+    std::printf("  %-26s %s%s\n", name.c_str(), c->doc.c_str(),
+                c->available() ? "" : " [unavailable in this build: see `reprise describe`]");
   }
   return kOk;
 }
@@ -284,7 +285,9 @@ int cmd_describe(const std::vector<std::string>& args) {
   const ComponentInfo* c = Registry::instance().find(args[0]);
   if (!c) throw UsageError("unknown component '" + args[0] + "'" + did_you_mean(args[0], Registry::instance().names()) +
                            " (see `reprise list`)");
-  std::cout << c->name << " (version " << c->version << ")\n  " << c->doc << "\n\nparameters:\n";
+  std::cout << c->name << " (version " << c->version << ")\n  " << c->doc << "\n";
+  if (!c->available()) std::cout << "\nunavailable in this build: " << c->unavailable << "\n";
+  std::cout << "\nparameters:\n";
   if (c->params.empty()) std::cout << "  (none)\n";
   for (const auto& p : c->params) {
     std::string def = p.default_value ? "default " + canonical(*p.default_value) : "required";

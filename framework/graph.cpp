@@ -50,6 +50,8 @@ const ComponentInfo* lookup_component(const SpecValue& use) {
     throw SpecError(use.loc, "unknown component '" + use.text + "'" + did_you_mean(use.text, names) +
                                  " (run `reprise list` to see all)");
   }
+  if (!c->available())
+    throw SpecError(use.loc, "component '" + use.text + "' is not available in this build: " + c->unavailable);
   return c;
 }
 

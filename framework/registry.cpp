@@ -108,6 +108,12 @@ const InputSpec* ComponentInfo::find_input(const std::string& n) const {
   return nullptr;
 }
 
+std::function<std::unique_ptr<Component>()> detail::unavailable_maker(std::string name, std::string reason) {
+  return [name = std::move(name), reason = std::move(reason)]() -> std::unique_ptr<Component> {
+    throw std::runtime_error(name + " is not available in this build: " + reason);
+  };
+}
+
 Registry& Registry::instance() {
   static Registry registry;
   return registry;

@@ -162,8 +162,14 @@ struct ComponentInfo {
   std::vector<InputSpec> inputs;
   std::vector<OutputSpec> outputs;
   std::function<std::unique_ptr<Component>()> make;
+  // Non-empty for a component this build cannot run (an optional library such as
+  // SZ3 was not found at configure time): why, and how to enable it. Such a
+  // component keeps its schema, so `reprise list` and `describe` still show it,
+  // but planning a spec that uses it fails at the `use:` line, and make() throws.
+  std::string unavailable;
 
   std::string kind() const { return name.substr(0, name.find('/')); }
+  bool available() const { return unavailable.empty(); }
   const ParamSpec* find_param(const std::string& n) const;
   const InputSpec* find_input(const std::string& n) const;
 };
@@ -201,6 +207,19 @@ bool register_component(const char* name, const char* version, const char* doc, 
   Registry::instance().add(std::move(c));
   return true;
 }
+// Registers the schema of a component that this build cannot run; see
+// ComponentInfo::unavailable. make() throws std::runtime_error with the reason.
+std::function<std::unique_ptr<Component>()> unavailable_maker(std::string name, std::string reason);
+template <class... Items>
+bool register_unavailable(const char* name, const char* version, const char* doc, const char* reason,
+                          Items&&... items) {
+  ComponentInfo c;
+  c.name = name; c.version = version; c.doc = doc; c.unavailable = reason;
+  add_schema(c, std::forward<Items>(items)...);
+  c.make = unavailable_maker(c.name, c.unavailable);
+  Registry::instance().add(std::move(c));
+  return true;
+}
 }  // namespace detail
 
 // Registers component class CLASS under NAME at static-initialisation time.
@@ -208,6 +227,22 @@ bool register_component(const char* name, const char* version, const char* doc, 
   namespace {                                                                                    \
   [[maybe_unused]] const bool reprise_registered_##CLASS =                                       \
       ::reprise::detail::register_component<CLASS>(NAME, VERSION, DOC __VA_OPT__(, ) __VA_ARGS__); \
+  }
+
+// Registers NAME as a component this build cannot run, with REASON (why, and how
+// to enable it) and the same schema it has when available, so `reprise list` and
+// `reprise describe` show it and planning a spec that uses it fails early and
+// clearly. Used for components behind optional libraries:
+//   #ifdef REPRISE_HAVE_SZ3
+//   REPRISE_COMPONENT(Sz3Codec, "codec/sz3", "1", DOC, SCHEMA...)
+//   #else
+//   REPRISE_UNAVAILABLE_COMPONENT(Sz3Codec, "codec/sz3", "1", DOC, "built without SZ3: ...", SCHEMA...)
+//   #endif
+// ID only names the registration variable; no class is needed.
+#define REPRISE_UNAVAILABLE_COMPONENT(ID, NAME, VERSION, DOC, REASON, ...)                                  \
+  namespace {                                                                                              \
+  [[maybe_unused]] const bool reprise_registered_##ID =                                                    \
+      ::reprise::detail::register_unavailable(NAME, VERSION, DOC, REASON __VA_OPT__(, ) __VA_ARGS__);      \
   }
 
 }  // namespace reprise

@@ -226,3 +226,13 @@ TEST_CASE("output-neutral parameters such as thread counts stay out of the ident
   auto other = plan_of(dir, base, {"nodes.m.c=0.3"});
   CHECK(other->plan.nodes[1].identity != one->plan.nodes[1].identity);
 }
+
+TEST_CASE("a spec using a component this build cannot run fails at plan time, at its use: line") {
+  // test/unavailable is registered with REPRISE_UNAVAILABLE_COMPONENT in registry_test.cpp.
+  TempDir dir;
+  const std::string err = error_of(dir, "nodes:\n  data: {use: dataset/mvn, dim: 4}\n  packed: {use: test/unavailable, data: data}\n");
+  CHECK(err.find("g.yaml:3:17:") != std::string::npos);
+  CHECK(err.find("component 'test/unavailable' is not available in this build: built without LIBFOO") !=
+        std::string::npos);
+  CHECK(err.find("-DCMAKE_PREFIX_PATH=<prefix>") != std::string::npos);
+}

@@ -58,6 +58,13 @@ REPRISE_COMPONENT(EchoComponent, "test/echo", "7", "echoes its parameters and in
                   output("values", "the input values"),
                   output("twice", "scalar: 2x"))
 
+// A component this build "cannot run", as codec/sz3 is without SZ3: schema only.
+REPRISE_UNAVAILABLE_COMPONENT(UnavailableComponent, "test/unavailable", "2", "needs a library (unit test only)",
+                              "built without LIBFOO: install it and reconfigure with -DCMAKE_PREFIX_PATH=<prefix>",
+                              param_double("bound", 1, "an error bound").at_least(0),
+                              input("data", "anything"),
+                              output("volume", "what it would return"))
+
 namespace {
 
 double parse(const std::string& s) { return std::strtod(s.c_str(), nullptr); }
@@ -390,4 +397,32 @@ TEST_CASE("a registered component runs through the registry") {
   // Missing required parameter surfaces as logic_error from the component.
   Params partial(std::map<std::string, ParamValue>{{"x", 1.0}});
   CHECK_THROWS_AS(c->run(in, partial, ctx), std::logic_error);
+}
+
+TEST_CASE("REPRISE_UNAVAILABLE_COMPONENT registers the schema, the reason, and a make() that throws it") {
+  const ComponentInfo* c = Registry::instance().find("test/unavailable");
+  REQUIRE(c != nullptr);
+  CHECK_FALSE(c->available());
+  CHECK(c->unavailable == "built without LIBFOO: install it and reconfigure with -DCMAKE_PREFIX_PATH=<prefix>");
+  CHECK(c->version == "2");
+  CHECK(c->doc == "needs a library (unit test only)");
+  CHECK(c->kind() == "test");
+  REQUIRE(c->params.size() == 1);
+  CHECK(c->params[0].name == "bound");
+  CHECK(c->params[0].min == 0.0);
+  REQUIRE(c->find_input("data") != nullptr);
+  REQUIRE(c->outputs.size() == 1);
+  CHECK(c->outputs[0].name == "volume");
+  REQUIRE(static_cast<bool>(c->make));
+  try {
+    c->make();
+    FAIL("make() of an unavailable component must throw");
+  } catch (const std::runtime_error& e) {
+    CHECK(std::string(e.what()) ==
+          "test/unavailable is not available in this build: built without LIBFOO: install it and reconfigure with "
+          "-DCMAKE_PREFIX_PATH=<prefix>");
+  }
+  // Listed with the others.
+  auto names = Registry::instance().names();
+  CHECK(std::count(names.begin(), names.end(), "test/unavailable") == 1);
 }

@@ -426,3 +426,46 @@ TEST_CASE("REPRISE_UNAVAILABLE_COMPONENT registers the schema, the reason, and a
   auto names = Registry::instance().names();
   CHECK(std::count(names.begin(), names.end(), "test/unavailable") == 1);
 }
+
+TEST_CASE("components registered with REPRISE_COMPONENT are available") {
+  for (const char* name : {"codec/dct", "dataset/mvn", "plot/line", "test/echo", "codec/zfp"}) {
+    CAPTURE(name);
+    const ComponentInfo* c = Registry::instance().find(name);
+    REQUIRE(c != nullptr);
+    CHECK(c->available());
+    CHECK(c->unavailable.empty());
+  }
+}
+
+TEST_CASE("the optional codecs are registered whether or not their library was found") {
+  struct Optional {
+    const char* name;
+    bool built;
+    const char* library;
+  };
+#ifdef REPRISE_HAVE_SZ3
+  constexpr bool have_sz3 = true;
+#else
+  constexpr bool have_sz3 = false;
+#endif
+#ifdef REPRISE_HAVE_MGARD
+  constexpr bool have_mgard = true;
+#else
+  constexpr bool have_mgard = false;
+#endif
+  for (auto [name, built, library] : {Optional{"codec/sz3", have_sz3, "SZ3"}, Optional{"codec/mgard", have_mgard, "MGARD"}}) {
+    CAPTURE(name);
+    const ComponentInfo* c = Registry::instance().find(name);
+    REQUIRE(c != nullptr);
+    CHECK(c->available() == built);
+    CHECK(c->find_input("data") != nullptr);  // the schema either way
+    CHECK(c->find_param("mode") != nullptr);
+    if (!built) {
+      CHECK(c->unavailable.find(std::string("built without ") + library) == 0);
+      CHECK(c->unavailable.find("-DCMAKE_PREFIX_PATH=") != std::string::npos);
+      CHECK_THROWS_AS(c->make(), std::runtime_error);
+    } else {
+      CHECK(c->make() != nullptr);
+    }
+  }
+}

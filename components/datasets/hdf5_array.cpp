@@ -139,10 +139,10 @@ void read_slabs(hid_t dset, const std::vector<std::size_t>& dims, hid_t memory_t
   }
 }
 
-Array read_array(const std::string& path, std::string name, Context& ctx) {
+// `name` without a leading '/'.
+Array read_array(const std::string& path, const std::string& name, Context& ctx) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) throw std::invalid_argument(kName + ": cannot open '" + path + "'");
-  while (!name.empty() && name.front() == '/') name.erase(0, 1);
   const std::string file_name = fs::path(path).filename().string();
   std::lock_guard lock(hdf5_mutex());
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions here, not stderr noise
@@ -199,7 +199,8 @@ Array log_transform(const Array& a, const std::string& what) {
 
 Artifact Hdf5ArrayDataset::run(const Inputs&, const Params& p, Context& ctx) {
   const std::string& path = p.get_string("path");
-  const std::string& name = p.get_string("dataset");
+  std::string name = p.get_string("dataset");
+  while (!name.empty() && name.front() == '/') name.erase(0, 1);  // "/a/b" and "a/b" are one dataset
   const std::string& transform = p.get_string("transform");
   if (transform != "none" && transform != "log")
     throw std::invalid_argument(kName + ": transform must be 'none' or 'log', got '" + transform + "'");

@@ -1,0 +1,35 @@
+// Shared helpers for the volume metric tests (mse, psnr, l1, ratio).
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "framework/registry.hpp"
+
+namespace reprise::test {
+
+inline Artifact volume_artifact(std::vector<std::size_t> shape, const std::vector<float>& values) {
+  Artifact a;
+  a.set_array("volume", Array::from<float>(std::move(shape), values));
+  return a;
+}
+
+// Runs `component` on inputs {name: artifact} with the schema's defaults and `overrides`.
+inline Artifact run_metric(const std::string& component, const std::map<std::string, Artifact>& inputs,
+                           const std::map<std::string, ParamValue>& overrides = {}) {
+  const ComponentInfo* info = Registry::instance().find(component);
+  REQUIRE(info != nullptr);
+  std::map<std::string, ParamValue> values;
+  for (const auto& p : info->params) values[p.name] = *p.default_value;
+  for (const auto& [k, v] : overrides) values[k] = v;
+  Inputs in;
+  for (const auto& [name, a] : inputs) in.set(name, std::make_shared<const Artifact>(a));
+  SimpleContext ctx;
+  return info->make()->run(in, Params(values), ctx);
+}
+
+}  // namespace reprise::test

@@ -86,13 +86,10 @@ const char* kAxisNames[3] = {"c", "z", "r"};
 
 Artifact SlicesFigure::run(const Inputs& in, const Params& p, Context& ctx) {
   const std::string& key = p.get_string("key");
-  const Array& truth_array = volume_compare::array_of(in, kName, "truth", key);
-  const Array& test_array = volume_compare::array_of(in, kName, "test", key);
-  if (truth_array.shape() != test_array.shape())
-    throw std::invalid_argument(kName + ": '" + key + "' of truth has shape " + shape_text(truth_array.shape()) +
-                                " but test has " + shape_text(test_array.shape()) +
-                                "; they must match (decode the test on the truth's grid)");
-  const Volume3 v = view_of(truth_array.shape(), p.get_int("event"), key);
+  const volume_compare::Pair pair = volume_compare::read(in, p, kName);  // same shapes, as float64
+  const std::vector<double>& truth = pair.truth;
+  const std::vector<double>& test = pair.test;
+  const Volume3 v = view_of(pair.shape, p.get_int("event"), key);
   const std::int64_t axis_param = p.get_int("axis");
   const std::size_t axis = static_cast<std::size_t>(axis_param < 0 ? axis_param + 3 : axis_param);
   const std::string file = p.get_string("file");
@@ -103,10 +100,9 @@ Artifact SlicesFigure::run(const Inputs& in, const Params& p, Context& ctx) {
     if (l < 0 || l >= static_cast<std::int64_t>(v.dims[axis]))
       throw std::invalid_argument(kName + ": layer " + std::to_string(l) + " is outside axis " +
                                   std::to_string(axis) + " of '" + key + "' (shape " +
-                                  shape_text(truth_array.shape()) + ", indices 0.." +
+                                  shape_text(pair.shape) + ", indices 0.." +
                                   std::to_string(v.dims[axis] - 1) + ")");
 
-  const std::vector<double> truth = truth_array.to_double(), test = test_array.to_double();
   std::string data = "# reprise figure/slices: '" + key + "' sliced along axis " + std::to_string(axis) +
                      "; per slice three matrix blocks: original, reconstruction, |difference|\n";
   double lo = std::numeric_limits<double>::infinity(), hi = -lo, diff_hi = 0;
@@ -121,8 +117,7 @@ Artifact SlicesFigure::run(const Inputs& in, const Params& p, Context& ctx) {
       sum += d.values[i];
       diff_hi = std::max(diff_hi, d.values[i]);
     }
-    for (const Image* img : {&a, &b})
-      for (double x : img->values) lo = std::min(lo, x), hi = std::max(hi, x);
+    for (double x : a.values) lo = std::min(lo, x), hi = std::max(hi, x);
     mean_abs.push_back(sum / static_cast<double>(d.values.size()));
     data += "# slice " + std::to_string(index) + ": blocks " + std::to_string(3 * k) + "-" + std::to_string(3 * k + 2) +
             ", " + std::to_string(a.rows) + " rows x " + std::to_string(a.cols) + " columns\n";
@@ -176,7 +171,7 @@ Artifact SlicesFigure::run(const Inputs& in, const Params& p, Context& ctx) {
   return out;
 }
 
-REPRISE_COMPONENT(SlicesFigure, "figure/slices", "1",
+REPRISE_COMPONENT(SlicesFigure, "figure/slices", "2",
                   "heat maps of slices of a volume, its reconstruction and their difference (drawn into figures/)",
                   volume_compare::input_truth(), volume_compare::input_test(), volume_compare::param_key(),
                   param_ints("layers", {0, 8, 15}, "indices along the sliced axis, one figure row each").at_least(0),

@@ -1,9 +1,11 @@
 // figure/slices: heat maps of a few 2-D slices of a volume and of its
 // reconstruction, like the INR paper's Fig. 2 and Figs. 4-7 (seed 001): one row
 // per slice (by default r-layers 0, 8 and 15 of a {c, z, r} TPC volume), three
-// columns: the original, the reconstruction (same colour range, so intensities
-// compare) and |original - reconstruction| (its own range), each panel titled
-// with the slice's mean absolute difference.
+// columns: the original, the reconstruction (both in the original's colour
+// range over the slices shown, so intensities compare and zeros stay white;
+// reconstructed values outside it take the end colours) and
+// |original - reconstruction| (its own range from 0), each difference panel
+// titled with the slice's mean absolute difference.
 //
 // A figure component is a DAG node (under nodes:, fed by other nodes), unlike the
 // plot components, which draw the metrics table under figures:. It writes no

@@ -34,6 +34,12 @@ Artifact draw(const Artifact& truth, const Artifact& test, const std::map<std::s
 
 using Matrix = std::vector<std::vector<double>>;
 
+int count_occurrences_of(const std::string& text, const std::string& needle) {
+  int n = 0;
+  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
+  return n;
+}
+
 // The gnuplot `index` blocks of a .dat text: comment lines skipped, blocks
 // separated by two blank lines, one matrix row per line.
 std::vector<Matrix> blocks_of(const std::string& data) {
@@ -99,10 +105,19 @@ TEST_CASE("figure/slices: per layer, the original, the reconstruction and |diffe
   CHECK(script.find("if (!exists(\"base\")) base = \"sr\"") != std::string::npos);
   CHECK(script.find("set multiplot layout 2,3") != std::string::npos);
   CHECK(script.find("plot base.\".dat\" index 5 matrix with image") != std::string::npos);
-  // Original and reconstruction share one colour range (0 .. v(2, 3, 4) = 234); the difference has its own.
+  // Original and reconstruction share the original's colour range (0 .. v(2, 3, 4) = 234); the
+  // difference has its own.
   CHECK(script.find("set cbrange [0:234]") != std::string::npos);
   CHECK(script.find("set cbrange [0:7]") != std::string::npos);
   CHECK(script.find("|difference|, r = 4, mean 0.583333") != std::string::npos);  // 7 / 12
+}
+
+TEST_CASE("figure/slices: the colour range is the original's, whatever the reconstruction overshoots") {
+  const Artifact truth = volume_of({2, 2, 1}, {0, 0, 3, 10});
+  const Artifact test = volume_of({2, 2, 1}, {-4, 0, 3, 25});
+  const std::string script = draw(truth, test, {{"layers", std::vector<std::int64_t>{0}}}).string("script");
+  CHECK(count_occurrences_of(script, "set cbrange [0:10]") == 2);
+  CHECK(count_occurrences_of(script, "set cbrange [0:15]") == 1);
 }
 
 TEST_CASE("figure/slices: another axis, and one event of a stacked volume") {

@@ -18,7 +18,10 @@ TEST_CASE("every spec under experiments/ plans without error") {
     ++specs;
     CliResult r = run_reprise(dir, "plan '" + e.path().string() + "'");
     INFO(e.path().string(), ": ", r.err);
-    CHECK(r.code == 0);
+    // A spec of optional codecs (SZ3, MGARD) may name a component this build lacks;
+    // then, and only then, the plan must stop with that reason.
+    const bool optional_missing = r.code == 2 && r.err.find("is not available in this build") != std::string::npos;
+    CHECK((r.code == 0 || optional_missing));
   }
   CHECK(specs >= 1);
 }

@@ -1,0 +1,50 @@
+#include "components/metrics/steps_to_tolerance.hpp"
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace reprise {
+
+Artifact StepsToTolerance::run(const Inputs& in, const Params& p, Context&) {
+  const char* who = "metric/steps-to-tolerance";
+  const Artifact& curve = in.get("curve");
+  const std::string& key = p.get_string("key");
+  const double tol = p.get_double("tol");
+  const std::vector<double> steps = curve.array("record_steps").to_double();
+  const std::vector<double> values = curve.array("record_" + key).to_double();
+  if (values.size() != steps.size())
+    throw std::runtime_error(std::string(who) + ": curve.record_" + key + " has " + std::to_string(values.size()) +
+                             " values for " + std::to_string(steps.size()) + " recorded steps");
+  if (steps.empty())
+    throw std::invalid_argument(std::string(who) + ": curve recorded no steps; give the sampler a `truth` input and a "
+                                "`record` list");
+  std::vector<double> seconds;
+  if (curve.has_array("record_seconds")) seconds = curve.array("record_seconds").to_double();
+  Artifact out;
+  out.set_scalar("reached", 0.0);
+  out.set_scalar("final", values.back());
+  out.set_scalar("last_step", steps.back());
+  for (std::size_t k = 0; k < steps.size(); ++k) {
+    if (values[k] < tol) {
+      out.set_scalar("reached", 1.0);
+      out.set_scalar("steps", steps[k]);
+      if (seconds.size() == steps.size()) out.set_scalar("seconds", seconds[k]);
+      break;
+    }
+  }
+  return out;
+}
+
+REPRISE_COMPONENT(StepsToTolerance, "metric/steps-to-tolerance", "1",
+                  "first recorded step count at which a sampler's QoI error curve (record_<key>) is below a tolerance",
+                  param_double("tol", 0.05, "tolerance: the first recorded value strictly below it counts").at_least(0.0),
+                  param_string("key", "max_abs", "curve to read: array record_<key> (e.g. max_abs, mean_abs)"),
+                  input("curve", "sampler output with 'record_steps', 'record_<key>' and optionally 'record_seconds'"),
+                  output("reached", "scalar: 1 when some recorded value is below tol, else 0"),
+                  output("steps", "scalar (when reached): the first recorded step count below tol"),
+                  output("seconds", "scalar (when reached and the sampler records it): wall time up to that step"),
+                  output("final", "scalar: the curve's last recorded value"),
+                  output("last_step", "scalar: the last recorded step count"))
+
+}  // namespace reprise

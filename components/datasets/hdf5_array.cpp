@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "components/datasets/hdf5_read.hpp"
 #include "framework/errors.hpp"
 
 namespace reprise {
@@ -22,59 +23,7 @@ namespace fs = std::filesystem;
 
 const std::string kName = "dataset/hdf5-array";
 
-// Owns one HDF5 identifier and closes it with the matching function.
-class Hid {
- public:
-  Hid(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~Hid() { if (id_ >= 0) close_(id_); }
-  Hid(const Hid&) = delete;
-  Hid& operator=(const Hid&) = delete;
-  bool ok() const { return id_ >= 0; }
-  operator hid_t() const { return id_; }
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
-std::vector<std::size_t> dataset_dims(hid_t dset) {
-  Hid space(H5Dget_space(dset), H5Sclose);
-  const int rank = space.ok() ? H5Sget_simple_extent_ndims(space) : -1;
-  if (rank <= 0) return {};
-  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
-  H5Sget_simple_extent_dims(space, dims.data(), nullptr);
-  return {dims.begin(), dims.end()};
-}
-
-struct Listing {
-  std::vector<std::string> names;      // for did-you-mean
-  std::vector<std::string> described;  // "name {shape}" for the message
-};
-
-herr_t collect_dataset(hid_t obj, const char* name, const H5O_info_t* info, void* data) {
-  if (info->type != H5O_TYPE_DATASET) return 0;
-  Hid dset(H5Dopen2(obj, name, H5P_DEFAULT), H5Dclose);
-  auto* listing = static_cast<Listing*>(data);
-  listing->names.push_back(name);
-  listing->described.push_back(std::string(name) + (dset.ok() ? " " + shape_text(dataset_dims(dset)) : ""));
-  return 0;
-}
-
-Listing datasets_in(hid_t file) {
-  Listing l;
-  H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &l, H5O_INFO_BASIC);
-  return l;
-}
-
-// True when every group on the way to `name` and `name` itself exist and `name` is
-// a dataset (H5Lexists on "a/b" fails, rather than returning false, when "a" is missing).
-bool is_dataset(hid_t file, const std::string& name) {
-  for (std::size_t slash = name.find('/'); slash != std::string::npos; slash = name.find('/', slash + 1))
-    if (H5Lexists(file, name.substr(0, slash).c_str(), H5P_DEFAULT) <= 0) return false;
-  if (H5Lexists(file, name.c_str(), H5P_DEFAULT) <= 0) return false;
-  H5O_info_t info;
-  return H5Oget_info_by_name2(file, name.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) >= 0 &&
-         info.type == H5O_TYPE_DATASET;
-}
+using hdf5_read::Hid;
 
 const char* class_name(H5T_class_t c) {
   switch (c) {
@@ -145,13 +94,13 @@ Array read_array(const std::string& path, const std::string& name, Context& ctx)
   if (!fs::is_regular_file(path, ec)) throw std::invalid_argument(kName + ": cannot open '" + path + "'");
   const std::string file_name = fs::path(path).filename().string();
   std::lock_guard lock(hdf5_mutex());
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions here, not stderr noise
+  hdf5_read::quiet_errors();  // errors become exceptions here, not stderr noise
   if (H5Fis_hdf5(path.c_str()) <= 0)
     throw std::invalid_argument(kName + ": '" + path + "' is not an HDF5 file (or is truncated)");
   Hid file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!file.ok()) throw std::invalid_argument(kName + ": cannot open '" + path + "' as HDF5 (truncated or corrupt?)");
-  if (name.empty() || !is_dataset(file, name)) {
-    const Listing l = datasets_in(file);
+  if (name.empty() || !hdf5_read::is_dataset(file, name)) {
+    const hdf5_read::Listing l = hdf5_read::datasets_in(file);
     throw std::invalid_argument(kName + ": no dataset '" + name + "' in " + file_name + did_you_mean(name, l.names) +
                                 " (datasets: " + (l.described.empty() ? "none" : join_names(l.described)) + ")");
   }
@@ -161,7 +110,7 @@ Array read_array(const std::string& path, const std::string& name, Context& ctx)
   Hid type(H5Dget_type(dset), H5Tclose);
   if (!type.ok()) throw std::invalid_argument(kName + ": cannot read the element type of " + what);
   const Reading r = reading_for(type, what);
-  const std::vector<std::size_t> dims = dataset_dims(dset);
+  const std::vector<std::size_t> dims = hdf5_read::dataset_dims(dset);
   if (dims.empty()) throw std::invalid_argument(kName + ": " + what + " is a scalar (rank 0); expected an array");
   std::size_t elements = 1;
   for (std::size_t d : dims) elements *= d;

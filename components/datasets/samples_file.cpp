@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "components/datasets/hdf5_read.hpp"
+
 namespace reprise {
 namespace {
 
@@ -150,69 +152,24 @@ RawSamples read_csv(const std::string& path, Context& ctx) {
 
 // ----------------------------------------------------------------------- HDF5
 
-// Owns one HDF5 identifier and closes it with the matching function.
-class Hid {
- public:
-  Hid(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~Hid() { if (id_ >= 0) close_(id_); }
-  Hid(const Hid&) = delete;
-  Hid& operator=(const Hid&) = delete;
-  bool ok() const { return id_ >= 0; }
-  operator hid_t() const { return id_; }
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
-std::string shape_text(const std::vector<hsize_t>& dims) {
-  return reprise::shape_text(std::vector<std::size_t>(dims.begin(), dims.end()));
-}
-
-std::vector<hsize_t> dataset_dims(hid_t dset) {
-  Hid space(H5Dget_space(dset), H5Sclose);
-  const int rank = space.ok() ? H5Sget_simple_extent_ndims(space) : -1;
-  if (rank < 0) return {};
-  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
-  H5Sget_simple_extent_dims(space, dims.data(), nullptr);
-  return dims;
-}
+using hdf5_read::Hid;
 
 // "name {rows, cols}" of every dataset in the file, for the missing-dataset message.
-herr_t collect_dataset(hid_t obj, const char* name, const H5O_info_t* info, void* data) {
-  if (info->type != H5O_TYPE_DATASET) return 0;
-  Hid dset(H5Dopen2(obj, name, H5P_DEFAULT), H5Dclose);
-  auto* names = static_cast<std::vector<std::string>*>(data);
-  names->push_back(std::string(name) + (dset.ok() ? " " + shape_text(dataset_dims(dset)) : ""));
-  return 0;
-}
-
 std::string datasets_present(hid_t file) {
-  std::vector<std::string> names;
-  H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &names, H5O_INFO_BASIC);
-  if (names.empty()) return "none";
+  const hdf5_read::Listing l = hdf5_read::datasets_in(file);
+  if (l.described.empty()) return "none";
   std::string s;
-  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+  for (const auto& n : l.described) s += (s.empty() ? "" : ", ") + n;
   return s;
 }
 
-// True when every group on the way to `name` and `name` itself exist and `name` is a
-// dataset (H5Lexists on "a/b" fails, rather than returning false, when "a" is missing).
-bool is_dataset(hid_t file, const std::string& name) {
-  for (std::size_t slash = name.find('/'); slash != std::string::npos; slash = name.find('/', slash + 1))
-    if (H5Lexists(file, name.substr(0, slash).c_str(), H5P_DEFAULT) <= 0) return false;
-  if (H5Lexists(file, name.c_str(), H5P_DEFAULT) <= 0) return false;
-  H5O_info_t info;
-  return H5Oget_info_by_name2(file, name.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) >= 0 &&
-         info.type == H5O_TYPE_DATASET;
-}
-
 // Checks the dataset is a 2-D matrix of integers or floats; returns its {rows, cols}.
-std::vector<hsize_t> matrix_dims(hid_t dset, const std::string& what) {
+std::vector<std::size_t> matrix_dims(hid_t dset, const std::string& what) {
   Hid type(H5Dget_type(dset), H5Tclose);
   const H5T_class_t cls = type.ok() ? H5Tget_class(type) : H5T_NO_CLASS;
   if (cls != H5T_INTEGER && cls != H5T_FLOAT)
     throw std::invalid_argument("samples-file: " + what + " does not hold integers or floats");
-  std::vector<hsize_t> dims = dataset_dims(dset);
+  std::vector<std::size_t> dims = hdf5_read::dataset_dims(dset);
   if (dims.size() != 2)
     throw std::invalid_argument("samples-file: " + what + " has rank " + std::to_string(dims.size()) + " " +
                                 shape_text(dims) + "; expected a 2-D {samples, spins} matrix");
@@ -254,17 +211,17 @@ RawSamples read_hdf5(const std::string& path, std::string name, Context& ctx) {
   // Debian's libhdf5 is not thread-safe and nodes run on several threads: hold the
   // process-wide HDF5 lock the cache uses too.
   std::lock_guard lock(hdf5_mutex());
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions here, not stderr noise
+  hdf5_read::quiet_errors();  // errors become exceptions here, not stderr noise
   Hid file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!file.ok())
     throw std::invalid_argument("samples-file: cannot read '" + path + "' as HDF5 (not an HDF5 file, or truncated?)");
-  if (name.empty() || !is_dataset(file, name))
+  if (name.empty() || !hdf5_read::is_dataset(file, name))
     throw std::invalid_argument("samples-file: no dataset '" + name + "' in " + out.file +
                                 "; datasets present: " + datasets_present(file));
   Hid dset(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
   const std::string what = "dataset '" + name + "' of " + out.file;
   if (!dset.ok()) throw std::invalid_argument("samples-file: cannot open " + what);
-  const std::vector<hsize_t> dims = matrix_dims(dset, what);
+  const std::vector<std::size_t> dims = matrix_dims(dset, what);
   out.rows = dims[0];
   out.cols = dims[1];
   read_rows(dset, out, what, ctx);

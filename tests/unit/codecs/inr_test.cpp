@@ -7,21 +7,12 @@
 
 #include "components/datasets/volume.hpp"
 #include "components/inr/mlp.hpp"
+#include "tests/unit/component_support.hpp"
 
 using namespace reprise;
+using reprise::test::run_component;
 
 namespace {
-
-Artifact run_component(const std::string& name, std::map<std::string, ParamValue> overrides, const Inputs& in = {},
-                       std::uint64_t seed = 1) {
-  const ComponentInfo* info = Registry::instance().find(name);
-  REQUIRE(info != nullptr);
-  std::map<std::string, ParamValue> v;
-  for (const auto& spec : info->params) v[spec.name] = *spec.default_value;
-  for (auto& [k, val] : overrides) v[k] = val;
-  SimpleContext ctx(seed);
-  return info->make()->run(in, Params(v), ctx);
-}
 
 // A smooth 6 x 10 x 4 field as 16-bit "ADC" values.
 Artifact smooth_volume(std::size_t nc = 6, std::size_t nz = 10, std::size_t nr = 4) {

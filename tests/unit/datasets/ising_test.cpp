@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/component_support.hpp"
 #include "tests/unit/framework/test_support.hpp"
 
 using namespace reprise;
@@ -24,14 +25,8 @@ const ComponentInfo& ising() {
 
 // Every parameter at its declared default, then `changes` on top: what the framework
 // hands a node that sets only those.
-Params ising_params(std::map<std::string, ParamValue> changes = {}) {
-  std::map<std::string, ParamValue> values;
-  for (const ParamSpec& spec : ising().params) values.emplace(spec.name, *spec.default_value);
-  for (auto& [name, value] : changes) {
-    REQUIRE(values.count(name) == 1);
-    values[name] = value;
-  }
-  return Params(std::move(values));
+Params ising_params(const std::map<std::string, ParamValue>& changes = {}) {
+  return test::default_params("dataset/ising", changes);
 }
 
 Artifact generate(const Params& p, std::uint64_t seed = 7) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/component_support.hpp"
 #include "tests/unit/framework/test_support.hpp"
 
 using namespace reprise;
@@ -25,14 +26,8 @@ const ComponentInfo& samples_file() {
 
 // Defaults for everything but the required `path`, then `changes` on top.
 Params file_params(const std::string& path, std::map<std::string, ParamValue> changes = {}) {
-  std::map<std::string, ParamValue> values{{"path", path}};
-  for (const ParamSpec& spec : samples_file().params)
-    if (spec.default_value) values.emplace(spec.name, *spec.default_value);
-  for (auto& [name, value] : changes) {
-    REQUIRE(values.count(name) == 1);
-    values[name] = value;
-  }
-  return Params(std::move(values));
+  changes.emplace("path", path);  // a change of path itself wins
+  return test::default_params("dataset/samples-file", changes);
 }
 
 Artifact load(const Params& p) {
@@ -187,14 +182,8 @@ TEST_CASE("dataset/samples-file: HDF5 datasets of integer and float types") {
 }
 
 TEST_CASE("dataset/samples-file: dataset/ising output round-trips through an HDF5 file") {
-  const ComponentInfo* ising = Registry::instance().find("dataset/ising");
-  REQUIRE(ising != nullptr);
-  std::map<std::string, ParamValue> v;
-  for (const ParamSpec& spec : ising->params) v.emplace(spec.name, *spec.default_value);
-  v["p"] = std::int64_t{12};
-  v["samples"] = std::int64_t{5000};
-  SimpleContext ctx(3);
-  const Artifact data = ising->make()->run(Inputs{}, Params(v), ctx);
+  const Artifact data =
+      test::run_component("dataset/ising", {{"p", std::int64_t{12}}, {"samples", std::int64_t{5000}}}, {}, 3);
   TempDir dir;
   const std::string path = write_h5(dir, "ising.hdf5", data);
   const Artifact back = load(file_params(path, {{"dataset", std::string("artifact/samples")}}));

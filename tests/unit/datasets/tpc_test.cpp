@@ -8,21 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/component_support.hpp"
+
 using namespace reprise;
 
 namespace {
 
 // The schema's defaults with `overrides` applied, as the framework hands them.
 Params tpc_params(const std::map<std::string, ParamValue>& overrides = {}) {
-  const ComponentInfo* info = Registry::instance().find("dataset/tpc");
-  REQUIRE(info != nullptr);
-  std::map<std::string, ParamValue> values;
-  for (const auto& p : info->params) values[p.name] = *p.default_value;
-  for (const auto& [k, v] : overrides) {
-    REQUIRE(values.count(k));
-    values[k] = v;
-  }
-  return Params(values);
+  return test::default_params("dataset/tpc", overrides);
 }
 
 Artifact generate(const Params& p, std::uint64_t seed = 3) {

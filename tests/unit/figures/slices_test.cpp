@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/component_support.hpp"
+
 using namespace reprise;
 
 namespace {
@@ -20,16 +22,10 @@ Artifact volume_of(std::vector<std::size_t> shape, const std::vector<float>& v) 
 }
 
 Artifact draw(const Artifact& truth, const Artifact& test, const std::map<std::string, ParamValue>& overrides = {}) {
-  const ComponentInfo* info = Registry::instance().find("figure/slices");
-  REQUIRE(info != nullptr);
-  std::map<std::string, ParamValue> values;
-  for (const auto& p : info->params) values[p.name] = *p.default_value;
-  for (const auto& [k, v] : overrides) values[k] = v;
   Inputs in;
   in.set("truth", std::make_shared<const Artifact>(truth));
   in.set("test", std::make_shared<const Artifact>(test));
-  SimpleContext ctx;
-  return info->make()->run(in, Params(values), ctx);
+  return reprise::test::run_component("figure/slices", overrides, in);
 }
 
 using Matrix = std::vector<std::vector<double>>;

@@ -8,23 +8,15 @@
 #include "components/inr/model.hpp"
 #include "components/inr/trainer.hpp"
 #include "components/samplers/coordinate_sampler.hpp"
+#include "tests/unit/component_support.hpp"
 
 using namespace reprise;
 
 namespace {
 
 Artifact siren_model(std::int64_t width, std::int64_t depth, std::int64_t epochs, std::int64_t batch, double lr) {
-  const ComponentInfo* info = Registry::instance().find("inr/siren");
-  REQUIRE(info != nullptr);
-  std::map<std::string, ParamValue> v;
-  for (const auto& spec : info->params) v[spec.name] = *spec.default_value;
-  v["width"] = width;
-  v["depth"] = depth;
-  v["epochs"] = epochs;
-  v["batch"] = batch;
-  v["lr"] = lr;
-  SimpleContext ctx;
-  return info->make()->run(Inputs{}, Params(v), ctx);
+  return test::run_component("inr/siren",
+                             {{"width", width}, {"depth", depth}, {"epochs", epochs}, {"batch", batch}, {"lr", lr}});
 }
 
 }  // namespace

@@ -8,12 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/component_support.hpp"
+
 using namespace reprise;
 
 namespace {
-
-// The component declares no parameters: the full map is empty.
-Params no_params() { return Params(std::map<std::string, ParamValue>{}); }
 
 template <class T>
 std::shared_ptr<const Artifact> samples(std::size_t rows, std::size_t cols, const std::vector<T>& values) {
@@ -23,13 +22,10 @@ std::shared_ptr<const Artifact> samples(std::size_t rows, std::size_t cols, cons
 }
 
 Artifact compare(std::shared_ptr<const Artifact> truth, std::shared_ptr<const Artifact> sample) {
-  const ComponentInfo* info = Registry::instance().find("metric/moments-error");
-  REQUIRE(info != nullptr);
   Inputs in;
   in.set("truth", std::move(truth));
   in.set("sample", std::move(sample));
-  SimpleContext ctx;
-  return info->make()->run(in, no_params(), ctx);
+  return test::run_component("metric/moments-error", {}, in);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "framework/registry.hpp"
+#include "tests/unit/component_support.hpp"
 
 namespace reprise::test {
 
@@ -21,15 +22,9 @@ inline Artifact volume_artifact(std::vector<std::size_t> shape, const std::vecto
 // Runs `component` on inputs {name: artifact} with the schema's defaults and `overrides`.
 inline Artifact run_metric(const std::string& component, const std::map<std::string, Artifact>& inputs,
                            const std::map<std::string, ParamValue>& overrides = {}) {
-  const ComponentInfo* info = Registry::instance().find(component);
-  REQUIRE(info != nullptr);
-  std::map<std::string, ParamValue> values;
-  for (const auto& p : info->params) values[p.name] = *p.default_value;
-  for (const auto& [k, v] : overrides) values[k] = v;
   Inputs in;
   for (const auto& [name, a] : inputs) in.set(name, std::make_shared<const Artifact>(a));
-  SimpleContext ctx;
-  return info->make()->run(in, Params(values), ctx);
+  return run_component(component, overrides, in);
 }
 
 }  // namespace reprise::test

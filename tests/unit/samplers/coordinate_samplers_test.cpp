@@ -10,20 +10,12 @@
 #include "components/samplers/coordinate_sampler.hpp"
 #include "components/samplers/entropy.hpp"
 #include "components/samplers/importance.hpp"
+#include "tests/unit/component_support.hpp"
 
 using namespace reprise;
+using reprise::test::run_component;
 
 namespace {
-
-Artifact describe(const std::string& name, std::map<std::string, ParamValue> overrides) {
-  const ComponentInfo* info = Registry::instance().find(name);
-  REQUIRE(info != nullptr);
-  std::map<std::string, ParamValue> v;
-  for (const auto& spec : info->params) v[spec.name] = *spec.default_value;
-  for (auto& [k, val] : overrides) v[k] = val;
-  SimpleContext ctx;
-  return info->make()->run(Inputs{}, Params(v), ctx);
-}
 
 // Pearson's χ² of observed counts against expected probabilities.
 double chi_square(const std::vector<double>& counts, const std::vector<double>& probability, double draws) {
@@ -49,7 +41,7 @@ TEST_CASE("alias table probabilities equal the normalised weights exactly") {
 TEST_CASE("importance sampling: draw frequencies match |y| (ε for zeros) by a χ² test") {
   const std::vector<float> values{0, 0.2f, -0.5f, 0, 1.0f, 0.05f, 0, 0.7f};
   const double eps = 0.1;
-  const Artifact d = describe("sampler/importance", {{"ratio", 1.0}, {"epsilon", eps}});
+  const Artifact d = run_component("sampler/importance", {{"ratio", 1.0}, {"epsilon", eps}});
   auto sampler = coords::make_sampler(&d, values);
   std::vector<double> w;
   double total = 0;
@@ -73,7 +65,7 @@ TEST_CASE("importance sampling: draw frequencies match |y| (ε for zeros) by a �
 
 TEST_CASE("random sampling: ρN distinct voxels per epoch, uniform over epochs") {
   const std::vector<float> values(40, 0.0f);
-  const Artifact d = describe("sampler/random", {{"ratio", 0.25}});
+  const Artifact d = run_component("sampler/random", {{"ratio", 0.25}});
   auto sampler = coords::make_sampler(&d, values);
   std::mt19937_64 rng(3);
   std::vector<double> counts(values.size(), 0);
@@ -91,7 +83,7 @@ TEST_CASE("random sampling: ρN distinct voxels per epoch, uniform over epochs")
 
 TEST_CASE("full sampling: every voxel once") {
   const std::vector<float> values(17, 1.0f);
-  const Artifact d = describe("sampler/full", {});
+  const Artifact d = run_component("sampler/full", {});
   auto sampler = coords::make_sampler(&d, values);
   std::mt19937_64 rng(1);
   std::vector<std::uint32_t> drawn;
@@ -114,7 +106,7 @@ TEST_CASE("entropy sampling: the drawn values' histogram is flatter than the dat
   std::vector<float> values(20000, 0.0f);
   for (std::size_t i = 0; i < values.size(); i += 10) values[i] = u(gen);
   const std::size_t bins = 10;
-  const Artifact d = describe("sampler/entropy", {{"ratio", 0.1}, {"bins", std::int64_t(bins)}});
+  const Artifact d = run_component("sampler/entropy", {{"ratio", 0.1}, {"bins", std::int64_t(bins)}});
   auto sampler = coords::make_sampler(&d, values);
   std::mt19937_64 rng(2);
   std::vector<std::uint32_t> drawn;

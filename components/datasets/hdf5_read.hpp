@@ -1,0 +1,50 @@
+// Shared helpers for the components that read HDF5 files (dataset/hdf5-array,
+// dataset/samples-file): an owning identifier, a dataset's dimensions, whether a
+// path names a dataset, and the datasets a file holds (for "no dataset" messages).
+//
+// Debian's libhdf5 is not thread-safe and nodes run on several threads: callers
+// hold hdf5_mutex() (framework/artifact.hpp) around every call into these helpers
+// and around every Hid's lifetime.
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace reprise::hdf5_read {
+
+// Owns one HDF5 identifier and closes it with the matching function.
+class Hid {
+ public:
+  Hid(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  ~Hid() { if (id_ >= 0) close_(id_); }
+  Hid(const Hid&) = delete;
+  Hid& operator=(const Hid&) = delete;
+  bool ok() const { return id_ >= 0; }
+  operator hid_t() const { return id_; }
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+// Turns off HDF5's automatic error printing: failures become exceptions in the
+// caller, not stderr noise.
+void quiet_errors();
+
+// The dataset's dimensions; empty for a scalar (rank 0) or when they cannot be read.
+std::vector<std::size_t> dataset_dims(hid_t dset);
+
+// True when every group on the way to `name` and `name` itself exist and `name` is
+// a dataset (H5Lexists on "a/b" fails, rather than returning false, when "a" is missing).
+bool is_dataset(hid_t file, const std::string& name);
+
+// Every dataset of the file, in name order.
+struct Listing {
+  std::vector<std::string> names;      // for did-you-mean
+  std::vector<std::string> described;  // "name {shape}" for messages
+};
+Listing datasets_in(hid_t file);
+
+}  // namespace reprise::hdf5_read

@@ -40,6 +40,7 @@ void check_config(const MlpConfig& c) {
   if (c.input_dim < 1 || c.width < 1 || c.depth < 1)
     throw std::invalid_argument("MLP needs input_dim, width and depth >= 1");
   if (c.fourier_features < 0) throw std::invalid_argument("MLP: fourier_features must be >= 0");
+  if (c.output_dim < 1) throw std::invalid_argument("MLP: output_dim must be >= 1");
 }
 
 }  // namespace
@@ -59,7 +60,7 @@ Mlp::Mlp(const MlpConfig& config, std::uint64_t seed) : config_(config) {
     hidden_.push_back(add_dense(in, config_.width));
     in = config_.width;
   }
-  output_ = add_dense(in, 1);
+  output_ = add_dense(in, config_.output_dim);
 
   float* p = params_.data();
   auto init = [&](const DenseSlot& s, double weight_bound) {
@@ -113,31 +114,45 @@ std::size_t Mlp::forward(const MatrixView& x, Workspace& ws) const {
     else
       a = z.cwiseMax(0.0f);
   }
-  Matrix& y = ws.at(1 + 2 * layers, 1, n);
+  Matrix& y = ws.at(1 + 2 * layers, output_.out, n);
   y.noalias() = output_.w(p) * ws.buffers[2 * layers];
-  y.array() += output_.b(p)(0);
+  if (output_.out == 1)
+    y.array() += output_.b(p)(0);
+  else
+    y.colwise() += output_.b(p);
   return 1 + 2 * layers;
 }
 
+const Matrix& Mlp::outputs(const MatrixView& x, Workspace& ws) const { return ws.buffers[forward(x, ws)]; }
+
 void Mlp::predict(const MatrixView& x, float* y, Workspace& ws) const {
+  if (output_.out != 1) throw std::logic_error("Mlp::predict needs a single output; use outputs()");
   const Matrix& out = ws.buffers[forward(x, ws)];
   std::copy_n(out.data(), x.cols(), y);
 }
 
 double Mlp::accumulate_gradient(const MatrixView& x, const float* t, float* grad, Workspace& ws) const {
+  if (output_.out != 1) throw std::logic_error("Mlp::accumulate_gradient needs a single output");
+  Matrix& r = ws.buffers[forward(x, ws)];  // becomes the residual f - t
+  r.row(0) -= Eigen::Map<const Eigen::RowVectorXf>(t, x.cols());
+  const double loss = r.cast<double>().squaredNorm();
+  backward(x, r, grad, ws);
+  return loss;
+}
+
+void Mlp::backward(const MatrixView& x, const Matrix& d_outputs, float* grad, Workspace& ws, Matrix* dx) const {
   const Eigen::Index n = x.cols();
   const std::size_t layers = hidden_.size();
   const float* p = params_.data();
-  Matrix& r = ws.buffers[forward(x, ws)];  // becomes the residual f - t
-  r.row(0) -= Eigen::Map<const Eigen::RowVectorXf>(t, n);
-  const double loss = r.cast<double>().squaredNorm();
-
   const Matrix& last = ws.buffers[2 * layers];
-  output_.w(grad).noalias() += r * last.transpose();
-  output_.b(grad)(0) += r.sum();
+  output_.w(grad).noalias() += d_outputs * last.transpose();
+  if (output_.out == 1)
+    output_.b(grad)(0) += d_outputs.sum();
+  else
+    output_.b(grad) += d_outputs.rowwise().sum();
 
   std::size_t d = 2 + 2 * layers;  // ∂/∂(activation of layer l), then ∂/∂(pre-activation)
-  ws.at(d, output_.in, n).noalias() = output_.w(p).transpose() * r;
+  ws.at(d, output_.in, n).noalias() = output_.w(p).transpose() * d_outputs;
   for (std::size_t l = layers; l-- > 0;) {
     Matrix& delta = ws.buffers[d];
     const Matrix& z = ws.buffers[1 + 2 * l];
@@ -150,12 +165,17 @@ double Mlp::accumulate_gradient(const MatrixView& x, const float* t, float* grad
     const MatrixView in = l > 0 ? MatrixView(ws.buffers[2 * l]) : config_.fourier_features > 0 ? MatrixView(ws.buffers[0]) : x;
     hidden_[l].w(grad).noalias() += delta * in.transpose();
     hidden_[l].b(grad) += delta.rowwise().sum();
-    if (l == 0) break;
+    if (l == 0) {
+      if (dx) {
+        if (config_.fourier_features > 0) throw std::logic_error("Mlp::backward: no input gradient through Fourier features");
+        dx->noalias() = hidden_[0].w(p).transpose() * delta;
+      }
+      break;
+    }
     const std::size_t next = d == 2 + 2 * layers ? d + 1 : d - 1;
     ws.at(next, hidden_[l].in, n).noalias() = hidden_[l].w(p).transpose() * ws.buffers[d];
     d = next;
   }
-  return loss;
 }
 
 // ----------------------------------------------------------------------- Adam

@@ -86,6 +86,7 @@ struct MlpConfig {
   float first_omega = 30, hidden_omega = 30;  // sine only
   int fourier_features = 0;                   // m rows of B; 0: none
   float fourier_sigma = 10;                   // B ~ N(0, σ²)
+  int output_dim = 1;                         // linear output units (INRs: 1)
 };
 
 class Mlp : public Network {
@@ -101,9 +102,16 @@ class Mlp : public Network {
   double accumulate_gradient(const MatrixView& x, const float* t, float* grad, Workspace& ws) const override;
   const MlpConfig& config() const { return config_; }
 
+  // The general form, for networks with several outputs (the autoencoders):
+  // outputs (output_dim x n) at the columns of x, every layer kept in ws ...
+  const Matrix& outputs(const MatrixView& x, Workspace& ws) const;
+  // ... then, from dL/d(outputs) of that same call, adds dL/dθ to grad and, when
+  // dx is given, writes dL/dx (input_dim x n; not with Fourier features).
+  void backward(const MatrixView& x, const Matrix& d_outputs, float* grad, Workspace& ws, Matrix* dx = nullptr) const;
+
  private:
   // Forward pass storing every layer's pre-activation and activation in ws;
-  // returns the index of the output buffer (1 x n).
+  // returns the index of the output buffer (output_dim x n).
   std::size_t forward(const MatrixView& x, Workspace& ws) const;
   float omega(std::size_t layer) const { return layer == 0 ? config_.first_omega : config_.hidden_omega; }
 

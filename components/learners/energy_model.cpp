@@ -50,6 +50,23 @@ EnergyModel::EnergyModel(std::size_t dim, std::vector<Monomial> terms, std::vect
   if (terms_.size() != theta_.size())
     throw std::invalid_argument("energy model: " + std::to_string(terms_.size()) + " terms but " +
                                 std::to_string(theta_.size()) + " coefficients");
+  classify_terms();
+}
+
+void EnergyModel::classify_terms() {
+  shape_.resize(terms_.size());
+  for (std::size_t k = 0; k < terms_.size(); ++k) {
+    const auto& i = terms_[k].idx;
+    const int deg = terms_[k].degree();
+    if (deg == 1)
+      shape_[k] = kLinear;
+    else if (deg == 2)
+      shape_[k] = i[0] == i[1] ? kSquare : kPair;
+    else if (deg == 4 && i[0] == i[1] && i[1] == i[2] && i[2] == i[3])
+      shape_[k] = kQuartic;
+    else
+      shape_[k] = kGeneral;
+  }
 }
 
 EnergyModel::EnergyModel(Eigen::MatrixXd precision, Eigen::VectorXd mean)
@@ -89,6 +106,7 @@ EnergyModel EnergyModel::from_artifact(const Artifact& a, const std::string& who
     }
   }
   m.theta_ = theta;
+  m.classify_terms();
   if (a.has_array("precision") || a.has_array("mean")) {
     const Array& p = a.array("precision");
     const Array& mu = a.array("mean");
@@ -124,6 +142,15 @@ void EnergyModel::gradient(const double* x, double* grad) const {
   g.setZero();
   for (std::size_t k = 0; k < terms_.size(); ++k) {
     const Monomial& t = terms_[k];
+    const double th = theta_[k];
+    const std::int32_t a = t.idx[0], b = t.idx[1];
+    switch (shape_[k]) {
+      case kLinear: grad[a] += th; continue;
+      case kPair: grad[a] += th * x[b]; grad[b] += th * x[a]; continue;
+      case kSquare: grad[a] += 2.0 * th * x[a]; continue;
+      case kQuartic: grad[a] += 4.0 * th * x[a] * x[a] * x[a]; continue;
+      case kGeneral: break;
+    }
     // Each distinct variable of the term once.
     for (std::size_t s = 0; s < 4; ++s) {
       const std::int32_t v = t.idx[s];

@@ -76,6 +76,11 @@ class EnergyModel {
 
  private:
   EnergyModel() = default;
+  void classify_terms();
+  // Per term, the shape its gradient takes the fast way (x_i, x_i x_j, x_i², x_i⁴)
+  // or kGeneral for the product rule over slots.
+  enum Shape : std::uint8_t { kLinear, kPair, kSquare, kQuartic, kGeneral };
+  std::vector<Shape> shape_;
   std::size_t dim_ = 0;
   bool gaussian_ = false;
   std::vector<Monomial> terms_;

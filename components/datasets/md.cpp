@@ -194,8 +194,13 @@ ReplicaResult run_replica(const LjSystem& sys, const Settings& s, std::size_t c,
       r.diverged = true;
       return r;
     }
+    // Coordinate-major row: x of every particle, then y (then z).
     double* dst = out + row * n;
-    for (std::size_t k = 0; k < n; ++k) dst[k] = s.displacements ? x[k] - sys.sites[k] : x[k] - half_box;
+    for (std::size_t i = 0; i < sys.particles; ++i)
+      for (std::size_t a = 0; a < sys.dim; ++a) {
+        const std::size_t k = i * sys.dim + a;
+        dst[a * sys.particles + i] = s.displacements ? x[k] - sys.sites[k] : x[k] - half_box;
+      }
     ticks.fetch_add(s.stride);
   }
   return r;
@@ -237,8 +242,9 @@ Artifact MdDataset::run(const Inputs&, const Params& params, Context& ctx) {
     steps += r.steps;
   }
   const double per_step = 1.0 / static_cast<double>(steps);
-  std::vector<double> sites(sys.sites);
-  for (double& v : sites) v -= 0.5 * sys.box;
+  std::vector<double> sites(n);
+  for (std::size_t i = 0; i < s.particles; ++i)
+    for (std::size_t a = 0; a < s.dim; ++a) sites[a * s.particles + i] = sys.sites[i * s.dim + a] - 0.5 * sys.box;
 
   Artifact out;
   out.set_array("samples", Array::from<double>({s.samples, n}, x));
@@ -254,7 +260,7 @@ Artifact MdDataset::run(const Inputs&, const Params& params, Context& ctx) {
 }
 
 REPRISE_COMPONENT(
-    MdDataset, "dataset/md", "1",
+    MdDataset, "dataset/md", "2",
     "tethered Lennard-Jones crystal in a periodic box, Langevin (BAOAB) molecular dynamics; samples = coordinates",
     param_int("particles", 16, "number of particles N (O(N^2) forces)").range(2, 512),
     param_int("dim", 2, "space dimension: 2 or 3").range(2, 3),
@@ -281,8 +287,8 @@ REPRISE_COMPONENT(
     param_int("threads", 0, "worker threads over replicas; 0: all hardware threads (results do not depend on it)")
         .at_least(0)
         .output_neutral(),
-    output("samples", "float64 {samples, N*dim}: coordinates (x_0, y_0, [z_0,] x_1, ...), replicas interleaved; "
-                      "scalar 'samples': the row count"),
+    output("samples", "float64 {samples, N*dim}: coordinates, coordinate-major (x_0..x_{N-1}, y_0..y_{N-1}[, z...]), "
+                      "replicas interleaved; scalar 'samples': the row count"),
     output("sites", "float64 {N*dim}: the tether sites relative to the box centre (the frame of 'positions')"),
     output("dim", "scalar: N*dim, variables per sample"),
     output("box", "scalar: box side L"),

@@ -15,6 +15,10 @@
 // particles form a thermally vibrating, LJ-coupled crystal, so E[x_i] sits near s_i
 // and Cov(x_i, x_j) carries the LJ-mediated correlations (phonons). Coordinates are
 // kept unwrapped (never folded into the box); the tether acts on them directly.
+// Output rows are coordinate-major (all x, then all y, then all z): the collective
+// translation of the crystal, its softest mode, is then the DC component of each
+// block, which a DCT compressor keeps, rather than the alternating x,y,x,y pattern
+// (the highest DCT frequency) of a particle-major row.
 //
 // Dynamics: Langevin BAOAB splitting (Leimkuhler & Matthews 2013): half kick (B),
 // half drift (A), Ornstein–Uhlenbeck velocity update v ← c v + √((1 − c²) T) ξ with

@@ -148,6 +148,12 @@ TEST_CASE("dataset/md: the LJ crystal samples stay near their sites; coordinate 
   const std::vector<double> a = pos.array("samples").to_double(), b = disp.array("samples").to_double();
   const std::vector<double> sa = pos.array("sites").to_double();
   CHECK(disp.array("sites").to_double() == sa);
+  // Coordinate-major: x of the 16 particles (4 x 4 lattice, x varying fastest), then y.
+  const double spacing = pos.scalar("box") / 4;
+  CHECK(sa[1] - sa[0] == doctest::Approx(spacing));
+  CHECK(sa[4] == doctest::Approx(sa[0]));
+  CHECK(sa[16 + 1] == doctest::Approx(sa[16]));
+  CHECK(sa[16 + 4] - sa[16] == doctest::Approx(spacing));
   REQUIRE(a.size() == b.size());
   double worst = 0, frame = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {

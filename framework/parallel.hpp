@@ -20,6 +20,18 @@ namespace reprise {
 void parallel_for(std::size_t n, unsigned workers, Context& ctx, const std::atomic<std::uint64_t>& ticks,
                   std::uint64_t total, const std::function<void(std::size_t, const std::atomic<bool>&)>& work);
 
+// SplitMix64's finaliser (Steele et al. 2014): a bijective 64-bit mix that
+// decorrelates neighbouring seeds before they reach a Mersenne twister.
+inline std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+// Seed of task (block) `block`'s own random stream under node seed `seed`.
+inline std::uint64_t block_seed(std::uint64_t seed, std::size_t block) { return splitmix64(splitmix64(seed) ^ block); }
+
 // Workers to use: `requested` (0: every hardware thread), never more than `tasks`
 // or the hardware has, at least 1.
 unsigned worker_count(std::int64_t requested, std::size_t tasks);

@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "framework/parallel.hpp"
+
 namespace reprise {
 namespace {
 
@@ -48,13 +50,6 @@ struct Model {
   std::size_t edges = 0;
   double& coupling(std::size_t i, std::size_t j) { return J[i * p + j]; }
 };
-
-std::uint64_t splitmix64(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
 
 // The sampling stream's seed: a fixed mix of the node seed, so sampling never shares
 // draws with the model stream and J does not depend on how many samples are drawn.

@@ -99,12 +99,6 @@ struct Settings {
   bool displacements = false;
 };
 
-std::uint64_t splitmix64(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
 
 std::size_t at_least(std::int64_t v, std::int64_t lo, const std::string& name) {
   if (v < lo)

@@ -17,13 +17,6 @@ namespace {
 
 using Rng = std::mt19937_64;
 
-std::uint64_t splitmix64(std::uint64_t z) {
-  z += 0x9e3779b97f4a7c15ull;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-std::uint64_t block_seed(std::uint64_t seed, std::size_t block) { return splitmix64(splitmix64(seed) ^ block); }
 
 // One block's random stream and the normal deviates it feeds (the distribution
 // keeps its spare deviate between steps, so it lives with the stream).

@@ -264,16 +264,6 @@ void store(const SpinRows& x, std::size_t first, std::int8_t* out) {
       out[(first + static_cast<std::size_t>(c)) * p + i] = x(static_cast<Eigen::Index>(i), c) > 0 ? 1 : -1;
 }
 
-// Stream of block b: SplitMix64 finalisers decorrelate neighbouring seeds and
-// block indices before they reach the Mersenne twister.
-std::uint64_t splitmix64(std::uint64_t z) {
-  z += 0x9e3779b97f4a7c15ull;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-std::uint64_t block_seed(std::uint64_t seed, std::size_t block) { return splitmix64(splitmix64(seed) ^ block); }
-
 // ------------------------------------------------------------------ run
 
 struct RunPlan {

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
+#include "components/codecs/volume_codec.hpp"
 #include "components/datasets/volume.hpp"
 #include "components/inr/model.hpp"
 #include "components/inr/trainer.hpp"
@@ -22,14 +24,12 @@ struct Targets {
   float scale = 1;
 };
 
-Targets normalised_targets(const Array& volume) {
-  std::vector<double> v = volume.to_double();
+// The values divided by their largest magnitude (volume_codec::read has checked
+// they are finite).
+Targets normalised_targets(const std::vector<double>& v) {
   Targets t;
   double largest = 0;
-  for (double x : v) {
-    if (!std::isfinite(x)) throw std::runtime_error(std::string(kName) + ": input 'data' holds non-finite values");
-    largest = std::max(largest, std::abs(x));
-  }
+  for (double x : v) largest = std::max(largest, std::abs(x));
   t.scale = largest > 0 ? static_cast<float>(largest) : 1.0f;
   t.values.resize(v.size());
   for (std::size_t i = 0; i < v.size(); ++i) t.values[i] = static_cast<float>(v[i] / t.scale);
@@ -70,7 +70,8 @@ Artifact InrCodec::run(const Inputs& in, const Params& p, Context& ctx) {
   const int dim = static_cast<int>(frame.shape.size());
 
   const auto encode_start = std::chrono::steady_clock::now();
-  const Targets targets = normalised_targets(volume);
+  const Targets targets =
+      normalised_targets(volume_codec::read(data, kName, "data", std::numeric_limits<std::size_t>::max()).values);
   std::unique_ptr<inr::Network> net = inr::build_network(model, dim, ctx.seed());
   auto sampler = coords::make_sampler(in.has("sampler") ? &in.get("sampler") : nullptr, targets.values);
   const inr::GridCoordinates training_grid(frame);
@@ -86,7 +87,6 @@ Artifact InrCodec::run(const Inputs& in, const Params& p, Context& ctx) {
   const double decompress_seconds = seconds_since(decode_start);
 
   const double bytes = static_cast<double>(weights.size() * dtype_size(weights.dtype()));
-  const double original_bytes = static_cast<double>(volume.size()) * static_cast<double>(p.get_int("original_bits")) / 8;
   Artifact out;
   out.set_array("volume", Array::from<float>(decode_frame.shape, decoded));
   volume::set_frame(out, decode_frame);
@@ -96,10 +96,7 @@ Artifact InrCodec::run(const Inputs& in, const Params& p, Context& ctx) {
   out.set_string("seed", std::to_string(ctx.seed()));  // rebuilds FFNet's B and nothing else
   out.set_scalar("value_scale", targets.scale);
   out.set_scalar("parameters", static_cast<double>(net->parameters().size()));
-  out.set_scalar("bytes", bytes);
-  out.set_scalar("original_bytes", original_bytes);
-  out.set_scalar("ratio", original_bytes / bytes);
-  out.set_scalar("bits_per_value", 8 * bytes / static_cast<double>(volume.size()));
+  volume_codec::set_sizes(out, bytes, volume.size(), static_cast<double>(p.get_int("original_bits")));
   out.set_scalar("final_loss", fit.epoch_loss.empty() ? 0.0 : fit.epoch_loss.back());
   out.set_scalar("steps", static_cast<double>(fit.steps));
   out.set_scalar("train_seconds", fit.seconds);

@@ -30,7 +30,6 @@ Artifact output(const Artifact& data, const std::string& component, const std::s
                            std::to_string(n) + " elements");
   if (result.stream.empty()) throw std::logic_error(component + ": the compressed stream is empty");
   const double bytes = static_cast<double>(result.stream.size());
-  const double original_bytes = static_cast<double>(n) * original_bits / 8;
 
   Artifact out;
   out.set_array("volume", Array::from<float>(volume.shape, result.decoded));
@@ -38,13 +37,18 @@ Artifact output(const Artifact& data, const std::string& component, const std::s
     volume::set_frame(out, volume::frame_of(data, component, input));
   const std::size_t stream_size = result.stream.size();
   out.set_array("stream", Array(DType::i8, {stream_size}, std::move(result.stream)));
-  out.set_scalar("bytes", bytes);
-  out.set_scalar("original_bytes", original_bytes);
-  out.set_scalar("ratio", original_bytes / bytes);
-  out.set_scalar("bits_per_value", 8 * bytes / static_cast<double>(n));
+  set_sizes(out, bytes, n, original_bits);
   out.set_scalar("compress_seconds", result.compress_seconds);
   out.set_scalar("decompress_seconds", result.decompress_seconds);
   return out;
+}
+
+void set_sizes(Artifact& out, double bytes, std::size_t elements, double original_bits) {
+  const double original_bytes = static_cast<double>(elements) * original_bits / 8;
+  out.set_scalar("bytes", bytes);
+  out.set_scalar("original_bytes", original_bytes);
+  out.set_scalar("ratio", original_bytes / bytes);
+  out.set_scalar("bits_per_value", 8 * bytes / static_cast<double>(elements));
 }
 
 }  // namespace reprise::volume_codec

@@ -50,6 +50,10 @@ struct Result {
 Artifact output(const Artifact& data, const std::string& component, const std::string& input,
                 const Volume& volume, Result result, double original_bits);
 
+// Sets "bytes", "original_bytes" (elements * original_bits / 8), "ratio" and
+// "bits_per_value" on `out`: the size scalars every codec (codec/inr too) reports.
+void set_sizes(Artifact& out, double bytes, std::size_t elements, double original_bits);
+
 // Wall time of f(), in seconds, on the steady clock.
 template <class F>
 double seconds(F&& f) {

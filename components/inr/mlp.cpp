@@ -18,6 +18,11 @@ Matrix& Workspace::at(std::size_t i, Eigen::Index rows, Eigen::Index cols) {
   return m;
 }
 
+void fill_uniform(std::span<float> values, double bound, std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> u(-bound, bound);
+  for (float& v : values) v = static_cast<float>(u(rng));
+}
+
 DenseSlot Network::add_dense(int in, int out) {
   DenseSlot s;
   s.offset = params_.size();
@@ -30,11 +35,6 @@ DenseSlot Network::add_dense(int in, int out) {
 // ------------------------------------------------------------------------ Mlp
 
 namespace {
-
-void fill_uniform(std::span<float> values, double bound, std::mt19937_64& rng) {
-  std::uniform_real_distribution<double> u(-bound, bound);
-  for (float& v : values) v = static_cast<float>(u(rng));
-}
 
 void check_config(const MlpConfig& c) {
   if (c.input_dim < 1 || c.width < 1 || c.depth < 1)

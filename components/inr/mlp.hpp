@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <random>
 #include <span>
 #include <string>
 #include <vector>
@@ -157,6 +158,10 @@ class BatchRunner {
   // buffer, which is what makes the sums bit-identical across thread counts.
   std::vector<Eigen::VectorXf> partial_;
 };
+
+// Fills `values` with draws of U(-bound, bound), in order: the initialisation
+// every network of this core uses.
+void fill_uniform(std::span<float> values, double bound, std::mt19937_64& rng);
 
 // float32 <-> IEEE half (round to nearest even), for storing weights as float16.
 std::uint16_t to_half(float v);

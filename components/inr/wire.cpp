@@ -9,15 +9,6 @@
 namespace reprise {
 namespace inr {
 
-namespace {
-
-void fill_uniform(float* values, std::size_t n, double bound, std::mt19937_64& rng) {
-  std::uniform_real_distribution<double> u(-bound, bound);
-  for (std::size_t i = 0; i < n; ++i) values[i] = static_cast<float>(u(rng));
-}
-
-}  // namespace
-
 WireNet::WireNet(const WireConfig& config, std::uint64_t seed) : config_(config) {
   if (config_.input_dim < 1 || config_.width < 1 || config_.depth < 1)
     throw std::invalid_argument("WIRE needs input_dim, width and depth >= 1");
@@ -30,7 +21,9 @@ WireNet::WireNet(const WireConfig& config, std::uint64_t seed) : config_(config)
   out_re_ = add_dense(config_.width, 1);
   out_im_ = add_dense(config_.width, 1);  // its bias never reaches the real output: gradient 0
   std::mt19937_64 rng(seed);
-  auto init = [&](const DenseSlot& s) { fill_uniform(params_.data() + s.offset, s.size(), 1.0 / std::sqrt(double(s.in)), rng); };
+  auto init = [&](const DenseSlot& s) {
+    fill_uniform({params_.data() + s.offset, s.size()}, 1.0 / std::sqrt(double(s.in)), rng);
+  };
   for (std::size_t l = 0; l < re_.size(); ++l) {
     init(re_[l]);
     if (l > 0) init(im_[l]);

@@ -4,9 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <random>
 #include <vector>
+
+#include "tests/unit/component_support.hpp"
 
 using namespace reprise;
 
@@ -54,16 +55,10 @@ void check_gradient(double qoi_weight) {
   check(net.decoder().parameters(), gd, "decoder");
 }
 
-Artifact run_learner(const Artifact& data, std::map<std::string, ParamValue> overrides) {
-  const ComponentInfo* info = Registry::instance().find("learner/autoencoder");
-  REQUIRE(info != nullptr);
-  std::map<std::string, ParamValue> v;
-  for (const auto& spec : info->params) v[spec.name] = *spec.default_value;
-  for (auto& [k, val] : overrides) v[k] = val;
+Inputs data_input(const Artifact& data) {
   Inputs in;
   in.set("data", std::make_shared<const Artifact>(data));
-  SimpleContext ctx(5);
-  return info->make()->run(in, Params(v), ctx);
+  return in;
 }
 
 }  // namespace
@@ -85,8 +80,10 @@ TEST_CASE("an autoencoder with latent = rank reconstructs rank-2 data; ratio is 
   }
   Artifact data;
   data.set_array("samples", Array::from<double>({m, d}, samples));
-  const Artifact out = run_learner(data, {{"latent", std::int64_t(2)}, {"width", std::int64_t(32)},
-                                          {"epochs", std::int64_t(60)}, {"batch", std::int64_t(100)}});
+  const Artifact out = test::run_component("learner/autoencoder",
+                                           {{"latent", std::int64_t(2)}, {"width", std::int64_t(32)},
+                                            {"epochs", std::int64_t(60)}, {"batch", std::int64_t(100)}},
+                                           data_input(data), 5);
   CHECK(out.scalar("latent") == 2);
   CHECK(out.scalar("ratio") == doctest::Approx(double(m * d * 8) / (m * 2 * 4)));
   CHECK(out.array("codes").shape() == std::vector<std::size_t>{m, 2});
@@ -104,15 +101,9 @@ TEST_CASE("the latent size follows a matched codec's ratio") {
   data.set_array("samples", Array::from<double>({10, 8}, std::vector<double>(80, 1.0)));
   Artifact codec;
   codec.set_scalar("ratio", 4.0);  // 8 float64 per sample -> 64 bytes / 4 = 16 bytes = 4 float32 codes
-  const ComponentInfo* info = Registry::instance().find("learner/autoencoder");
-  std::map<std::string, ParamValue> v;
-  for (const auto& spec : info->params) v[spec.name] = *spec.default_value;
-  v["epochs"] = std::int64_t(1);
-  Inputs in;
-  in.set("data", std::make_shared<const Artifact>(data));
+  Inputs in = data_input(data);
   in.set("match", std::make_shared<const Artifact>(codec));
-  SimpleContext ctx;
-  const Artifact out = info->make()->run(in, Params(v), ctx);
+  const Artifact out = test::run_component("learner/autoencoder", {{"epochs", std::int64_t(1)}}, in);
   CHECK(out.scalar("latent") == 4);
   CHECK(out.scalar("ratio") == doctest::Approx(4.0));
 }

@@ -1,0 +1,390 @@
+#include "components/samplers/annealing.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numbers>
+#include <optional>
+#include <random>
+#include <stdexcept>
+
+namespace reprise {
+namespace {
+
+using Index = Eigen::Index;
+
+// Particles with the per-particle quantities the path needs: E_0 is |x|²/2σ₀²,
+// E and ∇E the target's (so E_t and ∇E_t for any t cost no evaluation).
+struct Particles {
+  RowMatrixXd x, grad;     // {N, d}
+  Eigen::VectorXd energy;  // E(x)
+  Eigen::VectorXd log_w;   // normalised log weights (log-sum-exp = 0)
+};
+
+class Path {
+ public:
+  Path(const Target& target, double reference_std, const std::string& who)
+      : target_(target), inv_var_(1.0 / (reference_std * reference_std)), who_(who) {}
+
+  // Evaluates the target at every row of p.x (one evaluation per particle).
+  void evaluate(Particles& p) {
+    const Index n = p.x.rows();
+    p.energy.resize(n);
+    p.grad.resize(n, p.x.cols());
+    for (Index i = 0; i < n; ++i) {
+      p.energy[i] = target_.energy(p.x.row(i).data(), p.grad.row(i).data());
+      if (!std::isfinite(p.energy[i]))
+        throw std::runtime_error(who_ + ": the target's energy is not finite at a particle (step size too large?)");
+    }
+    evaluations_ += 1;
+  }
+  double reference_energy(const double* x, Index d) const {
+    double s = 0;
+    for (Index k = 0; k < d; ++k) s += x[k] * x[k];
+    return 0.5 * inv_var_ * s;
+  }
+  // E_t of particle i and, when grad is given, ∇E_t.
+  double energy_t(const Particles& p, Index i, double t, double* grad) const {
+    const Index d = p.x.cols();
+    if (grad)
+      for (Index k = 0; k < d; ++k) grad[k] = (1 - t) * inv_var_ * p.x(i, k) + t * p.grad(i, k);
+    return (1 - t) * reference_energy(p.x.row(i).data(), d) + t * p.energy[i];
+  }
+  double evaluations() const { return evaluations_; }
+  double inv_var() const { return inv_var_; }
+
+ private:
+  const Target& target_;
+  double inv_var_;
+  std::string who_;
+  double evaluations_ = 0;
+};
+
+double log_sum_exp(const Eigen::VectorXd& v) {
+  const double top = v.maxCoeff();
+  return top + std::log((v.array() - top).exp().sum());
+}
+
+double ess_fraction(const Eigen::VectorXd& log_w) {
+  const Eigen::ArrayXd w = log_w.array().exp();
+  return 1.0 / (w.square().sum() * static_cast<double>(log_w.size()));
+}
+
+// ESS/N of unnormalised log weights.
+double ess_fraction_of(const Eigen::VectorXd& log_w) {
+  const double top = log_w.maxCoeff();
+  const Eigen::ArrayXd w = (log_w.array() - top).exp();
+  return w.sum() * w.sum() / (w.square().sum() * static_cast<double>(log_w.size()));
+}
+
+// Systematic resampling: one uniform offset, N evenly spaced points on the CDF.
+void resample(Particles& p, std::mt19937_64& rng) {
+  const Index n = p.x.rows();
+  const double offset = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+  std::vector<Index> pick(static_cast<std::size_t>(n));
+  double cumulative = std::exp(p.log_w[0]);
+  Index j = 0;
+  for (Index i = 0; i < n; ++i) {
+    const double u = (static_cast<double>(i) + offset) / static_cast<double>(n);
+    while (u > cumulative && j + 1 < n) cumulative += std::exp(p.log_w[++j]);
+    pick[static_cast<std::size_t>(i)] = j;
+  }
+  Particles out;
+  out.x.resize(n, p.x.cols());
+  out.grad.resize(n, p.x.cols());
+  out.energy.resize(n);
+  for (Index i = 0; i < n; ++i) {
+    const Index s = pick[static_cast<std::size_t>(i)];
+    out.x.row(i) = p.x.row(s);
+    out.grad.row(i) = p.grad.row(s);
+    out.energy[i] = p.energy[s];
+  }
+  out.log_w = Eigen::VectorXd::Constant(n, -std::log(static_cast<double>(n)));
+  p = std::move(out);
+}
+
+// Adds incremental log weights, returns log Σ W_i w_i (the log Z increment).
+double reweight(Particles& p, const Eigen::VectorXd& log_increment) {
+  const Eigen::VectorXd joint = p.log_w + log_increment;
+  const double increment = log_sum_exp(joint);
+  if (!std::isfinite(increment))
+    throw std::runtime_error("annealing: every importance weight vanished (the particles left the target's support)");
+  p.log_w = joint.array() - increment;
+  return increment;
+}
+
+// Log incremental weights of particles that stay put from t to t′ (annealed
+// importance sampling): −(t′ − t)(E − E_0).
+Eigen::VectorXd annealing_increment(const Particles& p, const Path& path, double t, double t_next) {
+  Eigen::VectorXd inc(p.x.rows());
+  for (Index i = 0; i < p.x.rows(); ++i)
+    inc[i] = -(t_next - t) * (p.energy[i] - path.reference_energy(p.x.row(i).data(), p.x.cols()));
+  return inc;
+}
+
+// One MALA sweep over every particle at time t; returns the acceptance rate.
+double mala_sweep(Particles& p, Path& path, double t, double h, std::mt19937_64& rng) {
+  const Index n = p.x.rows(), d = p.x.cols();
+  std::normal_distribution<double> normal;
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  Particles proposal;
+  proposal.x.resize(n, d);
+  Eigen::VectorXd grad_now(d);
+  for (Index i = 0; i < n; ++i) {
+    path.energy_t(p, i, t, grad_now.data());
+    for (Index k = 0; k < d; ++k) proposal.x(i, k) = p.x(i, k) - h * grad_now[k] + std::sqrt(2 * h) * normal(rng);
+  }
+  path.evaluate(proposal);
+  std::size_t accepted = 0;
+  Eigen::VectorXd grad_new(d);
+  for (Index i = 0; i < n; ++i) {
+    const double e_now = path.energy_t(p, i, t, grad_now.data());
+    const double e_new = path.energy_t(proposal, i, t, grad_new.data());
+    double forward = 0, backward = 0;  // |y − x + h∇E(x)|², |x − y + h∇E(y)|²
+    for (Index k = 0; k < d; ++k) {
+      const double step = proposal.x(i, k) - p.x(i, k);
+      forward += (step + h * grad_now[k]) * (step + h * grad_now[k]);
+      backward += (-step + h * grad_new[k]) * (-step + h * grad_new[k]);
+    }
+    const double log_alpha = -e_new + e_now - backward / (4 * h) + forward / (4 * h);
+    if (std::log(uniform(rng)) < log_alpha) {
+      p.x.row(i) = proposal.x.row(i);
+      p.grad.row(i) = proposal.grad.row(i);
+      p.energy[i] = proposal.energy[i];
+      ++accepted;
+    }
+  }
+  return static_cast<double>(accepted) / static_cast<double>(n);
+}
+
+// The flow's field at time t, fitted on the current particles.
+struct Flow {
+  FunctionalTT phi;
+  const FttSettings& settings;
+  std::mt19937_64& rng;
+  bool fitted = false;
+
+  double fit(const Particles& p, const Path& path, double t) {
+    const Index n = p.x.rows(), d = p.x.cols();
+    Eigen::VectorXd weights = p.log_w.array().exp();
+    Eigen::VectorXd rhs(n);
+    RowMatrixXd drift(n, d);
+    for (Index i = 0; i < n; ++i) {
+      path.energy_t(p, i, t, drift.row(i).data());
+      rhs[i] = p.energy[i] - path.reference_energy(p.x.row(i).data(), d);  // ∂_t E_t
+    }
+    rhs.array() -= weights.dot(rhs);  // minus its expectation under the weighted particles
+    AlsProblem problem;
+    problem.x = &p.x;
+    problem.drift = &drift;
+    problem.rhs = &rhs;
+    problem.weights = &weights;
+    problem.value_coeff = 0;
+    problem.laplace_coeff = 1;
+    const bool adaptive = settings.rank == 0;
+    FunctionalTT next = phi;
+    if (adaptive && fitted) next.grow_ranks(settings.grow, settings.max_rank, rng);
+    double residual = fit_als(next, problem, settings.als);
+    // A fixed rank is reached from rank 1 one direction at a time, each new one
+    // fitted with the rest in place: random rank-r starts make ALS land on large,
+    // wild coefficients far more often.
+    while (!adaptive && next.max_rank() < settings.rank) {
+      const std::size_t before = next.max_rank();
+      next.grow_ranks(1, settings.rank, rng);
+      if (next.max_rank() == before) break;  // the dimension allows no more
+      residual = fit_als(next, problem, settings.als);
+    }
+    // Adaptive ranks start at 1; before the first transport they grow while each
+    // added direction still cuts the residual by a tenth (a rank-1 field moving
+    // the particles would ruin the weights at once).
+    for (int round = 0; adaptive && !fitted && round < 16; ++round) {
+      FunctionalTT wider = next;
+      wider.grow_ranks(std::max<std::size_t>(settings.grow, 1), settings.max_rank, rng);
+      if (wider.max_rank() == next.max_rank()) break;
+      const double wider_residual = fit_als(wider, problem, settings.als);
+      if (wider_residual > 0.9 * residual) break;
+      next = std::move(wider);
+      residual = wider_residual;
+    }
+    if (fitted && settings.ema < 1) {
+      phi = next.blend(settings.ema, phi, 1 - settings.ema);
+      phi.round(adaptive ? settings.tol : 0.0, adaptive ? settings.max_rank : settings.rank);
+    } else {
+      phi = std::move(next);
+      if (adaptive) phi.round(settings.tol, settings.max_rank);
+    }
+    fitted = true;
+    return residual;
+  }
+
+  // `substeps` RK4 steps with the field frozen over [t, t + dt]; returns the log
+  // det of the map. The weights are exact only as far as this integration is:
+  // substeps cut its error where the field varies fast.
+  Eigen::VectorXd transport(RowMatrixXd& x, double dt, std::size_t substeps) const {
+    const double h = dt / static_cast<double>(substeps);
+    Eigen::VectorXd log_det = Eigen::VectorXd::Zero(x.rows());
+    RowMatrixXd k1, k2, k3, k4;
+    Eigen::VectorXd l1, l2, l3, l4;
+    for (std::size_t s = 0; s < substeps; ++s) {
+      phi.evaluate(x, nullptr, &k1, &l1);
+      phi.evaluate(x + 0.5 * h * k1, nullptr, &k2, &l2);
+      phi.evaluate(x + 0.5 * h * k2, nullptr, &k3, &l3);
+      phi.evaluate(x + h * k3, nullptr, &k4, &l4);
+      x += h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
+      log_det += h / 6 * (l1 + 2 * l2 + 2 * l3 + l4);
+    }
+    return log_det;
+  }
+};
+
+}  // namespace
+
+AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, Context& ctx, const std::string& who) {
+  const auto n = static_cast<Index>(o.particles);
+  const auto d = static_cast<Index>(target.dim());
+  std::mt19937_64 rng(ctx.seed());
+  std::normal_distribution<double> normal;
+  Path path(target, o.reference_std, who);
+
+  Particles p;
+  p.x.resize(n, d);
+  for (Index i = 0; i < n; ++i)
+    for (Index k = 0; k < d; ++k) p.x(i, k) = o.reference_std * normal(rng);
+  path.evaluate(p);
+  p.log_w = Eigen::VectorXd::Constant(n, -std::log(static_cast<double>(n)));
+
+  AnnealingResult r;
+  r.log_z = 0.5 * static_cast<double>(d) * std::log(2 * std::numbers::pi * o.reference_std * o.reference_std);
+  std::optional<Flow> flow;
+  if (o.basis) flow.emplace(Flow{FunctionalTT(target.dim(), *o.basis, 1, rng),
+                                 o.ftt, rng});
+  double h = o.step_size, acceptance_sum = 0;
+  std::size_t mala_sweeps = 0;
+  r.times.push_back(0.0);
+  for (std::size_t step = 0; step < o.steps; ++step) {
+    const auto started = std::chrono::steady_clock::now();
+    const double t = static_cast<double>(step) / o.steps, t_next = static_cast<double>(step + 1) / o.steps;
+    Eigen::VectorXd log_increment(n);
+    if (flow) {
+      r.residual_history.push_back(flow->fit(p, path, t));
+      r.rank_history.push_back(flow->phi.ranks());
+      Particles moved = p;
+      const Eigen::VectorXd log_det = flow->transport(moved.x, t_next - t, o.substeps);
+      path.evaluate(moved);
+      Eigen::VectorXd flow_increment(n);
+      for (Index i = 0; i < n; ++i)
+        flow_increment[i] = -path.energy_t(moved, i, t_next, nullptr) + path.energy_t(p, i, t, nullptr) + log_det[i];
+      // Guard: a poor fit can hand one particle nearly all the weight. The map is
+      // chosen from the whole population (as adaptive SMC chooses its
+      // temperatures), so falling back to staying put for this step keeps the
+      // weights valid; the count is reported.
+      const Eigen::VectorXd stay_increment = annealing_increment(p, path, t, t_next);
+      if (ess_fraction_of(p.log_w + flow_increment) >= o.flow_guard * ess_fraction_of(p.log_w + stay_increment)) {
+        p = std::move(moved);
+        log_increment = flow_increment;
+      } else {
+        log_increment = stay_increment;
+        ++r.flow_rejections;
+      }
+    } else {
+      log_increment = annealing_increment(p, path, t, t_next);
+    }
+    r.log_z += reweight(p, log_increment);
+    const double ess = ess_fraction(p.log_w);
+    r.ess_history.push_back(ess);
+    r.min_ess = std::min(r.min_ess, ess);
+    if (ess < o.resample_threshold) {
+      resample(p, rng);
+      ++r.resamplings;
+    }
+    for (std::size_t s = 0; s < o.langevin_steps; ++s) {
+      const double acc = mala_sweep(p, path, t_next, h, rng);
+      acceptance_sum += acc;
+      ++mala_sweeps;
+      h = std::clamp(h * std::exp(acc - o.target_acceptance), 1e-8, 1e4);
+    }
+    ctx.log(who + ": t = " + std::to_string(t_next) + ", ESS/N " + std::to_string(ess) +
+            (flow ? ", ALS residual " + std::to_string(r.residual_history.back()) + ", max rank " +
+                        std::to_string(flow->phi.max_rank())
+                  : std::string()) +
+            ", MALA step " + std::to_string(h));
+    r.times.push_back(t_next);
+    r.step_seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    ctx.progress(step + 1, o.steps);
+    ctx.check_cancelled();
+  }
+  r.final_ess = ess_fraction(p.log_w);
+  r.final_log_weights = p.log_w;
+  resample(p, rng);
+  r.samples = p.x;
+  r.energy_evaluations = path.evaluations();
+  r.acceptance = mala_sweeps ? acceptance_sum / static_cast<double>(mala_sweeps) : 0.0;
+  return r;
+}
+
+// ------------------------------------------------------------------ schema
+
+ParamSpec annealing_param_particles() {
+  return param_int("particles", 2000, "number of particles N").at_least(2);
+}
+ParamSpec annealing_param_steps() { return param_int("steps", 20, "time steps from t = 0 to t = 1").at_least(1); }
+ParamSpec annealing_param_langevin_steps(std::int64_t def) {
+  return param_int("langevin_steps", def, "MALA steps after each time step").at_least(0);
+}
+ParamSpec annealing_param_step_size() {
+  return param_double("step_size", 0.1, "initial MALA step size h (adapted towards target_acceptance)")
+      .at_least(1e-12);
+}
+ParamSpec annealing_param_reference_std() {
+  return param_double("reference_std", 1.0, "σ₀ of the Gaussian reference N(0, σ₀² I) at t = 0").at_least(1e-12);
+}
+ParamSpec annealing_param_resample_threshold() {
+  return param_double("resample_threshold", 0.5, "resample when ESS/N falls below this (1: every step)")
+      .range(0.0, 1.0);
+}
+ParamSpec flow_param_substeps() {
+  return param_int("substeps", 4, "RK4 steps per time step for the transport (the field stays frozen)").at_least(1);
+}
+ParamSpec flow_param_guard() {
+  return param_double("flow_guard", 0.1,
+                      "a time step keeps the particles in place instead of transporting them when the flow's ESS "
+                      "would fall below this fraction of staying put's (0: always transport)")
+      .range(0.0, 1.0);
+}
+ParamSpec annealing_param_target_acceptance() {
+  return param_double("target_acceptance", 0.6, "MALA acceptance the step size adapts to").range(0.05, 0.95);
+}
+
+AnnealingOptions annealing_options(const Params& p) {
+  AnnealingOptions o;
+  o.particles = static_cast<std::size_t>(p.get_int("particles"));
+  o.steps = static_cast<std::size_t>(p.get_int("steps"));
+  o.langevin_steps = static_cast<std::size_t>(p.get_int("langevin_steps"));
+  o.step_size = p.get_double("step_size");
+  o.reference_std = p.get_double("reference_std");
+  o.resample_threshold = p.get_double("resample_threshold");
+  o.target_acceptance = p.get_double("target_acceptance");
+  return o;
+}
+
+void read_flow_options(const Params& p, AnnealingOptions& o) {
+  o.substeps = static_cast<std::size_t>(p.get_int("substeps"));
+  o.flow_guard = p.get_double("flow_guard");
+}
+
+Artifact annealing_artifact(const AnnealingResult& r, std::size_t dim, double seconds) {
+  Artifact a;
+  const auto n = static_cast<std::size_t>(r.samples.rows());
+  a.set_array("samples", Array::from<double>({n, dim}, std::vector<double>(r.samples.data(),
+                                                                          r.samples.data() + r.samples.size())));
+  a.set_array("log_weights", Array::from<double>({n}, std::vector<double>(r.final_log_weights.data(),
+                                                                         r.final_log_weights.data() + n)));
+  a.set_scalar("log_z", r.log_z).set_scalar("ess", r.final_ess).set_scalar("min_ess", r.min_ess);
+  a.set_scalar("energy_evaluations", r.energy_evaluations).set_scalar("acceptance", r.acceptance);
+  a.set_scalar("resamplings", static_cast<double>(r.resamplings)).set_scalar("seconds", seconds);
+  a.set_array("times", Array::from<double>({r.times.size()}, r.times));
+  a.set_array("ess_history", Array::from<double>({r.ess_history.size()}, r.ess_history));
+  return a;
+}
+
+}  // namespace reprise

@@ -1,0 +1,27 @@
+#include "components/samplers/smc.hpp"
+
+#include <chrono>
+
+#include "components/samplers/annealing.hpp"
+
+namespace reprise {
+namespace {
+const std::string kName = "sampler/smc";
+}
+
+Artifact SmcSampler::run(const Inputs& in, const Params& p, Context& ctx) {
+  const auto target = Target::from_artifact(in.get("target"), kName + ": target");
+  const auto started = std::chrono::steady_clock::now();
+  const AnnealingResult r = run_annealing(*target, annealing_options(p), ctx, kName);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return annealing_artifact(r, target->dim(), seconds);
+}
+
+REPRISE_COMPONENT(SmcSampler, "sampler/smc", "1",
+                  "sequential Monte Carlo along the annealing path (reweighting, resampling, MALA): the "
+                  "stochastic-only baseline of the TT flow",
+                  annealing_param_particles(), annealing_param_steps(), annealing_param_langevin_steps(3),
+                  annealing_param_step_size(), annealing_param_reference_std(), annealing_param_resample_threshold(),
+                  annealing_param_target_acceptance(), input("target", "a target/* node"), REPRISE_ANNEALING_OUTPUTS)
+
+}  // namespace reprise

@@ -1,0 +1,55 @@
+// ttflow/basis: the one-dimensional basis of the functional tensor train of the
+// tensor-train flow paper (seed 002): Fourier functions on a box [lo, hi],
+// orthonormalised in the Sobolev space H²(lo, hi), whose inner product is
+//     ⟨f, g⟩ = ∫ f g + f′ g′ + f″ g″ dx.
+// Raw functions: 1, cos(mπ(x − lo)/L), sin(mπ(x − lo)/L) for m = 1..degree
+// (L = hi − lo; half periods, so neither φ nor its derivative is forced to be
+// periodic on the box). Their H² Gram matrix G (composite Gauss–Legendre, exact
+// to rounding for these trigonometric products) is diagonalised, G = V Λ Vᵀ, and
+// the basis is ψ = Λ^(−1/2) Vᵀ f over the eigenvalues above 1e−9 of the largest:
+// orthonormal in H², with the directions in which the two half-period families
+// are numerically dependent (high degree, long boxes) left out. Why H²: the flow needs ∇φ and Δφ, and a ridge on
+// coefficients in an H²-orthonormal basis is a penalty on exactly those
+// derivatives, where a polynomial basis would be ill-conditioned (the paper's
+// Mechanism 2).
+//
+// Outside the box the functions continue analytically; the box should cover
+// where the samples go.
+#pragma once
+
+#include <Eigen/Dense>
+
+#include "framework/registry.hpp"
+
+namespace reprise {
+
+class FourierBasis {
+ public:
+  FourierBasis(double lo, double hi, int degree);
+  // Reads the basis artifact (scalars low, high, degree); `who` prefixes errors.
+  static FourierBasis from_artifact(const Artifact& a, const std::string& who);
+
+  // Orthonormal functions kept (<= 2·degree + 1).
+  std::size_t size() const { return static_cast<std::size_t>(transform_.rows()); }
+  double low() const { return lo_; }
+  double high() const { return hi_; }
+  int degree() const { return degree_; }
+  // ψ_j(x), ψ_j′(x), ψ_j″(x) for j < size() (any of the outputs may be null).
+  void eval(double x, double* value, double* d1, double* d2) const;
+  // The H² Gram matrix of the raw Fourier functions f.
+  Eigen::MatrixXd raw_gram() const;
+
+ private:
+  void eval_raw(double x, double* f, double* f1, double* f2) const;
+  double lo_, hi_;
+  int degree_;
+  static constexpr double kRelativeCutoff = 1e-9;
+  Eigen::MatrixXd transform_;  // Λ^(−1/2) Vᵀ, size() × (2·degree + 1): ψ = transform_ · f
+};
+
+class FourierBasisComponent : public Component {
+ public:
+  Artifact run(const Inputs& in, const Params& p, Context& ctx) override;
+};
+
+}  // namespace reprise

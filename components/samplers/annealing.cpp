@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <optional>
 #include <random>
@@ -33,8 +34,12 @@ class Path {
     p.grad.resize(n, p.x.cols());
     for (Index i = 0; i < n; ++i) {
       p.energy[i] = target_.energy(p.x.row(i).data(), p.grad.row(i).data());
-      if (!std::isfinite(p.energy[i]))
-        throw std::runtime_error(who_ + ": the target's energy is not finite at a particle (step size too large?)");
+      // +inf (a particle thrown far out) is a zero weight or a rejected move;
+      // NaN means the state itself is broken.
+      if (std::isnan(p.energy[i]) || (std::isinf(p.energy[i]) && p.energy[i] < 0))
+        throw std::runtime_error(who_ + ": the target's energy is " + std::to_string(p.energy[i]) +
+                                 " at a particle (a non-finite position?)");
+      if (std::isinf(p.energy[i])) p.grad.row(i).setZero();
     }
     evaluations_ += 1;
   }
@@ -164,14 +169,26 @@ struct Flow {
   std::mt19937_64& rng;
   bool fitted = false;
 
-  double fit(const Particles& p, const Path& path, double t) {
+  // Fits the field of time s on particles weighted for time t: the weights are
+  // moved from ρ_t to ρ_s by the annealing factor exp(−(s − t)(E − E_0)). With
+  // s the middle of the step the frozen field is right to second order in dt.
+  double fit(const Particles& p, const Path& path, double t, double s_time) {
     const Index n = p.x.rows(), d = p.x.cols();
-    Eigen::VectorXd weights = p.log_w.array().exp();
+    const double t_fit = s_time;
+    Eigen::VectorXd log_w = p.log_w;
+    for (Index i = 0; i < n; ++i)
+      log_w[i] -= (s_time - t) * (p.energy[i] - path.reference_energy(p.x.row(i).data(), d));
+    // Particles at infinite energy have weight 0 and stay out of the fit.
+    for (Index i = 0; i < n; ++i)
+      if (!std::isfinite(p.energy[i])) log_w[i] = -std::numeric_limits<double>::infinity();
+    Eigen::VectorXd weights = (log_w.array() - log_w.maxCoeff()).exp();
+    weights /= weights.sum();
     Eigen::VectorXd rhs(n);
     RowMatrixXd drift(n, d);
     for (Index i = 0; i < n; ++i) {
-      path.energy_t(p, i, t, drift.row(i).data());
+      path.energy_t(p, i, t_fit, drift.row(i).data());
       rhs[i] = p.energy[i] - path.reference_energy(p.x.row(i).data(), d);  // ∂_t E_t
+      if (weights[i] == 0) rhs[i] = 0, drift.row(i).setZero();
     }
     rhs.array() -= weights.dot(rhs);  // minus its expectation under the weighted particles
     AlsProblem problem;
@@ -256,7 +273,10 @@ AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, C
   AnnealingResult r;
   r.log_z = 0.5 * static_cast<double>(d) * std::log(2 * std::numbers::pi * o.reference_std * o.reference_std);
   std::optional<Flow> flow;
-  if (o.basis) flow.emplace(Flow{FunctionalTT(target.dim(), *o.basis, 1, rng),
+  // Fixed rank 1 starts at rank 1; everything else from the additive rank-2 train.
+  if (o.basis)
+    flow.emplace(Flow{o.ftt.rank == 1 ? FunctionalTT(target.dim(), *o.basis, 1, rng)
+                                      : FunctionalTT::additive(target.dim(), *o.basis, rng),
                                  o.ftt, rng});
   double h = o.step_size, acceptance_sum = 0;
   std::size_t mala_sweeps = 0;
@@ -266,7 +286,7 @@ AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, C
     const double t = static_cast<double>(step) / o.steps, t_next = static_cast<double>(step + 1) / o.steps;
     Eigen::VectorXd log_increment(n);
     if (flow) {
-      r.residual_history.push_back(flow->fit(p, path, t));
+      r.residual_history.push_back(flow->fit(p, path, t, 0.5 * (t + t_next)));
       r.rank_history.push_back(flow->phi.ranks());
       Particles moved = p;
       const Eigen::VectorXd log_det = flow->transport(moved.x, t_next - t, o.substeps);

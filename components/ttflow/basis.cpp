@@ -84,7 +84,14 @@ Eigen::MatrixXd FourierBasis::raw_gram() const {
       eval_raw(x, f.data(), f1.data(), f2.data());
       gram.noalias() += w * (f * f.transpose() + f1 * f1.transpose() + f2 * f2.transpose());
     }
-  return gram;
+  return gram / (hi_ - lo_);
+}
+
+Eigen::VectorXd FourierBasis::constant_coefficients() const {
+  // ψ = T f, so Σ c_j ψ_j = (Tᵀ c)ᵀ f = f_0 when Tᵀ c = e_0.
+  Eigen::VectorXd e0 = Eigen::VectorXd::Zero(transform_.cols());
+  e0[0] = 1;
+  return transform_.transpose().colPivHouseholderQr().solve(e0);
 }
 
 void FourierBasis::eval(double x, double* value, double* d1, double* d2) const {

@@ -1,7 +1,12 @@
 // ttflow/basis: the one-dimensional basis of the functional tensor train of the
 // tensor-train flow paper (seed 002): Fourier functions on a box [lo, hi],
-// orthonormalised in the Sobolev space H²(lo, hi), whose inner product is
-//     ⟨f, g⟩ = ∫ f g + f′ g′ + f″ g″ dx.
+// orthonormalised in the Sobolev space H²(lo, hi), with the inner product taken
+// as a mean over the box,
+//     ⟨f, g⟩ = (1/L) ∫ f g + f′ g′ + f″ g″ dx,   L = hi − lo,
+// so the constant 1 has norm 1: a train's orthonormal cores then carry the
+// constant through every dimension at size 1, where the plain integral would
+// shrink it by √L per dimension (1e−9 after 16 dimensions on a box of 14, and
+// the ridge would swamp any additive field).
 // Raw functions: 1, cos(mπ(x − lo)/L), sin(mπ(x − lo)/L) for m = 1..degree
 // (L = hi − lo; half periods, so neither φ nor its derivative is forced to be
 // periodic on the box). Their H² Gram matrix G (composite Gauss–Legendre, exact
@@ -36,7 +41,10 @@ class FourierBasis {
   int degree() const { return degree_; }
   // ψ_j(x), ψ_j′(x), ψ_j″(x) for j < size() (any of the outputs may be null).
   void eval(double x, double* value, double* d1, double* d2) const;
-  // The H² Gram matrix of the raw Fourier functions f.
+  // Coefficients c with Σ_j c_j ψ_j(x) = 1 (the constant is a raw function, so
+  // this is exact up to the dropped directions).
+  Eigen::VectorXd constant_coefficients() const;
+  // The H² Gram matrix (mean over the box) of the raw Fourier functions f.
   Eigen::MatrixXd raw_gram() const;
 
  private:

@@ -78,6 +78,30 @@ FunctionalTT::FunctionalTT(std::size_t dim, const FourierBasis& basis, std::size
   }
 }
 
+FunctionalTT FunctionalTT::additive(std::size_t dim, const FourierBasis& basis, std::mt19937_64& rng) {
+  if (dim < 2) return FunctionalTT(dim, basis, 1, rng);
+  const Index n = static_cast<Index>(basis.size());
+  const Eigen::VectorXd one = basis.constant_coefficients();
+  std::normal_distribution<double> normal;
+  auto small = [&] {
+    Eigen::VectorXd c(n);
+    for (Index j = 0; j < n; ++j) c[j] = 1e-3 * normal(rng);
+    return c;
+  };
+  std::vector<Eigen::MatrixXd> cores(dim);
+  cores[0].resize(n, 2);
+  cores[0] << small(), one;
+  for (std::size_t k = 1; k + 1 < dim; ++k) {
+    cores[k] = Eigen::MatrixXd::Zero(2 * n, 2);  // rows a·n + j
+    cores[k].block(0, 0, n, 1) = one;           // a = 0: carry the sum on
+    cores[k].block(n, 0, n, 1) = small();       // a = 1: add c_k
+    cores[k].block(n, 1, n, 1) = one;           //        and keep the constant
+  }
+  cores[dim - 1].resize(2 * n, 1);
+  cores[dim - 1] << one, small();
+  return FunctionalTT(basis, std::move(cores));
+}
+
 std::vector<std::size_t> FunctionalTT::ranks() const {
   std::vector<std::size_t> r{1};
   for (const auto& c : cores_) r.push_back(static_cast<std::size_t>(c.cols()));

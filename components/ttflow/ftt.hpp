@@ -42,6 +42,12 @@ class FunctionalTT {
   // zero (φ = 0), the others standard normal entries, so ALS can start at core 0.
   FunctionalTT(std::size_t dim, const FourierBasis& basis, std::size_t rank, std::mt19937_64& rng);
 
+  // Rank 2 in the additive form φ = Σ_k c_k(x_k): cores [c_1 1], [1 0; c_k 1],
+  // [1; c_d], with small random c_k. The flow's field is exactly additive when
+  // the target factorises (many-well), and ALS started from a generic train
+  // finds that structure slowly; from here it is one core solve away.
+  static FunctionalTT additive(std::size_t dim, const FourierBasis& basis, std::mt19937_64& rng);
+
   std::size_t dim() const { return cores_.size(); }
   std::size_t basis_size() const { return basis_.size(); }
   const FourierBasis& basis() const { return basis_; }

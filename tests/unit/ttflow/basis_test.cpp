@@ -11,7 +11,8 @@
 namespace reprise {
 namespace {
 
-// Gram matrix of the basis in H²(lo, hi) by composite Simpson on `cells` cells.
+// Gram matrix of the basis in H²(lo, hi), as a mean over the box, by composite
+// Simpson on `cells` cells.
 Eigen::MatrixXd simpson_gram(const FourierBasis& b, int cells) {
   const auto n = static_cast<Eigen::Index>(b.size());
   Eigen::MatrixXd g = Eigen::MatrixXd::Zero(n, n);
@@ -22,7 +23,7 @@ Eigen::MatrixXd simpson_gram(const FourierBasis& b, int cells) {
     b.eval(b.low() + i * h, v.data(), d1.data(), d2.data());
     g += (w * h / 3) * (v * v.transpose() + d1 * d1.transpose() + d2 * d2.transpose());
   }
-  return g;
+  return g / (b.high() - b.low());
 }
 
 TEST_CASE("the basis is orthonormal in H² (independent Simpson quadrature)") {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <numeric>
 #include <optional>
 #include <random>
 #include <stdexcept>
@@ -162,8 +163,8 @@ double mala_sweep(Particles& p, Path& path, double t, double h, std::mt19937_64&
   return static_cast<double>(accepted) / static_cast<double>(n);
 }
 
-// The flow's field at time t, fitted on the current particles.
-struct Flow {
+// One fitted field: the potential φ and its fitting state.
+struct FlowField {
   FunctionalTT phi;
   const FttSettings& settings;
   std::mt19937_64& rng;
@@ -254,6 +255,72 @@ struct Flow {
   }
 };
 
+Particles rows_of(const Particles& p, const std::vector<Index>& rows) {
+  Particles out;
+  const auto m = static_cast<Index>(rows.size());
+  out.x.resize(m, p.x.cols());
+  out.grad.resize(m, p.x.cols());
+  out.energy.resize(m);
+  out.log_w.resize(m);
+  for (Index i = 0; i < m; ++i) {
+    const Index r = rows[static_cast<std::size_t>(i)];
+    out.x.row(i) = p.x.row(r);
+    out.grad.row(i) = p.grad.row(r);
+    out.energy[i] = p.energy[r];
+    out.log_w[i] = p.log_w[r];
+  }
+  return out;
+}
+
+// The transport of a time step, cross-fitted: the particles are split at random
+// into two halves, a field is fitted on each, and each half is moved by the
+// field fitted on the other. A field fitted on the very particles it moves is
+// tuned to them: their weights come out too even and the estimates biased (on
+// the 40-mode mixture, mode-mass errors of 0.15 at an ESS of 0.9); a map
+// independent of the particles it moves keeps the importance weights honest.
+// With cross_fit off, one field is fitted on all particles and moves them all.
+struct Flow {
+  FlowField first, second;
+  bool cross_fit = true;
+  std::vector<Index> half_a, half_b;
+
+  double fit(const Particles& p, const Path& path, double t, double s_time, std::mt19937_64& rng) {
+    if (!cross_fit) return first.fit(p, path, t, s_time);
+    std::vector<Index> order(static_cast<std::size_t>(p.x.rows()));
+    std::iota(order.begin(), order.end(), Index{0});
+    std::shuffle(order.begin(), order.end(), rng);
+    const auto mid = order.begin() + static_cast<std::ptrdiff_t>(order.size() / 2);
+    half_a.assign(order.begin(), mid);
+    half_b.assign(mid, order.end());
+    const double ra = first.fit(rows_of(p, half_a), path, t, s_time);
+    const double rb = second.fit(rows_of(p, half_b), path, t, s_time);
+    return 0.5 * (ra + rb);
+  }
+
+  Eigen::VectorXd transport(RowMatrixXd& x, double dt, std::size_t substeps) const {
+    if (!cross_fit) return first.transport(x, dt, substeps);
+    Eigen::VectorXd log_det(x.rows());
+    move_rows(x, half_b, first, dt, substeps, log_det);  // fitted on A, moves B
+    move_rows(x, half_a, second, dt, substeps, log_det);  // fitted on B, moves A
+    return log_det;
+  }
+
+  const FunctionalTT& phi() const { return first.phi; }
+  std::size_t max_rank() const { return std::max(first.phi.max_rank(), cross_fit ? second.phi.max_rank() : 0); }
+
+ private:
+  static void move_rows(RowMatrixXd& x, const std::vector<Index>& rows, const FlowField& field, double dt,
+                        std::size_t substeps, Eigen::VectorXd& log_det) {
+    RowMatrixXd sub(static_cast<Index>(rows.size()), x.cols());
+    for (std::size_t i = 0; i < rows.size(); ++i) sub.row(static_cast<Index>(i)) = x.row(rows[i]);
+    const Eigen::VectorXd ld = field.transport(sub, dt, substeps);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      x.row(rows[i]) = sub.row(static_cast<Index>(i));
+      log_det[rows[i]] = ld[static_cast<Index>(i)];
+    }
+  }
+};
+
 }  // namespace
 
 AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, Context& ctx, const std::string& who) {
@@ -274,10 +341,11 @@ AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, C
   r.log_z = 0.5 * static_cast<double>(d) * std::log(2 * std::numbers::pi * o.reference_std * o.reference_std);
   std::optional<Flow> flow;
   // Fixed rank 1 starts at rank 1; everything else from the additive rank-2 train.
-  if (o.basis)
-    flow.emplace(Flow{o.ftt.rank == 1 ? FunctionalTT(target.dim(), *o.basis, 1, rng)
-                                      : FunctionalTT::additive(target.dim(), *o.basis, rng),
-                                 o.ftt, rng});
+  auto start = [&] {
+    return o.ftt.rank == 1 ? FunctionalTT(target.dim(), *o.basis, 1, rng)
+                           : FunctionalTT::additive(target.dim(), *o.basis, rng);
+  };
+  if (o.basis) flow.emplace(Flow{FlowField{start(), o.ftt, rng}, FlowField{start(), o.ftt, rng}, o.cross_fit, {}, {}});
   double h = o.step_size, acceptance_sum = 0;
   std::size_t mala_sweeps = 0;
   r.times.push_back(0.0);
@@ -286,8 +354,8 @@ AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, C
     const double t = static_cast<double>(step) / o.steps, t_next = static_cast<double>(step + 1) / o.steps;
     Eigen::VectorXd log_increment(n);
     if (flow) {
-      r.residual_history.push_back(flow->fit(p, path, t, 0.5 * (t + t_next)));
-      r.rank_history.push_back(flow->phi.ranks());
+      r.residual_history.push_back(flow->fit(p, path, t, 0.5 * (t + t_next), rng));
+      r.rank_history.push_back(flow->phi().ranks());
       Particles moved = p;
       const Eigen::VectorXd log_det = flow->transport(moved.x, t_next - t, o.substeps);
       path.evaluate(moved);
@@ -325,7 +393,7 @@ AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, C
     }
     ctx.log(who + ": t = " + std::to_string(t_next) + ", ESS/N " + std::to_string(ess) +
             (flow ? ", ALS residual " + std::to_string(r.residual_history.back()) + ", max rank " +
-                        std::to_string(flow->phi.max_rank())
+                        std::to_string(flow->max_rank())
                   : std::string()) +
             ", MALA step " + std::to_string(h));
     r.times.push_back(t_next);
@@ -365,6 +433,11 @@ ParamSpec annealing_param_resample_threshold() {
 ParamSpec flow_param_substeps() {
   return param_int("substeps", 4, "RK4 steps per time step for the transport (the field stays frozen)").at_least(1);
 }
+ParamSpec flow_param_cross_fit() {
+  return param_bool("cross_fit", true,
+                    "fit one field per random half of the particles and move each half by the other half's field "
+                    "(keeps the weights unbiased); false: one field fitted on and moving all particles");
+}
 ParamSpec flow_param_guard() {
   return param_double("flow_guard", 0.1,
                       "a time step keeps the particles in place instead of transporting them when the flow's ESS "
@@ -388,6 +461,7 @@ AnnealingOptions annealing_options(const Params& p) {
 }
 
 void read_flow_options(const Params& p, AnnealingOptions& o) {
+  o.cross_fit = p.get_bool("cross_fit");
   o.substeps = static_cast<std::size_t>(p.get_int("substeps"));
   o.flow_guard = p.get_double("flow_guard");
 }

@@ -10,6 +10,9 @@
 //      log det ∂x′/∂x = ∫ Δφ ds with the same stages. Incremental weight
 //      w = exp(−E_t′(x′) + E_t(x) + log det). Without a flow (sampler/smc) the
 //      particles stay and w = exp(−(E_t′ − E_t)(x)), annealed importance sampling;
+//      The field is cross-fitted: fitted on one random half of the particles,
+//      it moves the other half (and vice versa), so no particle is moved by a
+//      map tuned to it (that biases the weights).
 //      A guard keeps the particles in place for a step whose transport would
 //      leave less than `flow_guard` of the ESS that staying put would (a poor
 //      fit can give one particle nearly all the weight);
@@ -47,6 +50,7 @@ struct AnnealingOptions {
   double target_acceptance = 0.6;
   std::size_t substeps = 4;  // RK4 steps per time step (flow)
   double flow_guard = 0.1;   // see flow_param_guard()
+  bool cross_fit = true;     // see flow_param_cross_fit()
   // With a flow: the basis and FTT settings; without: stochastic steps only.
   const FourierBasis* basis = nullptr;
   FttSettings ftt;
@@ -84,6 +88,7 @@ AnnealingOptions annealing_options(const Params& p);
 // sampler/ttflow only: substeps and flow_guard.
 ParamSpec flow_param_substeps();
 ParamSpec flow_param_guard();
+ParamSpec flow_param_cross_fit();
 void read_flow_options(const Params& p, AnnealingOptions& o);
 Artifact annealing_artifact(const AnnealingResult& r, std::size_t dim, double seconds);
 

@@ -83,6 +83,24 @@ double ess_fraction_of(const Eigen::VectorXd& log_w) {
   return w.sum() * w.sum() / (w.square().sum() * static_cast<double>(log_w.size()));
 }
 
+// The particles at `rows`, in that order (repeats allowed).
+Particles rows_of(const Particles& p, const std::vector<Index>& rows) {
+  Particles out;
+  const auto m = static_cast<Index>(rows.size());
+  out.x.resize(m, p.x.cols());
+  out.grad.resize(m, p.x.cols());
+  out.energy.resize(m);
+  out.log_w.resize(m);
+  for (Index i = 0; i < m; ++i) {
+    const Index r = rows[static_cast<std::size_t>(i)];
+    out.x.row(i) = p.x.row(r);
+    out.grad.row(i) = p.grad.row(r);
+    out.energy[i] = p.energy[r];
+    out.log_w[i] = p.log_w[r];
+  }
+  return out;
+}
+
 // Systematic resampling: one uniform offset, N evenly spaced points on the CDF.
 void resample(Particles& p, std::mt19937_64& rng) {
   const Index n = p.x.rows();
@@ -95,16 +113,7 @@ void resample(Particles& p, std::mt19937_64& rng) {
     while (u > cumulative && j + 1 < n) cumulative += std::exp(p.log_w[++j]);
     pick[static_cast<std::size_t>(i)] = j;
   }
-  Particles out;
-  out.x.resize(n, p.x.cols());
-  out.grad.resize(n, p.x.cols());
-  out.energy.resize(n);
-  for (Index i = 0; i < n; ++i) {
-    const Index s = pick[static_cast<std::size_t>(i)];
-    out.x.row(i) = p.x.row(s);
-    out.grad.row(i) = p.grad.row(s);
-    out.energy[i] = p.energy[s];
-  }
+  Particles out = rows_of(p, pick);
   out.log_w = Eigen::VectorXd::Constant(n, -std::log(static_cast<double>(n)));
   p = std::move(out);
 }
@@ -255,22 +264,6 @@ struct FlowField {
   }
 };
 
-Particles rows_of(const Particles& p, const std::vector<Index>& rows) {
-  Particles out;
-  const auto m = static_cast<Index>(rows.size());
-  out.x.resize(m, p.x.cols());
-  out.grad.resize(m, p.x.cols());
-  out.energy.resize(m);
-  out.log_w.resize(m);
-  for (Index i = 0; i < m; ++i) {
-    const Index r = rows[static_cast<std::size_t>(i)];
-    out.x.row(i) = p.x.row(r);
-    out.grad.row(i) = p.grad.row(r);
-    out.energy[i] = p.energy[r];
-    out.log_w[i] = p.log_w[r];
-  }
-  return out;
-}
 
 // The transport of a time step, cross-fitted: the particles are split at random
 // into two halves, a field is fitted on each, and each half is moved by the

@@ -40,13 +40,6 @@ std::string join(const std::vector<std::string>& items, const std::string& sep) 
   return out;
 }
 
-// Shortest text that parses back to the same double, so the .dat loses nothing.
-std::string number_text(double v) {
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, end);
-}
-
 // Text safe inside a '#' comment line: a control character (a newline above all)
 // would end the comment and leave the rest to be read as data or commands.
 std::string comment_text(const std::string& text) {
@@ -205,6 +198,12 @@ PlotOptions read_options(const std::string& component, const Params& p, bool mul
   o.file = p.get_string("file");
   check_file_name(component, o.file);
   return o;
+}
+
+std::string number_text(double v) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, end);
 }
 
 std::string escape(const std::string& text) {

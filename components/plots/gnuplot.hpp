@@ -64,6 +64,9 @@ std::vector<std::string> split_columns(const std::string& component, const std::
 // Body of a gnuplot double-quoted string (without the quotes).
 std::string escape(const std::string& text);
 
+// Shortest text that parses back to the same double, so a .dat loses nothing.
+std::string number_text(double v);
+
 // Index of `column`; throws std::invalid_argument listing the columns there are.
 std::size_t column_index(const Table& t, const std::string& component, const std::string& column);
 

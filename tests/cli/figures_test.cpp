@@ -2,6 +2,7 @@
 // figures/<file>[-<sweep values>].{gp,dat,png}, next to table-fed plots.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -60,4 +61,64 @@ TEST_CASE("figure nodes are written once per distinct node, named by their sweep
   const std::string figs2 = dir.file(run_dir_of(again)) + "/figures/";
   CHECK(read_file(figs2 + "sr-s_2.dat") == read_file(figs + "sr-s_2.dat"));
   CHECK(read_file(figs2 + "sr-s_2.gp") == read_file(figs + "sr-s_2.gp"));
+}
+
+namespace {
+// The tensor-train flow figures: SMC samples and the exact ones over a 2-D
+// mixture's density, a TT flow's samples of a 4-D many-well in two of its
+// coordinates, and that flow's ranks against time. Kept tiny: a few steps of
+// 100 particles.
+const char* kSamplerFiguresSpec = R"(name: ttfigs
+seed: 3
+nodes:
+  gmm:   {use: target/gmm, modes: 3, loc_scaling: 4, truth_samples: 200}
+  smc:   {use: sampler/smc, target: gmm, particles: 100, steps: 4}
+  mw:    {use: target/many-well, dim: 4, truth_samples: 200}
+  basis: {use: ttflow/basis, degree: 2, low: -4, high: 4}
+  ftt:   {use: ttflow/ftt, max_rank: 3}
+  flow:  {use: sampler/ttflow, target: mw, basis: basis, ftt: ftt, particles: 100, steps: 4, langevin_steps: 1}
+  on_smc:   {use: figure/samples, target: gmm, samples: smc, grid: 40, file: gmm_smc}
+  exact:    {use: figure/samples, target: gmm, samples: gmm, grid: 40, range: [-8, 8], file: gmm_exact}
+  on_flow:  {use: figure/samples, target: mw, samples: flow, dims: [0, 2], file: mw_flow}
+  ranks:    {use: figure/rank-history, sampler: flow, file: flow_ranks}
+)";
+}  // namespace
+
+TEST_CASE("figure/samples and figure/rank-history nodes are drawn into figures/") {
+  ScratchDir dir;
+  dir.write("ttfigs.yaml", kSamplerFiguresSpec);
+  CliResult r = run_reprise(dir, "run ttfigs.yaml");
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  const std::string figs = dir.file(run_dir_of(r)) + "/figures/";
+  for (const std::string name : {"gmm_smc", "gmm_exact", "mw_flow", "flow_ranks"}) {
+    CAPTURE(name);
+    REQUIRE(fs::exists(figs + name + ".gp"));
+    CHECK(read_file(figs + name + ".gp").rfind("base = \"" + name + "\"", 0) == 0);
+    CHECK(fs::exists(figs + name + ".dat"));
+  }
+  CHECK(count_occurrences(read_file(figs + "gmm_smc.gp"), "with image") == 1);
+  CHECK(count_occurrences(read_file(figs + "mw_flow.gp"), "with image") == 0);
+  CHECK(count_occurrences(read_file(figs + "flow_ranks.dat"), "\n\n\n") == 1);  // max rank, then the bonds
+  if (std::system("command -v gnuplot >/dev/null 2>&1") == 0) {
+    for (const std::string name : {"gmm_smc", "gmm_exact", "mw_flow", "flow_ranks"}) {
+      CAPTURE(name);
+      REQUIRE(fs::exists(figs + name + ".png"));
+      CHECK(read_file(figs + name + ".png").substr(1, 3) == "PNG");
+      CHECK_FALSE(fs::exists(figs + name + ".log"));  // gnuplot succeeded: its log was removed
+    }
+  }
+}
+
+TEST_CASE("figure/rank-history fed an SMC sampler fails naming the node and what it lacks") {
+  ScratchDir dir;
+  dir.write("bad.yaml", R"(name: bad
+nodes:
+  gmm:   {use: target/gmm, modes: 2, truth_samples: 50}
+  smc:   {use: sampler/smc, target: gmm, particles: 50, steps: 2}
+  ranks: {use: figure/rank-history, sampler: smc}
+)");
+  CliResult r = run_reprise(dir, "run bad.yaml");
+  CHECK(r.code == 1);
+  CHECK(r.err.find("node 'ranks' (figure/rank-history) failed") != std::string::npos);
+  CHECK(r.err.find("feed it a sampler/ttflow node") != std::string::npos);
 }

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "framework/cache_lock.hpp"
 #include "framework/hash.hpp"
 
 namespace reprise {
@@ -157,8 +158,8 @@ void Cache::store(std::uint64_t identity, const Artifact& a, const CacheEntryInf
 CacheRead Cache::read(std::uint64_t identity, bool summary_only) {
   CacheRead r;
   std::string path = path_for(identity);
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return r;
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return r;
   try {
     bool trusted = summary_only && read_small(path + ".ok") == stat_signature(path);
     if (!trusted) {
@@ -177,7 +178,7 @@ CacheRead Cache::read(std::uint64_t identity, bool summary_only) {
     r = CacheRead{};
     r.status = CacheRead::Status::Corrupt;
     r.problem = e.what();
-    quarantine(path);
+    quarantine(path, st.st_ino);
   }
   return r;
 }
@@ -185,7 +186,11 @@ CacheRead Cache::read(std::uint64_t identity, bool summary_only) {
 CacheRead Cache::load(std::uint64_t identity) { return read(identity, false); }
 CacheRead Cache::load_summary(std::uint64_t identity) { return read(identity, true); }
 
-void Cache::quarantine(const std::string& path) {
+void Cache::quarantine(const std::string& path, std::uintmax_t inode) {
+  // Only the file that was read: a concurrent run may already have quarantined it
+  // and stored a good entry under the same name.
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || st.st_ino != inode) return;
   std::error_code ec;
   fs::path q = fs::path(dir_) / "quarantine";
   fs::create_directories(q, ec);
@@ -227,6 +232,12 @@ std::vector<std::string> Cache::verify(std::size_t* checked) {
   std::vector<std::string> problems;
   auto entries = list();
   for (const auto& e : entries) {
+    if (e.path != path_for(e.identity)) {  // a lookup would never find it: a stray copy, not an entry
+      struct stat st;
+      if (::stat(e.path.c_str(), &st) == 0) quarantine(e.path, st.st_ino);
+      problems.push_back(e.path + ": stored under the wrong directory (moved to " + dir_ + "/quarantine/)");
+      continue;
+    }
     CacheRead r = load(e.identity);
     if (r.status == CacheRead::Status::Corrupt)
       problems.push_back(e.path + ": " + r.problem + " (moved to " + dir_ + "/quarantine/)");
@@ -248,6 +259,11 @@ std::uintmax_t Cache::gc(const std::set<std::uint64_t>& keep, std::size_t* remov
       bool entry = is_entry_name(name);
       // A temp file younger than an hour may belong to a run in progress.
       bool stale_tmp = name.find(".tmp.") != std::string::npos && f.last_write_time(ec) < stale_before;
+      // A lock file nobody holds was left by a killed run (cache_lock.hpp).
+      if (name.ends_with(".lock")) {
+        CacheLock::remove_if_stale(f.path().string());
+        continue;
+      }
       if ((entry && !keep.count(parse_hex(name.substr(0, 16)))) || stale_tmp) {
         freed += f.file_size(ec);
         fs::remove(f.path(), ec);

@@ -64,7 +64,7 @@ class Cache {
 
  private:
   CacheRead read(std::uint64_t identity, bool summary_only);
-  void quarantine(const std::string& path);
+  void quarantine(const std::string& path, std::uintmax_t inode);
   std::string dir_;
 };
 

@@ -8,14 +8,17 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "framework/cache.hpp"
 #include "framework/executor.hpp"
 #include "framework/graph.hpp"
 #include "framework/hash.hpp"
+#include "framework/merge.hpp"
 #include "framework/registry.hpp"
 #include "framework/results.hpp"
+#include "framework/shard.hpp"
 #include "framework/spec.hpp"
 
 namespace reprise {
@@ -37,6 +40,7 @@ const char* kUsage =
     "  list                            list components, grouped by kind\n"
     "  describe NAME                   parameters, inputs and outputs of a component\n"
     "  cache ls|verify|gc              inspect, check or clean the artifact cache\n"
+    "  report --merge DIR... [--out D] join the run directories of --shard i/N runs into one\n"
     "\n"
     "run `reprise <command> --help` for the options of a command.\n";
 
@@ -80,6 +84,8 @@ struct RunArgs {
   std::vector<std::string> force;
   bool dry_run = false;
   int verbosity = 1;
+  std::string shard_text;     // --shard i/N as given
+  std::optional<Shard> shard;  // parsed
 };
 
 po::variables_map parse(const std::vector<std::string>& args, const po::options_description& desc,
@@ -118,6 +124,7 @@ RunArgs parse_run_args(const std::vector<std::string>& args, const std::string& 
   d.add_options()("jobs,j", po::value(&a.jobs)->default_value(1), "nodes computed in parallel")
       ("force", po::value(&a.force)->composing(), "recompute NODE (all its sweep instances) and everything downstream; repeatable")
       ("dry-run,n", po::bool_switch(&a.dry_run), "only show the plan")
+      ("shard", po::value(&a.shard_text), "i/N: run only the i-th (0-based) of N blocks of sweep points, e.g. for a Slurm job array; join them with `reprise report --merge`")
       ("quiet,q", "print only the run directory and errors")
       ("verbose,v", "also print cache hits, identities and component logs");
   po::options_description all = with_positional(d, positional);
@@ -137,6 +144,13 @@ RunArgs parse_run_args(const std::vector<std::string>& args, const std::string& 
     a.overrides.push_back(positional[i]);
   }
   if (a.jobs < 1) throw UsageError("-j must be at least 1");
+  if (vm.count("shard")) {
+    try {
+      a.shard = parse_shard(a.shard_text);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+  }
   if (vm.count("quiet")) a.verbosity = 0;
   if (vm.count("verbose")) a.verbosity = 2;
   if (a.cache_dir.empty()) a.cache_dir = (fs::path(a.out) / ".cache").string();
@@ -205,7 +219,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command) {
   RunArgs a = parse_run_args(args, command, &help);
   if (help) return kOk;
   Spec spec = load_spec(a.spec, a.overrides);
-  Plan plan = make_plan(spec);
+  Plan full = make_plan(spec);
+  Plan plan = a.shard ? shard_plan(full, *a.shard) : std::move(full);  // full stays intact only when sharded
   std::vector<bool> force = forced_nodes(plan, a.force);
   Cache cache(a.cache_dir);
   if (a.dry_run) {
@@ -233,6 +248,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command) {
   run.finished = now_iso_utc();
   Table table = metrics_table(plan, report);
   FigureOutcome figs = write_run(run_dir, run, table);
+  if (a.shard) write_shard_record(run_dir, make_shard_record(*a.shard, full, plan, report));
   if (a.verbosity > 0) print_summary(run, run_dir, table, figs);
   else {
     for (const auto& r : report.nodes)
@@ -351,6 +367,37 @@ int cmd_cache(const std::vector<std::string>& args) {
   throw UsageError("unknown cache command '" + sub + "' (ls, verify, gc)" + did_you_mean(sub, {"ls", "verify", "gc"}));
 }
 
+// ------------------------------------------------------------------- report
+
+int cmd_report(const std::vector<std::string>& args) {
+  std::vector<std::string> dirs;
+  std::string out;
+  po::options_description d("options");
+  d.add_options()("help,h", "show this help")
+      ("merge", po::value(&dirs)->multitoken(), "run directories of `reprise run --shard i/N` (all N of them) to join")
+      ("out", po::value(&out), "directory for the merged run (default: a new run directory beside the shards)");
+  po::variables_map vm = parse(args, d, {});
+  if (vm.count("help")) {
+    std::cout << "usage: reprise report --merge DIR... [--out DIR]\n\n" << d << "\n";
+    return kOk;
+  }
+  if (!vm.count("merge")) throw UsageError("usage: reprise report --merge DIR... [--out DIR] (the run directories of --shard i/N runs)");
+  MergeOutcome m;
+  try {
+    m = merge_shards(dirs, out);
+  } catch (const MergeError& e) {
+    throw UsageError(e.what());
+  }
+  std::cerr << "reprise: merged " << dirs.size() << " shards: " << m.table.rows.size() << " of " << m.sweep_points
+            << " sweep points into " << m.dir << "/metrics.csv\n";
+  for (const auto& w : m.warnings) std::cerr << "warning: " << w << "\n";
+  for (const auto& w : m.figures.warnings) std::cerr << "warning: " << w << "\n";
+  for (const auto& e : m.figures.errors) std::cerr << e << "\n";
+  std::cout << m.dir << std::endl;
+  if (m.table.rows.size() < m.sweep_points) return kFailed;
+  return m.figures.errors.empty() ? kOk : kBadInput;
+}
+
 int dispatch(const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
     std::cout << kUsage;
@@ -367,8 +414,9 @@ int dispatch(const std::vector<std::string>& args) {
   if (command == "list") return cmd_list();
   if (command == "describe") return cmd_describe(rest);
   if (command == "cache") return cmd_cache(rest);
+  if (command == "report") return cmd_report(rest);
   throw UsageError("unknown command '" + command + "'" +
-                   did_you_mean(command, {"run", "plan", "graph", "list", "describe", "cache"}) + "\n" + kUsage);
+                   did_you_mean(command, {"run", "plan", "graph", "list", "describe", "cache", "report"}) + "\n" + kUsage);
 }
 
 }  // namespace

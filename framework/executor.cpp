@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "framework/cache_lock.hpp"
 #include "framework/hash.hpp"
 #include "framework/progress.hpp"
 
@@ -96,18 +97,34 @@ class Run {
 
   void process(std::size_t idx) {
     const PlannedNode& node = plan_.nodes[idx];
-    if (!forced(idx) && cache_.contains(node.identity)) {
-      auto t0 = std::chrono::steady_clock::now();
-      CacheRead r = cache_.load_summary(node.identity);
-      if (r.status == CacheRead::Status::Ok) {
-        set_result(idx, NodeStatus::Cached, seconds_since(t0), "", std::move(r.artifact));
-        progress_.finished("cached " + node.display() + " (" + node.component->name + ") " + hex16(node.identity));
-        return;
-      }
-      if (r.status == CacheRead::Status::Corrupt)
-        progress_.log("warning: cache entry of " + node.display() + " is corrupt (" + r.problem + "); moved to quarantine, recomputing");
+    if (!forced(idx) && cached(idx)) return;
+    // Another process sharing the cache (a concurrent run, a shard) may be computing
+    // this node: wait for it and take its result instead of computing it twice.
+    CacheLock lock = CacheLock::acquire(cache_.path_for(node.identity) + ".lock", stop_requested, [&](const std::string& holder) {
+      progress_.log("waiting for " + node.display() + ": being computed by " + holder);
+    });
+    if (lock.cancelled()) {
+      set_result(idx, NodeStatus::Cancelled, 0, "cancelled", {});
+      return;
     }
+    if (lock.waited() && !forced(idx) && cached(idx)) return;
     compute(idx);
+  }
+
+  // A cache hit reads only the node's scalars; false when missing or corrupt.
+  bool cached(std::size_t idx) {
+    const PlannedNode& node = plan_.nodes[idx];
+    if (!cache_.contains(node.identity)) return false;
+    auto t0 = std::chrono::steady_clock::now();
+    CacheRead r = cache_.load_summary(node.identity);
+    if (r.status == CacheRead::Status::Ok) {
+      set_result(idx, NodeStatus::Cached, seconds_since(t0), "", std::move(r.artifact));
+      progress_.finished("cached " + node.display() + " (" + node.component->name + ") " + hex16(node.identity));
+      return true;
+    }
+    if (r.status == CacheRead::Status::Corrupt)
+      progress_.log("warning: cache entry of " + node.display() + " is corrupt (" + r.problem + "); moved to quarantine, recomputing");
+    return false;
   }
 
   // Runs the component; on success the artifact is cached and kept in memory for consumers.

@@ -404,6 +404,15 @@ FigureOutcome write_run(const std::string& run_dir, const RunRecord& run, const 
   return figs;
 }
 
+FigureOutcome draw_table_figures(const std::string& run_dir, const Spec& spec, const Plan& plan, const Table& table) {
+  RunRecord run;
+  run.spec = &spec;
+  run.plan = &plan;
+  FigureOutcome figs;
+  draw_figures(fs::path(run_dir), run, table, figs);
+  return figs;
+}
+
 std::set<std::uint64_t> referenced_identities(const std::string& results_root, std::size_t keep_runs) {
   std::set<std::uint64_t> keep;
   std::error_code ec;

@@ -51,6 +51,10 @@ struct FigureOutcome {
 // figure nodes from their summaries in run.report.
 FigureOutcome write_run(const std::string& run_dir, const RunRecord& run, const Table& table);
 
+// Draws the spec's plot figures (figures:) from `table` into run_dir/figures, as
+// write_run() does; used to redraw them for a merged table.
+FigureOutcome draw_table_figures(const std::string& run_dir, const Spec& spec, const Plan& plan, const Table& table);
+
 // Identities referenced by the newest `keep_runs` runs of every spec under
 // results_root (all runs when keep_runs is 0).
 std::set<std::uint64_t> referenced_identities(const std::string& results_root, std::size_t keep_runs);

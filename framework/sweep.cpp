@@ -1,5 +1,7 @@
 #include "framework/sweep.hpp"
 
+#include <stdexcept>
+
 namespace reprise {
 
 Sweep::Sweep(const std::vector<SweepGroup>& groups) {
@@ -25,6 +27,7 @@ std::size_t Sweep::axis_index(const std::string& name) const {
 }
 
 std::vector<std::size_t> Sweep::value_indices(std::size_t i) const {
+  i = global_index(i);
   std::vector<std::size_t> group_index(group_sizes_.size());
   for (std::size_t g = group_sizes_.size(); g-- > 0;) {
     group_index[g] = i % group_sizes_[g];
@@ -47,6 +50,18 @@ std::string Sweep::label(std::size_t i) const {
   auto values = point(i);
   for (std::size_t a = 0; a < axes_.size(); ++a)
     s += (a ? " " : "") + axes_[a] + "=" + flow_text(*values[a]);
+  return s;
+}
+
+Sweep Sweep::subset(const std::vector<std::size_t>& points) const {
+  Sweep s = *this;
+  s.subset_.clear();
+  for (std::size_t p : points) {
+    if (p >= size_) throw std::out_of_range("sweep point " + std::to_string(p) + " out of " + std::to_string(size_));
+    s.subset_.push_back(global_index(p));
+  }
+  s.is_subset_ = true;
+  s.size_ = points.size();
   return s;
 }
 

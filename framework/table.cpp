@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <sstream>
+#include <stdexcept>
 
 namespace reprise {
 namespace {
@@ -89,6 +90,61 @@ Table Table::from_artifact(const Artifact& a) {
     if (n == 0) continue;
     auto cells = split(a.string("col:" + t.columns[c]));
     for (std::size_t r = 0; r < n && r < cells.size(); ++r) t.rows[r][c] = cells[r];
+  }
+  return t;
+}
+
+namespace {
+// Splits CSV text into records of fields; quoted fields may hold commas, quotes
+// ("" inside) and line breaks.
+std::vector<std::vector<std::string>> csv_records(const std::string& text) {
+  std::vector<std::vector<std::string>> records;
+  std::vector<std::string> record;
+  std::string field;
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quoted) {
+      if (c != '"') field += c;
+      else if (i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
+      else quoted = false;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      record.push_back(std::move(field));
+      field.clear();
+    } else if (c == '\n') {
+      record.push_back(std::move(field));
+      field.clear();
+      records.push_back(std::move(record));
+      record.clear();
+    } else if (c != '\r') {
+      field += c;
+    }
+  }
+  if (quoted) throw std::runtime_error("CSV: unterminated quoted field");
+  if (!field.empty() || !record.empty()) {  // last line without a newline
+    record.push_back(std::move(field));
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+}  // namespace
+
+Table Table::from_csv(const std::string& text) {
+  Table t;
+  auto records = csv_records(text);
+  if (records.empty()) return t;
+  // to_csv() writes a table without columns as empty lines (one empty field each).
+  auto is_empty_line = [](const std::vector<std::string>& r) { return r.size() == 1 && r[0].empty(); };
+  if (!is_empty_line(records[0])) t.columns = records[0];
+  for (std::size_t i = 1; i < records.size(); ++i) {
+    std::size_t width = t.columns.empty() && is_empty_line(records[i]) ? 0 : records[i].size();
+    if (width != t.columns.size())
+      throw std::runtime_error("CSV: row " + std::to_string(i) + " has " + std::to_string(width) + " fields, the header " +
+                               std::to_string(t.columns.size()));
+    records[i].resize(width);
+    t.rows.push_back(std::move(records[i]));
   }
   return t;
 }

@@ -29,6 +29,9 @@ struct Table {
 
   // RFC 4180 CSV, fields quoted only when needed.
   std::string to_csv() const;
+  // The inverse of to_csv(): from_csv(t.to_csv()) == t. Throws std::runtime_error
+  // on an unterminated quote or a row whose width differs from the header's.
+  static Table from_csv(const std::string& text);
 };
 
 }  // namespace reprise

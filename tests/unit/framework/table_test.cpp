@@ -148,3 +148,34 @@ TEST_CASE("to_artifact packing layout") {
   CHECK(a.scalar("rows") == 2.0);
   CHECK(a.arrays().empty());
 }
+
+TEST_CASE("from_csv inverts to_csv, quoted fields included") {
+  Table t;
+  t.columns = {"energy", "name,with comma", "q\"uote"};
+  t.rows = {{"0.9", "a\nb", ""}, {"", "\"x\"", "1e-05"}, {"1", "plain", "line\r\nbreak"}};
+  Table back = Table::from_csv(t.to_csv());
+  CHECK(back.columns == t.columns);
+  CHECK(back.rows == t.rows);
+  CHECK(back.to_csv() == t.to_csv());
+}
+
+TEST_CASE("from_csv handles header-only, one-column and column-less tables") {
+  Table header_only;
+  header_only.columns = {"a", "b"};
+  CHECK(Table::from_csv(header_only.to_csv()).rows.empty());
+  CHECK(Table::from_csv(header_only.to_csv()).columns == header_only.columns);
+  Table one;
+  one.columns = {"a"};
+  one.rows = {{""}, {"2"}};
+  CHECK(Table::from_csv(one.to_csv()).rows == one.rows);
+  Table none;
+  none.rows = {{}, {}};
+  Table back = Table::from_csv(none.to_csv());
+  CHECK(back.columns.empty());
+  CHECK(back.rows.size() == 2);
+}
+
+TEST_CASE("from_csv rejects ragged rows and unterminated quotes") {
+  CHECK_THROWS_WITH_AS(Table::from_csv("a,b\n1\n"), doctest::Contains("row 1 has 1 fields"), std::runtime_error);
+  CHECK_THROWS_WITH_AS(Table::from_csv("a\n\"open\n"), doctest::Contains("unterminated"), std::runtime_error);
+}

@@ -107,7 +107,8 @@ class Run {
       set_result(idx, NodeStatus::Cancelled, 0, "cancelled", {});
       return;
     }
-    if (lock.waited() && !forced(idx) && cached(idx)) return;
+    // Also without waiting: the holder may have stored it between our check and our lock.
+    if (!forced(idx) && cached(idx)) return;
     compute(idx);
   }
 

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <sstream>
 
@@ -16,6 +17,7 @@
 #include "framework/graph.hpp"
 #include "framework/hash.hpp"
 #include "framework/merge.hpp"
+#include "framework/mpi_executor.hpp"
 #include "framework/registry.hpp"
 #include "framework/results.hpp"
 #include "framework/shard.hpp"
@@ -121,7 +123,7 @@ RunArgs parse_run_args(const std::vector<std::string>& args, const std::string& 
   RunArgs a;
   po::options_description d = common_options(a);
   std::vector<std::string> positional;
-  d.add_options()("jobs,j", po::value(&a.jobs)->default_value(1), "nodes computed in parallel")
+  d.add_options()("jobs,j", po::value(&a.jobs)->default_value(1), "nodes computed in parallel (under mpirun: by rank 0, 0 = it only hands nodes out)")
       ("force", po::value(&a.force)->composing(), "recompute NODE (all its sweep instances) and everything downstream; repeatable")
       ("dry-run,n", po::bool_switch(&a.dry_run), "only show the plan")
       ("shard", po::value(&a.shard_text), "i/N: run only the i-th (0-based) of N blocks of sweep points, e.g. for a Slurm job array; join them with `reprise report --merge`")
@@ -143,7 +145,8 @@ RunArgs parse_run_args(const std::vector<std::string>& args, const std::string& 
       throw UsageError("unexpected argument '" + positional[i] + "': overrides look like key.path=value");
     a.overrides.push_back(positional[i]);
   }
-  if (a.jobs < 1) throw UsageError("-j must be at least 1");
+  if (a.jobs < 1 && !(a.jobs == 0 && launched_by_mpi()))
+    throw UsageError("-j must be at least 1 (under mpirun, 0 makes rank 0 only hand nodes out)");
   if (vm.count("shard")) {
     try {
       a.shard = parse_shard(a.shard_text);
@@ -218,17 +221,24 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command) {
   bool help = false;
   RunArgs a = parse_run_args(args, command, &help);
   if (help) return kOk;
+  // Under `mpirun -n K` (K > 1) every rank plans; rank 0 runs, the others compute for it.
+  std::unique_ptr<MpiExecutor> mpi = launched_by_mpi() ? std::make_unique<MpiExecutor>() : nullptr;
+  bool mpi_worker = mpi && mpi->rank() > 0;
   Spec spec = load_spec(a.spec, a.overrides);
   Plan full = make_plan(spec);
   Plan plan = a.shard ? shard_plan(full, *a.shard) : std::move(full);  // full stays intact only when sharded
   std::vector<bool> force = forced_nodes(plan, a.force);
   Cache cache(a.cache_dir);
   if (a.dry_run) {
-    print_plan(plan, cache, force);
+    if (!mpi_worker) print_plan(plan, cache, force);
     return kOk;
   }
   // Only now, with the input known good, does anything get written.
   install_signal_handlers();
+  if (mpi_worker) {
+    mpi->serve(plan, cache);
+    return kOk;  // the job's exit status is rank 0's
+  }
   std::string run_dir = create_run_dir(a.out, spec.name);
   RunRecord run;
   run.spec = &spec;
@@ -240,9 +250,11 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command) {
   auto t0 = std::chrono::steady_clock::now();
   if (a.verbosity > 0)
     std::cerr << "reprise: " << spec.name << ": " << plan.sweep.size() << " sweep points, " << plan.nodes.size()
-              << " distinct nodes, -j " << a.jobs << "\n";
-  ExecOptions options{a.jobs, force, a.verbosity};
-  ExecReport report = execute(plan, cache, options);
+              << " distinct nodes, -j " << a.jobs << (mpi ? " on rank 0 + " + std::to_string(mpi->size() - 1) + " MPI workers" : "")
+              << "\n";
+  ExecOptions options{a.jobs, force, a.verbosity, {}};
+  ExecReport report = mpi ? mpi->execute(plan, cache, options) : execute(plan, cache, options);
+  if (mpi && a.verbosity > 0) std::cerr << "reprise: " << mpi->summary() << "\n";
   run.report = &report;
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   run.finished = now_iso_utc();

@@ -109,7 +109,19 @@ class Run {
     }
     // Also without waiting: the holder may have stored it between our check and our lock.
     if (!forced(idx) && cached(idx)) return;
+    if (options_.remote)
+      if (std::optional<NodeResult> r = options_.remote(idx)) return record_remote(idx, std::move(*r));
     compute(idx);
+  }
+
+  // A node computed on another MPI rank: it is in the cache; only its scalars came back.
+  void record_remote(std::size_t idx, NodeResult r) {
+    const PlannedNode& node = plan_.nodes[idx];
+    std::string line = r.status == NodeStatus::Ran ? "ran    " + node.display() + " (" + node.component->name + ") " + seconds_text(r.seconds)
+                       : r.status == NodeStatus::Failed ? "FAILED " + node.display() + ": " + r.error
+                                                        : "cancelled " + node.display();
+    set_result(idx, r.status, r.seconds, std::move(r.error), std::move(r.summary));
+    progress_.end(progress_.begin(node.display(), node.component->name), line, r.status != NodeStatus::Cancelled);
   }
 
   // A cache hit reads only the node's scalars; false when missing or corrupt.
@@ -153,9 +165,7 @@ class Run {
       set_result(idx, NodeStatus::Cancelled, seconds_since(t0), "cancelled", {});
       progress_.end(slot, "cancelled " + node.display(), false);
     } catch (const std::exception& e) {
-      std::string where = node.variant.empty() ? "" : " at sweep point " + node.variant;
-      std::string message = "node '" + node.name + "' (" + node.component->name + ")" + where + " failed: " + e.what();
-      set_result(idx, NodeStatus::Failed, seconds_since(t0), message, {});
+      set_result(idx, NodeStatus::Failed, seconds_since(t0), node_failure(node, e.what()), {});
       progress_.end(slot, "FAILED " + node.display() + ": " + e.what());
     }
     return nullptr;
@@ -250,6 +260,11 @@ std::size_t ExecReport::count(NodeStatus s) const {
 }
 
 ExecReport execute(const Plan& plan, Cache& cache, const ExecOptions& options) { return Run(plan, cache, options).go(); }
+
+std::string node_failure(const PlannedNode& node, const std::string& what) {
+  std::string where = node.variant.empty() ? "" : " at sweep point " + node.variant;
+  return "node '" + node.name + "' (" + node.component->name + ")" + where + " failed: " + what;
+}
 
 void request_stop() { g_stop.store(true); }
 bool stop_requested() { return g_stop.load(); }

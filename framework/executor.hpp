@@ -9,6 +9,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,10 @@ struct ExecOptions {
   int jobs = 1;
   std::vector<bool> force;  // per plan node: ignore the cache
   int verbosity = 1;        // 0 quiet, 1 normal, 2 verbose
+  // Set by the MPI master (mpi_executor.hpp): computes node `idx` on another rank
+  // and returns its result, or nullopt to compute it in this process as usual.
+  // Called from the executor's threads, after the cache lookup and the node's lock.
+  std::function<std::optional<NodeResult>(std::size_t idx)> remote;
 };
 
 struct ExecReport {
@@ -40,6 +46,10 @@ struct ExecReport {
 };
 
 ExecReport execute(const Plan& plan, Cache& cache, const ExecOptions& options);
+
+// "node 'err' (metric/x) at sweep point energy=0.5 failed: <what>": how a node's
+// failure is reported, wherever it ran.
+std::string node_failure(const PlannedNode& node, const std::string& what);
 
 // Async-signal-safe: asks a running execute() to stop.
 void request_stop();

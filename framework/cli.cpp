@@ -400,7 +400,7 @@ int cmd_report(const std::vector<std::string>& args) {
   } catch (const MergeError& e) {
     throw UsageError(e.what());
   }
-  std::cerr << "reprise: merged " << dirs.size() << " shards: " << m.table.rows.size() << " of " << m.sweep_points
+  std::cerr << "reprise: merged " << m.table.rows.size() << " of " << m.sweep_points
             << " sweep points into " << m.dir << "/metrics.csv\n";
   for (const auto& w : m.warnings) std::cerr << "warning: " << w << "\n";
   for (const auto& w : m.figures.warnings) std::cerr << "warning: " << w << "\n";

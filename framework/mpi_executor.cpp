@@ -5,7 +5,9 @@
 #include <boost/serialization/map.hpp>
 #include <boost/serialization/string.hpp>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -145,6 +147,7 @@ struct MpiExecutor::Impl {
   std::mutex slot_mu;
   std::map<std::thread::id, int> slots;  // executor thread -> its slot
   int local_jobs = 1;
+  bool served = false;  // a worker reached serve()
   std::vector<std::size_t> computed;  // nodes computed per rank (guarded by slot_mu)
   std::uint64_t fingerprint = 0;
 
@@ -191,7 +194,15 @@ MpiExecutor::MpiExecutor() : impl_(std::make_unique<Impl>()) {
 }
 
 MpiExecutor::~MpiExecutor() {
-  if (rank() != 0) return;
+  if (rank() != 0) {
+    // A worker that failed before serving (e.g. a spec file unreadable on its host)
+    // would leave rank 0 waiting for it forever: end the whole job instead.
+    if (!impl_->served && std::uncaught_exceptions() > 0) {
+      std::fprintf(stderr, "reprise: MPI rank %d failed before it could take nodes; aborting the job\n", rank());
+      impl_->world.abort(2);
+    }
+    return;
+  }
   try {
     for (int r = 1; r < size(); ++r) impl_->world.send(r, kStop, 0);
   } catch (...) {
@@ -220,6 +231,7 @@ std::string MpiExecutor::summary() const {
 }
 
 void MpiExecutor::serve(const Plan& plan, Cache& cache) {
+  impl_->served = true;
   Worker worker(plan, cache, rank());
   while (true) {
     auto status = impl_->world.iprobe(0, mpi::any_tag);

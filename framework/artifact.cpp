@@ -2,7 +2,12 @@
 
 #include <hdf5.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <mutex>
 #include <stdexcept>
 
@@ -430,16 +435,59 @@ Artifact read_group(std::int64_t parent, const std::string& name) {
   return read_tree(g);
 }
 
-void save_artifact_file(const std::string& path, const Artifact& a, const std::map<std::string, std::string>& meta,
-                        std::size_t userblock) {
-  std::lock_guard lock(hdf5_mutex());
-  silence_hdf5_errors();
+namespace {
+// The whole HDF5 file, built in memory (core driver, no backing store).
+std::vector<char> file_image(const std::string& path, const Artifact& a, const std::map<std::string, std::string>& meta,
+                             std::size_t userblock) {
   Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create file properties");
   if (userblock) check(H5Pset_userblock(fcpl, userblock), "reserve a user block");
-  Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), H5Fclose, "create file '" + path + "'");
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access properties");
+  check(H5Pset_fapl_core(fapl, 1 << 20, 0), "select the in-memory driver");
+  Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, fapl), H5Fclose, "create file '" + path + "' in memory");
   for (const auto& [k, v] : meta) write_string_attribute(file, k, v);
   write_group(file, "artifact", a);
   check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush '" + path + "'");
+  ssize_t size = H5Fget_file_image(file, nullptr, 0);
+  if (size < 0) throw std::runtime_error("HDF5: cannot size the image of '" + path + "'");
+  // The image starts at the superblock: the user block is not part of it.
+  std::vector<char> image(userblock + static_cast<std::size_t>(size), '\0');
+  if (H5Fget_file_image(file, image.data() + userblock, static_cast<std::size_t>(size)) != size)
+    throw std::runtime_error("HDF5: cannot copy the image of '" + path + "'");
+  return image;
+}
+
+// Writes bytes to a new file; throws with the system's reason (disk full, file too large...).
+void write_bytes(const std::string& path, const std::vector<char>& bytes) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot create '" + path + "': " + std::strerror(errno));
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int err = n < 0 ? errno : ENOSPC;
+      ::close(fd);
+      throw std::runtime_error("cannot write '" + path + "': " + std::strerror(err));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) throw std::runtime_error("cannot write '" + path + "': " + std::strerror(errno));
+}
+}  // namespace
+
+// The file is built in memory and written with plain write() calls: an I/O error
+// (disk full, a file-size limit) then surfaces as a clean exception. Writing
+// through HDF5's own file driver instead leaves, after a failed flush, a file
+// object HDF5 cannot close, on which its exit handler crashes the process.
+void save_artifact_file(const std::string& path, const Artifact& a, const std::map<std::string, std::string>& meta,
+                        std::size_t userblock) {
+  std::vector<char> image;
+  {
+    std::lock_guard lock(hdf5_mutex());
+    silence_hdf5_errors();
+    image = file_image(path, a, meta, userblock);
+  }
+  write_bytes(path, image);
 }
 
 Artifact load_artifact_file(const std::string& path, std::map<std::string, std::string>* meta) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <ctime>
@@ -147,10 +148,14 @@ void Cache::store(std::uint64_t identity, const Artifact& a, const CacheEntryInf
     seal(tmp);
     fs::rename(tmp, final_path);
     remember_verified(final_path);
-  } catch (...) {
+  } catch (const std::exception& e) {
+    int err = errno;  // HDF5 and the seal report the failing write() only through errno
     std::error_code ec;
     fs::remove(tmp, ec);  // never leave a half entry behind, even on a full disk
-    throw;
+    std::string why = e.what();
+    bool space = err == ENOSPC || err == EFBIG || err == EDQUOT;
+    if (space && why.find(std::strerror(err)) == std::string::npos) why += std::string(" (") + std::strerror(err) + ")";
+    throw std::runtime_error("cannot write cache entry '" + final_path + "': " + why);
   }
   fsync_path(fs::path(final_path).parent_path().string());
 }

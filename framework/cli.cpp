@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "framework/cache.hpp"
+#include "framework/deadline.hpp"
 #include "framework/executor.hpp"
 #include "framework/graph.hpp"
 #include "framework/hash.hpp"
@@ -20,6 +21,7 @@
 #include "framework/mpi_executor.hpp"
 #include "framework/registry.hpp"
 #include "framework/results.hpp"
+#include "framework/sandbox.hpp"
 #include "framework/shard.hpp"
 #include "framework/spec.hpp"
 
@@ -73,6 +75,10 @@ void install_signal_handlers() {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  // Over a file-size limit (ulimit -f), write() then fails with EFBIG and the
+  // cache and results code report which file could not be written, instead of
+  // the process dying with a core dump.
+  signal(SIGXFSZ, SIG_IGN);
 }
 
 // ----------------------------------------------------------- shared options
@@ -85,6 +91,9 @@ struct RunArgs {
   std::string cache_dir;  // default <out>/.cache
   std::vector<std::string> force;
   bool dry_run = false;
+  bool keep_going = false;
+  bool sandbox = false;
+  std::vector<std::string> allow_paths;
   int verbosity = 1;
   std::string shard_text;     // --shard i/N as given
   std::optional<Shard> shard;  // parsed
@@ -119,6 +128,14 @@ po::options_description common_options(RunArgs& a) {
   return d;
 }
 
+// --sandbox: the spec's directory plus every --allow-path.
+Sandbox make_sandbox(const RunArgs& a) {
+  if (!a.sandbox) return {};
+  std::vector<std::string> roots{fs::path(a.spec).parent_path().string()};
+  roots.insert(roots.end(), a.allow_paths.begin(), a.allow_paths.end());
+  return Sandbox(roots);
+}
+
 RunArgs parse_run_args(const std::vector<std::string>& args, const std::string& command, bool* help) {
   RunArgs a;
   po::options_description d = common_options(a);
@@ -127,6 +144,11 @@ RunArgs parse_run_args(const std::vector<std::string>& args, const std::string& 
       ("force", po::value(&a.force)->composing(), "recompute NODE (all its sweep instances) and everything downstream; repeatable")
       ("dry-run,n", po::bool_switch(&a.dry_run), "only show the plan")
       ("shard", po::value(&a.shard_text), "i/N: run only the i-th (0-based) of N blocks of sweep points, e.g. for a Slurm job array; join them with `reprise report --merge`")
+      ("keep-going,k", po::bool_switch(&a.keep_going),
+       "after a node fails, still run every node that does not depend on it (default: start no new node)")
+      ("sandbox", po::bool_switch(&a.sandbox),
+       "read spec includes and file params only inside the spec's directory and --allow-path dirs")
+      ("allow-path", po::value(&a.allow_paths)->composing(), "with --sandbox: also allow reading under DIR; repeatable")
       ("quiet,q", "print only the run directory and errors")
       ("verbose,v", "also print cache hits, identities and component logs");
   po::options_description all = with_positional(d, positional);
@@ -156,6 +178,7 @@ RunArgs parse_run_args(const std::vector<std::string>& args, const std::string& 
   }
   if (vm.count("quiet")) a.verbosity = 0;
   if (vm.count("verbose")) a.verbosity = 2;
+  if (!a.allow_paths.empty() && !a.sandbox) throw UsageError("--allow-path only makes sense with --sandbox");
   if (a.cache_dir.empty()) a.cache_dir = (fs::path(a.out) / ".cache").string();
   if (command == "plan") a.dry_run = true;
   return a;
@@ -191,6 +214,22 @@ std::string seconds_text(double s) {
   return buf;
 }
 
+std::string run_status(const ExecReport& rep) {
+  if (rep.interrupted) return "INTERRUPTED: rerun the same command to resume from the cache";
+  std::size_t failed = rep.count(NodeStatus::Failed);
+  if (!failed) return "complete";
+  std::string n = std::to_string(failed) + " node" + (failed == 1 ? "" : "s") + " failed";
+  if (rep.halted)
+    return "FAILED: " + n + "; no new nodes started after the first failure (--keep-going runs the independent ones)";
+  return "FAILED: " + n + ", " + std::to_string(rep.count(NodeStatus::Skipped)) +
+         " skipped downstream; every other node ran (--keep-going)";
+}
+
+void print_failures(const ExecReport& rep) {
+  for (const auto& r : rep.nodes)
+    if (r.status == NodeStatus::Failed) std::cerr << "error: " << r.error << "\n";
+}
+
 void print_summary(const RunRecord& run, const std::string& run_dir, const Table& table, const FigureOutcome& figs) {
   const ExecReport& rep = *run.report;
   std::ostringstream s;
@@ -206,13 +245,9 @@ void print_summary(const RunRecord& run, const std::string& run_dir, const Table
     << "  metrics        " << run_dir << "/metrics.csv (" << table.rows.size() << " rows x " << table.columns.size() << " columns)\n";
   for (const auto& f : figs.files)
     if (f.ends_with(".svg") || f.ends_with(".gp")) s << "  figure         " << run_dir << "/" << f << "\n";
-  s << "  status         " << (rep.interrupted ? "INTERRUPTED: rerun the same command to resume from the cache"
-                               : rep.count(NodeStatus::Failed) ? "FAILED (see errors above and report.md)"
-                                                                : "complete")
-    << "\n";
+  s << "  status         " << run_status(rep) << "\n";
   std::cerr << s.str();
-  for (const auto& r : rep.nodes)
-    if (r.status == NodeStatus::Failed) std::cerr << "error: " << r.error << "\n";
+  print_failures(rep);
   for (const auto& w : figs.warnings) std::cerr << "warning: " << w << "\n";
   for (const auto& e : figs.errors) std::cerr << e << "\n";
 }
@@ -224,7 +259,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command) {
   // Under `mpirun -n K` (K > 1) every rank plans; rank 0 runs, the others compute for it.
   std::unique_ptr<MpiExecutor> mpi = launched_by_mpi() ? std::make_unique<MpiExecutor>() : nullptr;
   bool mpi_worker = mpi && mpi->rank() > 0;
-  Spec spec = load_spec(a.spec, a.overrides);
+  Spec spec = load_spec(a.spec, a.overrides, make_sandbox(a));
   Plan full = make_plan(spec);
   Plan plan = a.shard ? shard_plan(full, *a.shard) : std::move(full);  // full stays intact only when sharded
   std::vector<bool> force = forced_nodes(plan, a.force);
@@ -247,24 +282,32 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command) {
   run.command_line = {"reprise", command};
   run.command_line.insert(run.command_line.end(), args.begin(), args.end());
   run.started = now_iso_utc();
+  write_run_start(run_dir, run);
   auto t0 = std::chrono::steady_clock::now();
   if (a.verbosity > 0)
     std::cerr << "reprise: " << spec.name << ": " << plan.sweep.size() << " sweep points, " << plan.nodes.size()
               << " distinct nodes, -j " << a.jobs << (mpi ? " on rank 0 + " + std::to_string(mpi->size() - 1) + " MPI workers" : "")
               << "\n";
-  ExecOptions options{a.jobs, force, a.verbosity, {}};
+  ExecOptions options{a.jobs, force, a.verbosity, a.keep_going, {}};
   ExecReport report = mpi ? mpi->execute(plan, cache, options) : execute(plan, cache, options);
   if (mpi && a.verbosity > 0) std::cerr << "reprise: " << mpi->summary() << "\n";
   run.report = &report;
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   run.finished = now_iso_utc();
   Table table = metrics_table(plan, report);
-  FigureOutcome figs = write_run(run_dir, run, table);
+  FigureOutcome figs;
+  try {
+    figs = write_run(run_dir, run, table);
+  } catch (const std::exception& e) {
+    // e.g. the disk filled up: say what was lost, after what the nodes did.
+    print_failures(report);
+    std::cerr << "reprise: error: the run directory " << run_dir << " is incomplete: " << e.what() << "\n";
+    return report.interrupted ? kInterrupted : kFailed;
+  }
   if (a.shard) write_shard_record(run_dir, make_shard_record(*a.shard, full, plan, report));
   if (a.verbosity > 0) print_summary(run, run_dir, table, figs);
   else {
-    for (const auto& r : report.nodes)
-      if (r.status == NodeStatus::Failed) std::cerr << "error: " << r.error << "\n";
+    print_failures(report);
     for (const auto& e : figs.errors) std::cerr << e << "\n";
   }
   std::cout << run_dir << std::endl;
@@ -278,7 +321,7 @@ int cmd_graph(const std::vector<std::string>& args) {
   bool help = false;
   RunArgs a = parse_run_args(args, "graph", &help);
   if (help) return kOk;
-  Spec spec = load_spec(a.spec, a.overrides);
+  Spec spec = load_spec(a.spec, a.overrides, make_sandbox(a));
   std::cout << to_dot(make_plan(spec));
   return kOk;
 }
@@ -431,9 +474,17 @@ int dispatch(const std::vector<std::string>& args) {
                    did_you_mean(command, {"run", "plan", "graph", "list", "describe", "cache", "report"}) + "\n" + kUsage);
 }
 
-}  // namespace
+// A node abandoned after its timeout may still be running on a detached thread:
+// returning from main would run static destructors under it, so end here.
+int finish(int code) {
+  if (abandoned_threads() == 0) return code;
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  ::_exit(code);
+}
 
-int cli_main(const std::vector<std::string>& args) {
+int run_command(const std::vector<std::string>& args) {
   try {
     return dispatch(args);
   } catch (const SpecError& e) {
@@ -447,5 +498,9 @@ int cli_main(const std::vector<std::string>& args) {
     return kFailed;
   }
 }
+
+}  // namespace
+
+int cli_main(const std::vector<std::string>& args) { return finish(run_command(args)); }
 
 }  // namespace reprise

@@ -7,6 +7,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace reprise {
@@ -35,6 +36,11 @@ std::size_t edit_distance(const std::string& a, const std::string& b);
 // "; did you mean 'x'?" for the nearest candidate within a distance that scales with
 // the word's length, or "" when nothing is close.
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
+
+// Text from a user's file made safe to quote in a message: bytes outside printable
+// ASCII (control characters, NUL, invalid UTF-8) become \xNN, and text longer than
+// `max` is cut with "...". A NUL would otherwise end what() mid-message.
+std::string printable(std::string_view text, std::size_t max = 40);
 
 // "a, b, c" for messages listing what is valid.
 std::string join_names(const std::vector<std::string>& names);

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -10,6 +11,7 @@
 #include <thread>
 
 #include "framework/cache_lock.hpp"
+#include "framework/deadline.hpp"
 #include "framework/hash.hpp"
 #include "framework/progress.hpp"
 
@@ -26,6 +28,18 @@ std::string seconds_text(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3fs", s);
   return buf;
+}
+
+// Throws naming the first top-level scalar that is NaN, or +-inf without the
+// component's leave (OutputSpec::may_be_infinite): such a value would go into
+// metrics.csv and the cache as if it were a result.
+void check_finite(const Artifact& a, const ComponentInfo& c) {
+  for (const auto& [k, v] : a.scalars()) {
+    if (std::isfinite(v)) continue;
+    const OutputSpec* out = c.find_output(k);
+    if (std::isinf(v) && out && out->may_be_infinite) continue;
+    throw std::runtime_error("returned a non-finite value for scalar output '" + k + "' (" + (std::isnan(v) ? "nan" : v > 0 ? "inf" : "-inf") + ")");
+  }
 }
 
 Artifact summary_of(const Artifact& a) {
@@ -73,6 +87,7 @@ class Run {
     ExecReport report;
     report.nodes = std::move(results_);
     report.interrupted = stop_requested();
+    report.halted = halted_;
     return report;
   }
 
@@ -82,9 +97,9 @@ class Run {
       std::size_t idx;
       {
         std::unique_lock lock(mu_);
-        while (!stop_requested() && ready_.empty() && done_ < plan_.nodes.size())
+        while (!stop_requested() && !halted_ && ready_.empty() && done_ < plan_.nodes.size())
           cv_.wait_for(lock, std::chrono::milliseconds(100));  // polls the stop flag set by a signal
-        if (stop_requested() || done_ == plan_.nodes.size()) return;
+        if (stop_requested() || halted_ || done_ == plan_.nodes.size()) return;
         idx = ready_.front();
         ready_.pop_front();
       }
@@ -154,7 +169,7 @@ class Run {
     NodeContext ctx(node.seed, progress_, slot);
     auto t0 = std::chrono::steady_clock::now();
     try {
-      auto artifact = std::make_shared<const Artifact>(node.component->make()->run(inputs, node.params, ctx));
+      auto artifact = std::make_shared<const Artifact>(run_node(node, inputs, ctx));
       double secs = seconds_since(t0);
       cache_.store(node.identity, *artifact, {node.name, node.component->name, node.component->version, secs});
       set_result(idx, NodeStatus::Ran, secs, "", summary_of(*artifact));
@@ -208,6 +223,7 @@ class Run {
     for (const auto& [name, src] : plan_.nodes[idx].inputs)
       if (--remaining_consumers_[src] == 0) memory_.erase(src);  // free big arrays early
     bool ok = results_[idx].status == NodeStatus::Cached || results_[idx].status == NodeStatus::Ran;
+    if (results_[idx].status == NodeStatus::Failed && !options_.keep_going) halted_ = true;
     for (std::size_t c : consumers_[idx]) {
       if (!ok) skip(c, plan_.nodes[idx].display());
       else if (--waiting_[c] == 0 && results_[c].status == NodeStatus::Pending) ready_.push_back(c);
@@ -235,6 +251,7 @@ class Run {
   std::map<std::size_t, std::shared_ptr<const Artifact>> memory_;
   std::deque<std::size_t> ready_;
   std::size_t done_ = 0;
+  bool halted_ = false;  // fail-fast: a node failed, start no more (guarded by mu_)
   std::mutex mu_;
   std::recursive_mutex load_mu_;  // an input recomputed inside obtain() may obtain its own inputs
   std::condition_variable cv_;
@@ -257,6 +274,12 @@ std::size_t ExecReport::count(NodeStatus s) const {
   std::size_t n = 0;
   for (const auto& r : nodes) n += r.status == s;
   return n;
+}
+
+Artifact run_node(const PlannedNode& node, const Inputs& in, Context& ctx) {
+  Artifact a = run_with_deadline(*node.component, in, node.params, ctx, node.timeout);
+  check_finite(a, *node.component);
+  return a;
 }
 
 ExecReport execute(const Plan& plan, Cache& cache, const ExecOptions& options) { return Run(plan, cache, options).go(); }

@@ -6,6 +6,7 @@
 #include <boost/graph/topological_sort.hpp>
 
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -28,6 +29,7 @@ struct StaticNode {
   std::vector<std::pair<const ParamSpec*, const SpecValue*>> params;  // given in the spec
   std::vector<std::pair<const InputSpec*, const SpecValue*>> inputs;
   const SpecValue* seed = nullptr;
+  const SpecValue* timeout = nullptr;
   std::vector<std::size_t> dep_axes;  // sweep axes the node depends on, sorted
 };
 
@@ -67,10 +69,12 @@ StaticNode classify(const NodeDecl& decl) {
     throw SpecError(decl.use.loc, "'" + decl.use.text + "' is a plot; plots go under figures:, not nodes:");
   for (const auto& [key, value] : decl.fields) {
     if (key == "seed") { s.seed = &value; continue; }
+    if (key == "timeout") { s.timeout = &value; continue; }
     if (const InputSpec* in = s.component->find_input(key)) { s.inputs.emplace_back(in, &value); continue; }
     if (const ParamSpec* p = s.component->find_param(key)) { s.params.emplace_back(p, &value); continue; }
     auto candidates = names_of(s.component->params);
     for (const auto& i : s.component->inputs) candidates.push_back(i.name);
+    candidates.insert(candidates.end(), {"seed", "timeout"});
     throw SpecError(value.key_loc.line ? value.key_loc : value.loc, s.component->name + " has no parameter or input '" + key + "'" + did_you_mean(key, candidates) +
                                    " (" + field_names(*s.component) + ")");
   }
@@ -98,6 +102,7 @@ class Resolver {
     if (v.kind == SpecValue::Kind::Scalar && v.text.find('$') == std::string::npos) return v;
     point_ = point;
     depth_ = 0;
+    lookups_ = 0;
     return interpolate(v, [this](const std::string& ref, const SpecValue& at) { return lookup(ref, at); });
   }
 
@@ -105,7 +110,9 @@ class Resolver {
   void collect_axes(const SpecValue& v, std::set<std::size_t>& axes, int depth = 0) {
     if (depth > 32)
       throw SpecError(v.loc, "reference '" + flow_text(v) + "' refers to itself through a cycle (or nests more than 32 deep)");
+    if (depth == 0) lookups_ = 0;
     for (const auto& ref : references(v)) {
+      count_lookup(ref, v);
       std::size_t a = sweep_.axis_index(ref);
       if (a != static_cast<std::size_t>(-1)) { axes.insert(a); continue; }
       if (ref.rfind("nodes.", 0) == 0)
@@ -114,7 +121,16 @@ class Resolver {
   }
 
  private:
+  // References that each name several others (a: "${b}${b}", b: "${c}${c}", ...)
+  // expand exponentially; a value needing this many lookups is refused, not planned for hours.
+  void count_lookup(const std::string& ref, const SpecValue& at) {
+    if (++lookups_ > kMaxLookups)
+      throw SpecError(at.loc, "'${" + ref + "}': resolving this value takes more than " + std::to_string(kMaxLookups) +
+                                  " reference lookups (references that repeat other references at every step?)");
+  }
+
   SpecValue lookup(const std::string& ref, const SpecValue& at) {
+    count_lookup(ref, at);
     std::size_t a = sweep_.axis_index(ref);
     if (a != static_cast<std::size_t>(-1)) {
       if (!point_)
@@ -175,6 +191,8 @@ class Resolver {
   const Sweep& sweep_;
   const std::vector<const SpecValue*>* point_ = nullptr;
   int depth_ = 0;
+  std::size_t lookups_ = 0;
+  static constexpr std::size_t kMaxLookups = 10'000;
 };
 
 // Finds a cycle with a DFS and names it: "a -> b -> c -> a".
@@ -231,6 +249,16 @@ std::size_t node_index(const Spec& spec, const std::string& name) {
   for (std::size_t i = 0; i < spec.nodes.size(); ++i)
     if (spec.nodes[i].name == name) return i;
   return static_cast<std::size_t>(-1);
+}
+
+// A node's `timeout:` in seconds: a positive number (fractions allowed).
+double parse_timeout(const SpecValue& v, const std::string& where) {
+  double t = 0;
+  const char* end = v.text.data() + v.text.size();
+  auto [ptr, ec] = std::from_chars(v.text.data(), end, t);
+  if (v.kind != SpecValue::Kind::Scalar || ec != std::errc() || ptr != end || !(t > 0) || !std::isfinite(t))
+    throw SpecError(v.loc, "timeout: expected a positive number of seconds, got " + v.describe() + where);
+  return t;
 }
 
 std::uint64_t parse_seed_value(const SpecValue& v, const std::string& where) {
@@ -335,7 +363,7 @@ class Planner {
                              ? *spec.default_value
                              : to_param_value(spec, resolver_.resolve(*given->second, &point), at);
       if (spec.type == ParamType::Path && given != s.params.end() && !std::get<std::string>(value).empty())
-        value = resolve_path(std::get<std::string>(value), *given->second, h);
+        value = resolve_path(std::get<std::string>(value), spec, *given->second, h);
       if (spec.in_identity) h.field(spec.name).field(canonical(value));
       values.emplace(spec.name, std::move(value));
     }
@@ -363,6 +391,8 @@ class Planner {
     std::uint64_t pre_identity = h.digest();
     node.seed = Hasher(base_seed).u64(pre_identity).digest();
     node.identity = Hasher().u64(pre_identity).u64(node.seed).digest();
+    // Not hashed: a time limit cannot change a result, only whether there is one.
+    if (s.timeout) node.timeout = parse_timeout(resolver_.resolve(*s.timeout, &point), at);
 
     for (std::size_t a : s.dep_axes)
       node.variant += (node.variant.empty() ? "" : " ") + plan_.sweep.axes()[a] + "=" + flow_text(*point[a]);
@@ -372,14 +402,21 @@ class Planner {
     return it->second;
   }
 
-  // Path params resolve relative to the spec file; their content enters the identity.
-  std::string resolve_path(const std::string& text, const SpecValue& at, Hasher& h) {
-    fs::path p = fs::path(text).is_absolute() ? fs::path(text) : fs::path(spec_.file).parent_path() / text;
+  // Path params resolve relative to the spec file that names them (the main spec
+  // for command-line overrides); the sandbox is checked centrally here, and the
+  // file's content enters the identity.
+  std::string resolve_path(const std::string& text, const ParamSpec& param, const SpecValue& at, Hasher& h) {
+    bool from_spec_file = std::find(spec_.files.begin(), spec_.files.end(), at.loc.file) != spec_.files.end();
+    fs::path base = fs::path(from_spec_file ? at.loc.file : spec_.file).parent_path();
+    fs::path p = fs::path(text).is_absolute() ? fs::path(text) : base / text;
     std::string path = p.lexically_normal().string();
+    spec_.sandbox.check(path, at.loc, "parameter '" + param.name + "'");
     auto cached = file_hashes_.find(path);
     if (cached == file_hashes_.end()) {
       std::error_code ec;
-      if (!fs::is_regular_file(p, ec)) throw SpecError(at.loc, "file '" + text + "' not found (looked at " + path + ")");
+      if (!fs::exists(p, ec)) throw SpecError(at.loc, "file '" + text + "' not found (looked at " + path + ")");
+      if (!fs::is_regular_file(p, ec))
+        throw SpecError(at.loc, "parameter '" + param.name + "': '" + path + "' is not a regular file");
       cached = file_hashes_.emplace(path, hash_file(path)).first;
     }
     h.u64(cached->second);

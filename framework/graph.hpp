@@ -27,6 +27,7 @@ struct PlannedNode {
   std::vector<std::pair<std::string, std::size_t>> inputs;  // declared input -> index in Plan::nodes
   std::uint64_t seed = 0;
   std::uint64_t identity = 0;
+  double timeout = 0;  // seconds, 0: none; the node field `timeout:` (not in the identity)
   std::string variant;              // the sweep values it depends on, e.g. "energy=0.9"
   std::vector<std::size_t> points;  // sweep points that use it
   Loc loc;

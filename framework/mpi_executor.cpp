@@ -93,7 +93,7 @@ class Worker {
     for (const auto& [name, src] : node.inputs) inputs.set(name, input(src));
     WorkerContext ctx(node.seed);
     auto t0 = std::chrono::steady_clock::now();
-    auto a = std::make_shared<const Artifact>(node.component->make()->run(inputs, node.params, ctx));
+    auto a = std::make_shared<const Artifact>(run_node(node, inputs, ctx));  // timeout: and the non-finite check
     cache_.store(node.identity, *a, {node.name, node.component->name, node.component->version, seconds_since(t0)});
     return a;
   }

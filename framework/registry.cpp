@@ -84,7 +84,7 @@ ParamSpec param_doubles(std::string n, std::vector<double> d, std::string doc) {
 }
 InputSpec input(std::string name, std::string doc) { return {std::move(name), std::move(doc), false, {}}; }
 InputSpec optional_input(std::string name, std::string doc) { return {std::move(name), std::move(doc), true, {}}; }
-OutputSpec output(std::string name, std::string doc) { return {std::move(name), std::move(doc)}; }
+OutputSpec output(std::string name, std::string doc) { return {std::move(name), std::move(doc), false}; }
 
 bool InputSpec::is_keyword(const std::string& word) const {
   return std::find(keywords.begin(), keywords.end(), word) != keywords.end();
@@ -105,6 +105,12 @@ const ParamSpec* ComponentInfo::find_param(const std::string& n) const {
 const InputSpec* ComponentInfo::find_input(const std::string& n) const {
   for (const auto& i : inputs)
     if (i.name == n) return &i;
+  return nullptr;
+}
+
+const OutputSpec* ComponentInfo::find_output(const std::string& n) const {
+  for (const auto& o : outputs)
+    if (o.name == n) return &o;
   return nullptr;
 }
 

@@ -72,6 +72,11 @@ struct InputSpec {
 struct OutputSpec {
   std::string name;
   std::string doc;
+  // A scalar output that may legitimately be +-inf (e.g. PSNR of identical data).
+  // Without it the executor fails a node whose scalar is non-finite; NaN always fails.
+  bool may_be_infinite = false;
+
+  OutputSpec& infinite_allowed() { may_be_infinite = true; return *this; }
 };
 
 // Builders used inside REPRISE_COMPONENT(...).
@@ -172,6 +177,7 @@ struct ComponentInfo {
   bool available() const { return unavailable.empty(); }
   const ParamSpec* find_param(const std::string& n) const;
   const InputSpec* find_input(const std::string& n) const;
+  const OutputSpec* find_output(const std::string& n) const;
 };
 
 class Registry {

@@ -1,5 +1,6 @@
 #include "framework/results.hpp"
 
+#include <fcntl.h>
 #include <hdf5.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -35,16 +36,33 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Writes all of `text` to fd; false (errno set) on any failure.
+bool write_all(int fd, const std::string& text) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
 void write_file(const fs::path& path, const std::string& text) {
-  // Temp + rename: a reader (or a crash) never sees half a file.
+  // Temp + fsync + rename: a reader, a crash or a power cut never sees half a
+  // file, and a failed write (disk full, file-size limit) leaves the previous
+  // version, or nothing, under the final name and no temp file behind.
   fs::path tmp = path;
   tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out.flush()) throw std::runtime_error("cannot write '" + path.string() + "'");
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  bool ok = fd >= 0 && write_all(fd, text) && ::fsync(fd) == 0;
+  int err = errno;
+  if (fd >= 0 && ::close(fd) != 0 && ok) ok = false, err = errno;
+  if (ok && std::rename(tmp.c_str(), path.c_str()) != 0) ok = false, err = errno;
+  if (!ok) {
+    ::unlink(tmp.c_str());
+    throw std::runtime_error("cannot write '" + path.string() + "': " + std::strerror(err));
   }
-  fs::rename(tmp, path);
 }
 
 std::string json_string(const std::string& s) {
@@ -129,7 +147,11 @@ std::string provenance_json(const RunRecord& run, const std::string& run_dir, co
   const Plan& plan = *run.plan;
   const ExecReport& rep = *run.report;
   std::ostringstream j;
-  std::string status = rep.interrupted ? "incomplete" : rep.count(NodeStatus::Failed) + rep.count(NodeStatus::Skipped) ? "failed" : "complete";
+  std::string status = run.running       ? "running"
+                       : rep.interrupted ? "incomplete"
+                       : rep.count(NodeStatus::Failed) + rep.count(NodeStatus::Skipped) + rep.count(NodeStatus::Pending)
+                           ? "failed"
+                           : "complete";
   j << "{\n  \"reprise\": {\"git_commit\": " << json_string(git_commit()) << ", \"source\": " << json_string(REPRISE_SOURCE_DIR)
     << "},\n  \"compiler\": " << json_string(std::string("g++ ") + __VERSION__)
     << ",\n  \"libraries\": " << library_versions_json()
@@ -380,6 +402,17 @@ Table metrics_table(const Plan& plan, const ExecReport& report) {
     t.rows.push_back(std::move(row));
   }
   return t;
+}
+
+void write_run_start(const std::string& run_dir, const RunRecord& run) {
+  ExecReport nothing_yet;
+  nothing_yet.nodes.resize(run.plan->nodes.size());
+  RunRecord start = run;
+  start.report = &nothing_yet;
+  start.running = true;
+  fs::path dir(run_dir);
+  write_file(dir / "spec.resolved.yaml", resolved_yaml(*run.spec, *run.plan));
+  write_file(dir / "provenance.json", provenance_json(start, run_dir, Table{}));
 }
 
 FigureOutcome write_run(const std::string& run_dir, const RunRecord& run, const Table& table) {

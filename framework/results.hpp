@@ -33,6 +33,7 @@ struct RunRecord {
   std::string started, finished;  // ISO-8601 UTC
   double seconds = 0;
   int jobs = 1;
+  bool running = false;  // provenance says "running": the run has not ended (yet)
 };
 
 // Creates results_root/<name>/<run-id>/ (unique even for runs in the same second).
@@ -46,6 +47,11 @@ struct FigureOutcome {
   std::vector<std::string> warnings;  // e.g. gnuplot missing
   std::vector<std::string> errors;    // bad figure specs (file:line:col: ...)
 };
+
+// Writes spec.resolved.yaml and a provenance.json with status "running" as soon as
+// the run starts: a run killed with SIGKILL (or a power cut) leaves a directory
+// that says it never finished, instead of an empty one. `latest` is not moved.
+void write_run_start(const std::string& run_dir, const RunRecord& run);
 
 // Writes every file of the run directory; plot figures are drawn from `table`,
 // figure nodes from their summaries in run.report.

@@ -1,5 +1,6 @@
 #include "framework/spec.hpp"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
@@ -64,9 +65,12 @@ std::vector<std::string> Spec::axis_names() const {
 
 namespace {
 
-// Guards against alias bombs and pathological nesting: a spec is small.
-constexpr std::size_t kMaxValues = 1'000'000;
+// Guards against alias bombs and pathological nesting: a spec is small. (The
+// largest spec in experiments/ has a few hundred values.)
+constexpr std::size_t kMaxValues = 100'000;
 constexpr int kMaxDepth = 64;
+constexpr std::uintmax_t kMaxSpecBytes = 16u << 20;
+constexpr std::size_t kMaxInterpolatedText = 1u << 16;
 
 Loc loc_of(const YAML::Mark& m, const std::string& file) {
   if (m.line < 0) return {file, 0, 0};
@@ -80,7 +84,7 @@ struct Converter {
   SpecValue convert(const YAML::Node& n, int depth) {
     SpecValue v;
     v.loc = loc_of(n.Mark(), file);
-    if (++count > kMaxValues) throw SpecError(v.loc, "spec expands to more than a million values (YAML alias bomb?)");
+    if (++count > kMaxValues) throw SpecError(v.loc, "spec expands to more than " + std::to_string(kMaxValues) + " values (a YAML alias bomb?)");
     if (depth > kMaxDepth) throw SpecError(v.loc, "spec is nested deeper than " + std::to_string(kMaxDepth) + " levels");
     switch (n.Type()) {
       case YAML::NodeType::Null:
@@ -117,6 +121,9 @@ SpecValue parse_yaml_node(const std::string& text, const std::string& origin) {
   YAML::Node root;
   try {
     root = YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {
+    throw SpecError(loc_of(e.mark, origin), "invalid YAML: nested too deeply (more than " + std::to_string(kMaxDepth) +
+                                                " levels are refused anyway)");
   } catch (const YAML::Exception& e) {
     throw SpecError(loc_of(e.mark, origin), "invalid YAML: " + e.msg);
   }
@@ -127,6 +134,11 @@ SpecValue parse_yaml_node(const std::string& text, const std::string& origin) {
 std::string read_text(const std::string& path, const Loc& from) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) throw SpecError(from, "'" + path + "' is a directory, expected a YAML file");
+  if (!fs::exists(path, ec)) throw SpecError(from, "cannot read spec file '" + path + "': not found");
+  // Not a FIFO or a device such as /dev/zero, whose reading would never end.
+  if (!fs::is_regular_file(path, ec)) throw SpecError(from, "'" + path + "' is not a regular file, expected a YAML file");
+  if (fs::file_size(path, ec) > kMaxSpecBytes)
+    throw SpecError(from, "'" + path + "' is larger than " + std::to_string(kMaxSpecBytes >> 20) + " MiB; a spec is a small text file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw SpecError(from, "cannot read spec file '" + path + "'");
   std::ostringstream s;
@@ -148,8 +160,10 @@ SpecValue merge(SpecValue base, const SpecValue& top) {
 }
 
 SpecValue load_with_includes(const std::string& path, const Loc& from, std::vector<std::string>& stack,
-                             std::vector<std::string>& files) {
-  std::string canonical_path = fs::weakly_canonical(fs::path(path)).string();
+                             std::vector<std::string>& files, const Sandbox& sandbox) {
+  std::error_code ec;
+  std::string canonical_path = fs::weakly_canonical(fs::path(path), ec).string();
+  if (ec) throw SpecError(from, "cannot read spec file '" + printable(path, 200) + "': " + ec.message());
   for (const auto& s : stack)
     if (s == canonical_path) throw SpecError(from, "include cycle: '" + path + "' includes itself");
   if (stack.size() > 16) throw SpecError(from, "includes nested more than 16 deep");
@@ -168,7 +182,8 @@ SpecValue load_with_includes(const std::string& path, const Loc& from, std::vect
       if (item.kind != SpecValue::Kind::Scalar)
         throw SpecError(item.loc, "include: expected a file name or a list of file names, got " + item.describe());
       fs::path target = fs::path(item.text).is_absolute() ? fs::path(item.text) : fs::path(path).parent_path() / item.text;
-      merged = merge(merged, load_with_includes(target.string(), item.loc, stack, files));
+      sandbox.check(target.string(), item.loc, "include");
+      merged = merge(merged, load_with_includes(target.string(), item.loc, stack, files, sandbox));
     }
     std::erase_if(doc.entries, [](const auto& kv) { return kv.first == "include"; });
   }
@@ -514,6 +529,9 @@ SpecValue interpolate(const SpecValue& v, const Lookup& lookup) {
         SpecValue r = lookup(ref, v);
         if (r.kind == SpecValue::Kind::Map) throw SpecError(v.loc, "'${" + ref + "}' is a mapping and cannot be spliced into text");
         out.text += flow_text(r);
+        if (out.text.size() > kMaxInterpolatedText)
+          throw SpecError(v.loc, "'" + printable(t, 60) + "' expands to more than " + std::to_string(kMaxInterpolatedText) +
+                                     " characters (references that repeat other references?)");
       });
   return out;
 }
@@ -526,11 +544,13 @@ std::string to_yaml(const SpecValue& v) {
   return std::string(out.c_str()) + "\n";
 }
 
-Spec load_spec(const std::string& path, const std::vector<std::string>& overrides) {
+Spec load_spec(const std::string& path, const std::vector<std::string>& overrides, const Sandbox& sandbox) {
   std::vector<std::string> stack, files;
-  SpecValue tree = load_with_includes(path, Loc{path, 0, 0}, stack, files);
+  SpecValue tree = load_with_includes(path, Loc{path, 0, 0}, stack, files, sandbox);
   for (const auto& o : overrides) apply_override(tree, o);
-  return build_spec(path, std::move(tree), std::move(files));
+  Spec spec = build_spec(path, std::move(tree), std::move(files));
+  spec.sandbox = sandbox;
+  return spec;
 }
 
 // ------------------------------------------------------------- typed values

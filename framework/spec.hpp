@@ -17,6 +17,7 @@
 
 #include "framework/errors.hpp"
 #include "framework/registry.hpp"
+#include "framework/sandbox.hpp"
 
 namespace reprise {
 
@@ -77,14 +78,16 @@ struct Spec {
   std::vector<FigureDecl> figures;
   std::vector<std::string> files;  // every file read, main first
   SpecValue tree;                  // merged tree after overrides (for spec.resolved.yaml)
+  Sandbox sandbox;                 // what includes and path params may read
 
   const NodeDecl* find_node(const std::string& name) const;
   std::vector<std::string> node_names() const;
   std::vector<std::string> axis_names() const;
 };
 
-// Reads, merges and checks a spec. Throws SpecError on any problem.
-Spec load_spec(const std::string& path, const std::vector<std::string>& overrides = {});
+// Reads, merges and checks a spec. Throws SpecError on any problem, including an
+// include outside `sandbox` (kept in the Spec, for path params at planning time).
+Spec load_spec(const std::string& path, const std::vector<std::string>& overrides = {}, const Sandbox& sandbox = {});
 
 // Parses YAML text (used for overrides and tests); `origin` names it in errors.
 SpecValue parse_yaml(const std::string& text, const std::string& origin);

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "framework/errors.hpp"
 #include "framework/parallel.hpp"
 
 namespace reprise {
@@ -237,7 +238,7 @@ std::vector<double> parse_numbers(std::string line, const std::string& where) {
     double v = 0;
     auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
     if (ec != std::errc() || end != w.data() + w.size() || !std::isfinite(v))
-      throw std::invalid_argument(where + ": '" + w + "' is not a number");
+      throw std::invalid_argument(where + ": '" + printable(w) + "' is not a number");
     out.push_back(v);
   }
   return out;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "components/datasets/hdf5_read.hpp"
+#include "framework/errors.hpp"
 
 namespace reprise {
 namespace {
@@ -110,7 +111,7 @@ void parse_csv_line(std::string_view line, RawSamples& out, std::size_t line_no,
     double v = 0;
     std::int8_t code = 0;
     if (!parse_number(token, v))
-      throw std::invalid_argument("samples-file: '" + std::string(token) + "' at " + out.where(row, col) +
+      throw std::invalid_argument("samples-file: '" + printable(token) + "' at " + out.where(row, col) +
                                   " is not a number (a header line? start it with '#')");
     if (!spin_code(v, code)) throw not_a_spin(v, out.where(row, col));
     out.values.push_back(code);

@@ -33,6 +33,6 @@ Artifact PsnrMetric::run(const Inputs& in, const Params& p, Context&) {
 REPRISE_COMPONENT(PsnrMetric, "metric/psnr", "1", "peak signal-to-noise ratio (dB) of a test volume against the truth",
                   volume_compare::input_truth(), volume_compare::input_test(), volume_compare::param_key(),
                   param_double("peak", 0.0, "signal range in the formula; 0: the truth's max - min").at_least(0),
-                  output("psnr", "scalar: 10 log10(peak² / mse) in dB; +inf for identical volumes"))
+                  output("psnr", "scalar: 10 log10(peak² / mse) in dB; +inf for identical volumes").infinite_allowed())
 
 }  // namespace reprise

@@ -38,8 +38,9 @@ int count_occurrences(const std::string& text, const std::string& needle) {
   return n;
 }
 
-CliResult run_reprise(const ScratchDir& dir, const std::string& args) {
-  std::string cmd = "cd '" + dir.path() + "' && '" + REPRISE_BIN + "' " + args + " >'" + dir.file(".stdout") + "' 2>'" +
+namespace {
+CliResult run_binary(const std::string& bin, const ScratchDir& dir, const std::string& args) {
+  std::string cmd = "cd '" + dir.path() + "' && '" + bin + "' " + args + " >'" + dir.file(".stdout") + "' 2>'" +
                     dir.file(".stderr") + "' </dev/null";
   int status = std::system(cmd.c_str());
   CliResult r;
@@ -48,6 +49,10 @@ CliResult run_reprise(const ScratchDir& dir, const std::string& args) {
   r.err = read_file(dir.file(".stderr"));
   return r;
 }
+}  // namespace
+
+CliResult run_reprise(const ScratchDir& dir, const std::string& args) { return run_binary(REPRISE_BIN, dir, args); }
+CliResult run_faults(const ScratchDir& dir, const std::string& args) { return run_binary(REPRISE_FAULTS_BIN, dir, args); }
 
 std::string run_dir_of(const CliResult& r) {
   std::string s = r.out;

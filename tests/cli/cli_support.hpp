@@ -30,6 +30,9 @@ int count_occurrences(const std::string& text, const std::string& needle);
 // Runs `reprise ARGS` with `dir` as working directory; ARGS is shell text.
 CliResult run_reprise(const ScratchDir& dir, const std::string& args);
 
+// The same with `reprise_faults`: the CLI plus test-only components (test/step).
+CliResult run_faults(const ScratchDir& dir, const std::string& args);
+
 // The run directory printed as the last line of stdout.
 std::string run_dir_of(const CliResult& r);
 

@@ -66,7 +66,7 @@ TEST_CASE("each distinct node runs once; a failure skips its downstream, not its
   Fixture f(kSpec);
   Cache cache(f.dir.file("cache"));
   g_source_runs = 0;
-  ExecReport r = execute(f.plan, cache, {2, {}, 0});
+  ExecReport r = execute(f.plan, cache, {2, {}, 0, true});
   CHECK(g_source_runs == 1);
   CHECK_FALSE(r.interrupted);
   CHECK(r.count(NodeStatus::Ran) == 7);
@@ -80,7 +80,7 @@ TEST_CASE("each distinct node runs once; a failure skips its downstream, not its
 
   // Second execution: everything that succeeded is a cache hit; the failed node runs again.
   g_source_runs = 0;
-  ExecReport again = execute(f.plan, cache, {1, {}, 0});
+  ExecReport again = execute(f.plan, cache, {1, {}, 0, true});
   CHECK(g_source_runs == 0);
   CHECK(again.count(NodeStatus::Cached) == 7);
   CHECK(again.count(NodeStatus::Failed) == 1);
@@ -90,10 +90,10 @@ TEST_CASE("each distinct node runs once; a failure skips its downstream, not its
 TEST_CASE("forced nodes ignore the cache; inputs of forced nodes are loaded from it") {
   Fixture f(kSpec);
   Cache cache(f.dir.file("cache"));
-  execute(f.plan, cache, {1, {}, 0});
+  execute(f.plan, cache, {1, {}, 0, true});
   g_source_runs = 0;
   auto force = f.plan.downstream_of("sum");
-  ExecReport r = execute(f.plan, cache, {2, force, 0});
+  ExecReport r = execute(f.plan, cache, {2, force, 0, true});
   CHECK(g_source_runs == 0);
   CHECK(r.nodes[f.plan.point_nodes[0][0]].status == NodeStatus::Cached);
   CHECK(r.nodes[f.plan.point_nodes[0][1]].status == NodeStatus::Ran);
@@ -103,11 +103,11 @@ TEST_CASE("forced nodes ignore the cache; inputs of forced nodes are loaded from
 TEST_CASE("an input whose cache entry vanished is recomputed on demand") {
   Fixture f(kSpec);
   Cache cache(f.dir.file("cache"));
-  execute(f.plan, cache, {1, {}, 0});
+  execute(f.plan, cache, {1, {}, 0, true});
   std::filesystem::remove(cache.path_for(f.plan.nodes[f.plan.point_nodes[0][0]].identity));
   g_source_runs = 0;
   auto force = f.plan.downstream_of("again");
-  ExecReport r = execute(f.plan, cache, {1, force, 0});
+  ExecReport r = execute(f.plan, cache, {1, force, 0, true});
   CHECK(g_source_runs == 1);
   CHECK(r.count(NodeStatus::Failed) == 1);  // only the sum that always fails (add=-5)
   CHECK(r.nodes[f.plan.point_nodes[1][2]].summary.scalar("sum") == 13);
@@ -116,11 +116,31 @@ TEST_CASE("an input whose cache entry vanished is recomputed on demand") {
 TEST_CASE("results do not depend on the number of threads") {
   Fixture f(kSpec);
   Cache one(f.dir.file("one")), two(f.dir.file("two"));
-  ExecReport a = execute(f.plan, one, {1, {}, 0}), b = execute(f.plan, two, {2, {}, 0});
+  ExecReport a = execute(f.plan, one, {1, {}, 0, true}), b = execute(f.plan, two, {2, {}, 0, true});
   for (std::size_t i = 0; i < f.plan.nodes.size(); ++i) {
     CHECK(a.nodes[i].status == b.nodes[i].status);
     CHECK(a.nodes[i].summary == b.nodes[i].summary);
   }
   // The derived seed, not the thread, decides the random part.
   CHECK(one.load(f.plan.nodes[0].identity).artifact == two.load(f.plan.nodes[0].identity).artifact);
+}
+
+TEST_CASE("fail-fast (the default) starts no node after the first failure; keep_going runs the rest") {
+  Fixture f(R"(sweep:
+  add: [-5, 1, 2]
+nodes:
+  src: {use: test/source, value: 1}
+  sum: {use: test/add, x: src, add: "${add}"}
+)");
+  Cache cache(f.dir.file("cache"));
+  ExecReport fast = execute(f.plan, cache, {1, {}, 0});
+  CHECK(fast.halted);
+  CHECK(fast.count(NodeStatus::Failed) == 1);
+  CHECK(fast.count(NodeStatus::Ran) == 1);      // src, then sum[add=-5] fails
+  CHECK(fast.count(NodeStatus::Pending) == 2);  // the other sums never start
+  ExecReport all = execute(f.plan, cache, {1, {}, 0, true});
+  CHECK_FALSE(all.halted);
+  CHECK(all.count(NodeStatus::Failed) == 1);
+  CHECK(all.count(NodeStatus::Ran) == 2);
+  CHECK(all.count(NodeStatus::Cached) == 1);
 }

@@ -410,7 +410,7 @@ class Planner {
     fs::path base = fs::path(from_spec_file ? at.loc.file : spec_.file).parent_path();
     fs::path p = fs::path(text).is_absolute() ? fs::path(text) : base / text;
     std::string path = p.lexically_normal().string();
-    spec_.sandbox.check(path, at.loc, "parameter '" + param.name + "'");
+    spec_.sandbox.check(path, at.loc, "parameter '" + param.name + "' ('" + text + "')");
     auto cached = file_hashes_.find(path);
     if (cached == file_hashes_.end()) {
       std::error_code ec;

@@ -32,7 +32,7 @@ void Sandbox::check(const std::string& path, const Loc& at, const std::string& w
   fs::path file = resolved(path);
   for (const auto& r : roots_)
     if (inside(file, r)) return;
-  throw SpecError(at, what + " '" + path + "' resolves to '" + file.string() +
+  throw SpecError(at, what + " resolves to '" + file.string() +
                           "', outside the sandbox (allowed: " + join_names(roots_) +
                           "); to allow it, add --allow-path " + file.parent_path().string());
 }

@@ -26,7 +26,7 @@ class Sandbox {
 
   bool enabled() const { return enabled_; }
   // Throws SpecError at `at` when `path` lies outside every allowed directory;
-  // `what` names the reference in the message ("include", "parameter 'path'").
+  // `what` names the reference as the user wrote it ("include 'a.yaml'").
   void check(const std::string& path, const Loc& at, const std::string& what) const;
   // The allowed directories, canonical.
   const std::vector<std::string>& roots() const { return roots_; }

@@ -182,7 +182,7 @@ SpecValue load_with_includes(const std::string& path, const Loc& from, std::vect
       if (item.kind != SpecValue::Kind::Scalar)
         throw SpecError(item.loc, "include: expected a file name or a list of file names, got " + item.describe());
       fs::path target = fs::path(item.text).is_absolute() ? fs::path(item.text) : fs::path(path).parent_path() / item.text;
-      sandbox.check(target.string(), item.loc, "include");
+      sandbox.check(target.string(), item.loc, "include '" + item.text + "'");
       merged = merge(merged, load_with_includes(target.string(), item.loc, stack, files, sandbox));
     }
     std::erase_if(doc.entries, [](const auto& kv) { return kv.first == "include"; });

@@ -35,7 +35,10 @@ class DeadlineContext : public Context {
     if (outer_) outer_->progress(done, total);
   }
   bool cancelled() const override {
-    if (Clock::now() >= deadline_) return true;
+    if (Clock::now() >= deadline_) {
+      deadline_seen_ = true;
+      return true;
+    }
     std::lock_guard lock(mu_);
     return !outer_ || outer_->cancelled();
   }
@@ -43,6 +46,8 @@ class DeadlineContext : public Context {
     std::lock_guard lock(mu_);
     if (outer_) outer_->log(message);
   }
+  // Whether the component was told to stop because of the deadline.
+  bool deadline_seen() const { return deadline_seen_; }
   void abandon() {
     std::lock_guard lock(mu_);
     outer_ = nullptr;
@@ -53,6 +58,7 @@ class DeadlineContext : public Context {
   Context* outer_;
   std::uint64_t seed_;
   Clock::time_point deadline_;
+  mutable std::atomic<bool> deadline_seen_{false};
 };
 
 // Everything the component's thread touches; shared so it outlives an abandoning caller.
@@ -92,6 +98,9 @@ Artifact run_with_deadline(const ComponentInfo& component, const Inputs& in, con
                            "abandoned and keeps running until reprise exits");
   }
   worker.join();
+  // The component may have seen the deadline pass a moment before this thread
+  // did: a Cancelled it threw for that reason is a timeout too.
+  late = late || job->ctx.deadline_seen();
   try {
     Artifact a = future.get();
     if (!late) return a;

@@ -61,4 +61,14 @@ std::string run_dir_of(const CliResult& r) {
   return nl == std::string::npos ? s : s.substr(nl + 1);
 }
 
+const char* const kTinySpec = R"(name: tiny
+seed: 3
+sweep:
+  energy: [0.9, 0.5]
+nodes:
+  data:   {use: dataset/mvn, dim: 8, samples: 500, condition: 10}
+  packed: {use: codec/dct, data: data, energy: "${energy}"}
+  err:    {use: metric/moments-error, truth: data, sample: packed}
+)";
+
 }  // namespace reprise::test

@@ -36,4 +36,8 @@ CliResult run_faults(const ScratchDir& dir, const std::string& args);
 // The run directory printed as the last line of stdout.
 std::string run_dir_of(const CliResult& r);
 
+// A small two-point sweep (dataset/mvn -> codec/dct -> metric/moments-error) that
+// runs in well under a second: the spec the run and crash tests share.
+extern const char* const kTinySpec;
+
 }  // namespace reprise::test

@@ -18,15 +18,6 @@ using namespace reprise::test;
 namespace fs = std::filesystem;
 
 namespace {
-const char* kTiny = R"(name: tiny
-seed: 3
-sweep:
-  energy: [0.9, 0.5]
-nodes:
-  data:   {use: dataset/mvn, dim: 8, samples: 500, condition: 10}
-  packed: {use: codec/dct, data: data, energy: "${energy}"}
-  err:    {use: metric/moments-error, truth: data, sample: packed}
-)";
 
 // Starts `bin run SPEC` in `dir` in the background; stderr goes to dir/run.err.
 pid_t start_run(const ScratchDir& dir, const std::string& bin, const std::string& spec) {
@@ -103,7 +94,7 @@ nodes:
 
 TEST_CASE("a file-size limit (disk full) fails with the file named, exit 1, and no half cache entry") {
   ScratchDir dir;
-  dir.write("tiny.yaml", kTiny);
+  dir.write("tiny.yaml", kTinySpec);
   // 8 KiB per file: the run directory's small files fit, the 32 KB dataset entry does not.
   std::string cmd = "cd '" + dir.path() + "' && ulimit -f 8 && '" + REPRISE_BIN + "' run tiny.yaml >out.txt 2>err.txt";
   int status = std::system(cmd.c_str());

@@ -16,15 +16,6 @@ using namespace reprise::test;
 namespace fs = std::filesystem;
 
 namespace {
-const char* kTinySpec = R"(name: tiny
-seed: 3
-sweep:
-  energy: [0.9, 0.5]
-nodes:
-  data:   {use: dataset/mvn, dim: 8, samples: 500, condition: 10}
-  packed: {use: codec/dct, data: data, energy: "${energy}"}
-  err:    {use: metric/moments-error, truth: data, sample: packed}
-)";
 
 int metric_rows(const std::string& csv) { return count_occurrences(csv, "\n") - 1; }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tests/unit/component_support.hpp"
+#include "tests/unit/figures/figure_data.hpp"
 
 using namespace reprise;
 
@@ -28,7 +29,7 @@ Artifact draw(const Artifact& truth, const Artifact& test, const std::map<std::s
   return reprise::test::run_component("figure/slices", overrides, in);
 }
 
-using Matrix = std::vector<std::vector<double>>;
+using Matrix = reprise::test::DataRows;
 
 int count_occurrences_of(const std::string& text, const std::string& needle) {
   int n = 0;
@@ -36,30 +37,6 @@ int count_occurrences_of(const std::string& text, const std::string& needle) {
   return n;
 }
 
-// The gnuplot `index` blocks of a .dat text: comment lines skipped, blocks
-// separated by two blank lines, one matrix row per line.
-std::vector<Matrix> blocks_of(const std::string& data) {
-  std::vector<Matrix> blocks;
-  Matrix current;
-  int blank = 0;
-  std::istringstream in(data);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line[0] == '#') continue;
-    if (line.empty()) {
-      if (++blank == 2 && !current.empty()) blocks.push_back(current), current.clear();
-      continue;
-    }
-    blank = 0;
-    std::istringstream row(line);
-    std::vector<double> values;
-    double x;
-    while (row >> x) values.push_back(x);
-    current.push_back(values);
-  }
-  if (!current.empty()) blocks.push_back(current);
-  return blocks;
-}
 
 // {C, Z, R} volume with v(c, z, r) = 100 c + 10 z + r + offset.
 std::vector<float> coded(std::size_t C, std::size_t Z, std::size_t R, float offset) {
@@ -79,7 +56,7 @@ TEST_CASE("figure/slices: per layer, the original, the reconstruction and |diffe
   const Artifact out = draw(truth, volume_of({3, 4, 5}, recon), {{"layers", std::vector<std::int64_t>{0, 4}},
                                                                  {"file", std::string("sr")}});
   CHECK(out.string("file") == "sr");
-  const auto blocks = blocks_of(out.string("data"));
+  const auto blocks = reprise::test::data_blocks(out.string("data"));
   REQUIRE(blocks.size() == 6);
   for (std::size_t k = 0; k < 2; ++k) {
     const std::size_t r = k == 0 ? 0 : 4;
@@ -122,7 +99,7 @@ TEST_CASE("figure/slices: another axis, and one event of a stacked volume") {
   const Artifact stacked = volume_of({2, 2, 3, 4}, two);
   const Artifact out = draw(stacked, stacked, {{"layers", std::vector<std::int64_t>{2}}, {"axis", std::int64_t{1}},
                                                {"event", std::int64_t{1}}});
-  const auto blocks = blocks_of(out.string("data"));
+  const auto blocks = reprise::test::data_blocks(out.string("data"));
   REQUIRE(blocks.size() == 3);
   // Slice z = 2 of event 1: rows c, columns r.
   REQUIRE(blocks[0].size() == 2);

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <fmt/format.h>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 #include "framework/cache.hpp"
 #include "framework/deadline.hpp"
@@ -20,6 +23,7 @@
 #include "framework/merge.hpp"
 #include "framework/mpi_executor.hpp"
 #include "framework/registry.hpp"
+#include "framework/report.hpp"
 #include "framework/results.hpp"
 #include "framework/sandbox.hpp"
 #include "framework/shard.hpp"
@@ -44,7 +48,10 @@ const char* kUsage =
     "  list                            list components, grouped by kind\n"
     "  describe NAME                   parameters, inputs and outputs of a component\n"
     "  cache ls|verify|gc              inspect, check or clean the artifact cache\n"
+    "  report RUN... [--out D]         report.md + self-contained report.html over runs: figures, ours vs\n"
+    "                                  published (the specs' paper: claims), provenance, cache hits\n"
     "  report --merge DIR... [--out D] join the run directories of --shard i/N runs into one\n"
+    "  reproduce [--quick]             run every spec of experiments/paper/ and report on them all\n"
     "\n"
     "run `reprise <command> --help` for the options of a command.\n";
 
@@ -252,10 +259,14 @@ void print_summary(const RunRecord& run, const std::string& run_dir, const Table
   for (const auto& e : figs.errors) std::cerr << e << "\n";
 }
 
-int cmd_run(const std::vector<std::string>& args, const std::string& command) {
-  bool help = false;
-  RunArgs a = parse_run_args(args, command, &help);
-  if (help) return kOk;
+struct RunOutcome {
+  int code = kOk;
+  std::string run_dir;  // empty for a dry run or an MPI worker
+};
+
+// One `reprise run` (or `plan`): load, plan, execute, write the run directory.
+// `command_line` is what provenance.json records as the command to rerun it.
+RunOutcome run_spec(const RunArgs& a, const std::vector<std::string>& command_line) {
   // Under `mpirun -n K` (K > 1) every rank plans; rank 0 runs, the others compute for it.
   std::unique_ptr<MpiExecutor> mpi = launched_by_mpi() ? std::make_unique<MpiExecutor>() : nullptr;
   bool mpi_worker = mpi && mpi->rank() > 0;
@@ -266,21 +277,20 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command) {
   Cache cache(a.cache_dir);
   if (a.dry_run) {
     if (!mpi_worker) print_plan(plan, cache, force);
-    return kOk;
+    return {};
   }
   // Only now, with the input known good, does anything get written.
   install_signal_handlers();
   if (mpi_worker) {
     mpi->serve(plan, cache);
-    return kOk;  // the job's exit status is rank 0's
+    return {};  // the job's exit status is rank 0's
   }
   std::string run_dir = create_run_dir(a.out, spec.name);
   RunRecord run;
   run.spec = &spec;
   run.plan = &plan;
   run.jobs = a.jobs;
-  run.command_line = {"reprise", command};
-  run.command_line.insert(run.command_line.end(), args.begin(), args.end());
+  run.command_line = command_line;
   run.started = now_iso_utc();
   write_run_start(run_dir, run);
   auto t0 = std::chrono::steady_clock::now();
@@ -302,7 +312,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command) {
     // e.g. the disk filled up: say what was lost, after what the nodes did.
     print_failures(report);
     std::cerr << "reprise: error: the run directory " << run_dir << " is incomplete: " << e.what() << "\n";
-    return report.interrupted ? kInterrupted : kFailed;
+    return {report.interrupted ? kInterrupted : kFailed, ""};
   }
   if (a.shard) write_shard_record(run_dir, make_shard_record(*a.shard, full, plan, report));
   if (a.verbosity > 0) print_summary(run, run_dir, table, figs);
@@ -310,11 +320,21 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command) {
     print_failures(report);
     for (const auto& e : figs.errors) std::cerr << e << "\n";
   }
-  std::cout << run_dir << std::endl;
-  if (report.interrupted) return kInterrupted;
-  if (report.count(NodeStatus::Failed)) return kFailed;
-  if (!figs.errors.empty()) return kBadInput;
-  return kOk;
+  if (report.interrupted) return {kInterrupted, run_dir};
+  if (report.count(NodeStatus::Failed)) return {kFailed, run_dir};
+  if (!figs.errors.empty()) return {kBadInput, run_dir};
+  return {kOk, run_dir};
+}
+
+int cmd_run(const std::vector<std::string>& args, const std::string& command) {
+  bool help = false;
+  RunArgs a = parse_run_args(args, command, &help);
+  if (help) return kOk;
+  std::vector<std::string> command_line = {"reprise", command};
+  command_line.insert(command_line.end(), args.begin(), args.end());
+  RunOutcome r = run_spec(a, command_line);
+  if (!r.run_dir.empty()) std::cout << r.run_dir << std::endl;
+  return r.code;
 }
 
 int cmd_graph(const std::vector<std::string>& args) {
@@ -424,19 +444,7 @@ int cmd_cache(const std::vector<std::string>& args) {
 
 // ------------------------------------------------------------------- report
 
-int cmd_report(const std::vector<std::string>& args) {
-  std::vector<std::string> dirs;
-  std::string out;
-  po::options_description d("options");
-  d.add_options()("help,h", "show this help")
-      ("merge", po::value(&dirs)->multitoken(), "run directories of `reprise run --shard i/N` (all N of them) to join")
-      ("out", po::value(&out), "directory for the merged run (default: a new run directory beside the shards)");
-  po::variables_map vm = parse(args, d, {});
-  if (vm.count("help")) {
-    std::cout << "usage: reprise report --merge DIR... [--out DIR]\n\n" << d << "\n";
-    return kOk;
-  }
-  if (!vm.count("merge")) throw UsageError("usage: reprise report --merge DIR... [--out DIR] (the run directories of --shard i/N runs)");
+int merge_report(const std::vector<std::string>& dirs, const std::string& out) {
   MergeOutcome m;
   try {
     m = merge_shards(dirs, out);
@@ -451,6 +459,164 @@ int cmd_report(const std::vector<std::string>& args) {
   std::cout << m.dir << std::endl;
   if (m.table.rows.size() < m.sweep_points) return kFailed;
   return m.figures.errors.empty() ? kOk : kBadInput;
+}
+
+std::vector<RunSummary> read_runs(const std::vector<std::string>& dirs) {
+  std::vector<RunSummary> runs;
+  for (const auto& d : dirs) {
+    try {
+      runs.push_back(read_run(d));
+    } catch (const ReportError& e) {
+      throw UsageError(e.what());
+    }
+  }
+  return runs;
+}
+
+void print_claims(const std::vector<RunSummary>& runs) {
+  for (const auto& r : runs)
+    for (const auto& [c, o] : r.claims)
+      std::cerr << "  " << r.name << ": " << verdict_name(o.verdict) << ": " << c.text << " (ours "
+                << (o.ours ? fmt::format("{:.4g}", *o.ours) : o.note) << ", published " << expect_text(c) << ")\n";
+}
+
+int cmd_report(const std::vector<std::string>& args) {
+  std::vector<std::string> merge, positional;
+  std::string out, title;
+  po::options_description d("options");
+  d.add_options()("help,h", "show this help")
+      ("merge", po::value(&merge)->multitoken(), "run directories of `reprise run --shard i/N` (all N of them) to join")
+      ("out", po::value(&out), "where report.md and report.html go (default: the run directory for one RUN, else .); "
+                               "with --merge: directory for the merged run")
+      ("title", po::value(&title), "heading of the report");
+  po::positional_options_description pos;
+  pos.add("args", -1);
+  po::variables_map vm = parse(args, with_positional(d, positional), pos);
+  const char* usage = "usage: reprise report RUN... [--out DIR] [--title T]   (RUN: a run directory or results/<name>)\n"
+                      "       reprise report --merge DIR... [--out DIR]";
+  if (vm.count("help")) {
+    std::cout << usage << "\n\n" << d << "\n";
+    return kOk;
+  }
+  if (vm.count("merge")) {
+    if (!positional.empty()) throw UsageError("--merge takes the shard directories; unexpected '" + positional[0] + "'");
+    return merge_report(merge, out);
+  }
+  if (positional.empty()) throw UsageError(std::string("missing RUN\n") + usage);
+  std::vector<RunSummary> runs = read_runs(positional);
+  if (out.empty()) out = runs.size() == 1 ? runs[0].dir : ".";
+  if (title.empty()) title = runs.size() == 1 ? runs[0].name : "reprise report: " + std::to_string(runs.size()) + " runs";
+  ReportFiles files = write_report(runs, out, title);
+  print_claims(runs);
+  std::cout << files.markdown << "\n" << files.html << std::endl;
+  return kOk;
+}
+
+// ---------------------------------------------------------------- reproduce
+
+std::vector<std::string> paper_specs(const std::string& dir, const std::vector<std::string>& only) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw UsageError("no spec directory '" + dir + "' (run from the repository root, or pass --dir experiments/paper)");
+  std::vector<std::string> specs;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string name = e.path().filename().string();
+    if (!e.is_regular_file() || !name.ends_with(".yaml")) continue;
+    bool wanted = only.empty() || std::any_of(only.begin(), only.end(), [&](const auto& o) { return name.find(o) != std::string::npos; });
+    if (wanted) specs.push_back(e.path().string());
+  }
+  std::sort(specs.begin(), specs.end());
+  if (specs.empty()) throw UsageError("no spec in '" + dir + "'" + (only.empty() ? "" : " matches --only"));
+  return specs;
+}
+
+// The components of a spec this build cannot run (optional libraries), with why;
+// empty when it can run them all.
+std::string unavailable_components(const Spec& spec) {
+  std::string why;
+  for (const auto& node : spec.nodes)
+    if (const ComponentInfo* c = Registry::instance().find(node.use.text); c && !c->available())
+      why += (why.empty() ? "" : "; ") + c->name + " is unavailable in this build (" + c->unavailable + ")";
+  return why;
+}
+
+int cmd_reproduce(const std::vector<std::string>& args) {
+  bool quick = false;
+  std::string dir = "experiments/paper", out, cache;
+  std::vector<std::string> only;
+  int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  po::options_description d("options");
+  d.add_options()("help,h", "show this help")
+      ("quick", po::bool_switch(&quick), "the same pipelines at reduced sizes (each spec's paper: quick: overrides): minutes, not hours")
+      ("dir", po::value(&dir)->default_value(dir), "directory of the paper specs")
+      ("only", po::value(&only)->composing(), "run only specs whose file name contains this text; repeatable")
+      ("jobs,j", po::value(&jobs)->default_value(jobs), "nodes computed in parallel")
+      ("out", po::value(&out), "results root (default results, or results/quick with --quick)")
+      ("cache", po::value(&cache), "cache directory (default results/.cache, shared with `reprise run`)")
+      ("quiet,q", "print only the summary");
+  po::variables_map vm = parse(args, d, {});
+  if (vm.count("help")) {
+    std::cout << "usage: reprise reproduce [--quick] [--only TEXT] [options]\n\n"
+                 "Runs every spec of experiments/paper/ and writes one report (report.md, report.html)\n"
+                 "comparing each spec's paper: claims with the numbers the runs produced.\n\n"
+              << d << "\n";
+    return kOk;
+  }
+  if (jobs < 1) throw UsageError("-j must be at least 1");
+  if (out.empty()) out = quick ? "results/quick" : "results";
+  if (cache.empty()) cache = vm["out"].defaulted() || !vm.count("out") ? "results/.cache" : (fs::path(out) / ".cache").string();
+  std::vector<std::string> specs = paper_specs(dir, only);
+
+  std::vector<std::string> run_dirs, problems, skipped;
+  int code = kOk;
+  auto t0 = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    RunArgs a;
+    a.spec = specs[i];
+    a.jobs = jobs;
+    a.out = out;
+    a.cache_dir = cache;
+    a.keep_going = true;  // one failing node should not cost the other figures
+    a.verbosity = vm.count("quiet") ? 0 : 1;
+    try {
+      Spec plain = load_spec(a.spec);
+      if (std::string why = unavailable_components(plain); !why.empty()) {
+        std::cerr << "reprise reproduce: [" << i + 1 << "/" << specs.size() << "] " << a.spec << ": skipped: " << why << "\n";
+        skipped.push_back(a.spec + ": " + why);
+        continue;
+      }
+      if (quick && plain.paper) a.overrides = plain.paper->quick;
+      std::cerr << "reprise reproduce: [" << i + 1 << "/" << specs.size() << "] " << a.spec << (quick ? " (quick)" : "") << "\n";
+      std::vector<std::string> command_line = {"reprise", "run", a.spec};
+      command_line.insert(command_line.end(), a.overrides.begin(), a.overrides.end());
+      for (const std::string& opt : std::vector<std::string>{"-j", std::to_string(jobs), "--keep-going", "--out", out, "--cache", cache})
+        command_line.push_back(opt);
+      RunOutcome r = run_spec(a, command_line);
+      if (!r.run_dir.empty()) run_dirs.push_back(r.run_dir);
+      if (r.code == kInterrupted) {
+        code = kInterrupted;
+        break;
+      }
+      if (r.code != kOk) {
+        problems.push_back(a.spec + ": exit " + std::to_string(r.code));
+        code = std::max(code, r.code == kBadInput ? kBadInput : kFailed);
+      }
+    } catch (const SpecError& e) {
+      std::cerr << e.what() << "\n";
+      problems.push_back(a.spec + ": " + e.what());
+      code = kBadInput;
+    }
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::vector<RunSummary> runs = read_runs(run_dirs);
+  std::string title = std::string("reprise: the papers reproduced") + (quick ? " (quick mode)" : "");
+  ReportFiles files = write_report(runs, out, title);
+  std::cerr << "\nreprise reproduce: " << runs.size() << " of " << specs.size() << " specs ran in " << seconds_text(seconds) << "\n";
+  print_claims(runs);
+  for (const auto& p : skipped) std::cerr << "  skipped: " << p << "\n";
+  for (const auto& p : problems) std::cerr << "  problem: " << p << "\n";
+  std::cout << files.markdown << "\n" << files.html << std::endl;
+  return code;
 }
 
 int dispatch(const std::vector<std::string>& args) {
@@ -470,8 +636,10 @@ int dispatch(const std::vector<std::string>& args) {
   if (command == "describe") return cmd_describe(rest);
   if (command == "cache") return cmd_cache(rest);
   if (command == "report") return cmd_report(rest);
+  if (command == "reproduce") return cmd_reproduce(rest);
   throw UsageError("unknown command '" + command + "'" +
-                   did_you_mean(command, {"run", "plan", "graph", "list", "describe", "cache", "report"}) + "\n" + kUsage);
+                   did_you_mean(command, {"run", "plan", "graph", "list", "describe", "cache", "report", "reproduce"}) + "\n" +
+                   kUsage);
 }
 
 // A node abandoned after its timeout may still be running on a detached thread:

@@ -10,6 +10,7 @@
 #include "framework/cache.hpp"
 #include "framework/graph.hpp"
 #include "framework/hash.hpp"
+#include "framework/results.hpp"
 #include "framework/shard.hpp"
 #include "framework/spec.hpp"
 
@@ -26,16 +27,7 @@ std::string slurp(const fs::path& path) {
   return s.str();
 }
 
-void write_text(const fs::path& path, const std::string& text) {
-  fs::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out.flush()) throw std::runtime_error("cannot write '" + path.string() + "'");
-  }
-  fs::rename(tmp, path);
-}
+void write_text(const fs::path& path, const std::string& text) { write_file_atomic(path.string(), text); }
 
 struct ShardRun {
   std::string dir;

@@ -1,5 +1,7 @@
 #include "framework/results.hpp"
 
+#include "framework/report.hpp"
+
 #include <fcntl.h>
 #include <hdf5.h>
 #include <sys/stat.h>
@@ -308,56 +310,6 @@ void draw_node_figures(const fs::path& dir, const RunRecord& run, FigureOutcome&
   }
 }
 
-std::string markdown_report(const RunRecord& run, const std::string& run_dir, const Table& table, const FigureOutcome& figs) {
-  const ExecReport& rep = *run.report;
-  std::ostringstream md;
-  md << "# " << run.spec->name << "\n\n";
-  md << "- spec: `" << run.spec->file << "`\n- run: `" << run_dir << "`\n- started " << run.started << ", finished "
-     << run.finished << " (" << json_number(run.seconds) << " s, -j " << run.jobs << ")\n";
-  md << "- nodes: " << run.plan->nodes.size() << " distinct (" << rep.count(NodeStatus::Ran) << " ran, "
-     << rep.count(NodeStatus::Cached) << " cached, " << rep.count(NodeStatus::Failed) << " failed, "
-     << rep.count(NodeStatus::Skipped) << " skipped, " << rep.count(NodeStatus::Pending) + rep.count(NodeStatus::Cancelled)
-     << " not finished)\n";
-  md << "- sweep points: " << run.plan->sweep.size() << ", metric rows: " << table.rows.size() << "\n";
-  if (rep.interrupted) md << "- **interrupted**: rerun the same command to resume from the cache\n";
-  for (const auto& r : rep.nodes)
-    if (r.status == NodeStatus::Failed) md << "- **failed**: " << r.error << "\n";
-  md << "\n## Metrics\n\n";
-  if (!table.columns.empty()) {
-    md << "|";
-    for (const auto& c : table.columns) md << " " << c << " |";
-    md << "\n|";
-    for (std::size_t i = 0; i < table.columns.size(); ++i) md << "---|";
-    md << "\n";
-    std::size_t shown = std::min<std::size_t>(table.rows.size(), 200);
-    for (std::size_t r = 0; r < shown; ++r) {
-      md << "|";
-      for (const auto& cell : table.rows[r]) md << " " << cell << " |";
-      md << "\n";
-    }
-    if (shown < table.rows.size()) md << "\n(" << table.rows.size() - shown << " more rows in metrics.csv)\n";
-  }
-  if (!figs.files.empty()) {
-    md << "\n## Figures\n\n";
-    for (const auto& f : figs.files) {
-      // svg when there is one (table plots), else png (figure nodes draw only png)
-      bool svg_twin = f.ends_with(".png") &&
-                      std::find(figs.files.begin(), figs.files.end(), f.substr(0, f.size() - 4) + ".svg") != figs.files.end();
-      if (f.ends_with(".svg") || (f.ends_with(".png") && !svg_twin)) md << "![" << f << "](" << f << ")\n";
-    }
-  }
-  md << "\n## Slowest nodes\n\n| node | component | status | seconds |\n|---|---|---|---|\n";
-  std::vector<std::size_t> order(run.plan->nodes.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return rep.nodes[a].seconds > rep.nodes[b].seconds; });
-  for (std::size_t k = 0; k < std::min<std::size_t>(order.size(), 15); ++k) {
-    const auto& n = run.plan->nodes[order[k]];
-    md << "| " << n.display() << " | " << n.component->name << " | " << status_name(rep.nodes[order[k]].status) << " | "
-       << json_number(rep.nodes[order[k]].seconds) << " |\n";
-  }
-  return md.str();
-}
-
 }  // namespace
 
 std::string create_run_dir(const std::string& results_root, const std::string& name) {
@@ -427,7 +379,9 @@ FigureOutcome write_run(const std::string& run_dir, const RunRecord& run, const 
   draw_figures(dir, run, table, figs);
   draw_node_figures(dir, run, figs);
   write_file(dir / "provenance.json", provenance_json(run, run_dir, table));
-  write_file(dir / "report.md", markdown_report(run, run_dir, table, figs));
+  // report.md and report.html, read back from what was just written (one code path
+  // with `reprise report RUN...`).
+  write_report({read_run(run_dir)}, run_dir, run.spec->name);
   // results/<name>/latest -> this run, swapped atomically.
   std::error_code ec;
   fs::path link = dir.parent_path() / "latest", tmp = dir.parent_path() / (".latest." + std::to_string(::getpid()));
@@ -445,6 +399,8 @@ FigureOutcome draw_table_figures(const std::string& run_dir, const Spec& spec, c
   draw_figures(fs::path(run_dir), run, table, figs);
   return figs;
 }
+
+void write_file_atomic(const std::string& path, const std::string& text) { write_file(path, text); }
 
 std::set<std::uint64_t> referenced_identities(const std::string& results_root, std::size_t keep_runs) {
   std::set<std::uint64_t> keep;

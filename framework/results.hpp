@@ -5,7 +5,8 @@
 // point: a column per axis, then one per scalar `node.key`), provenance.json (code
 // version, compiler, libraries, host, times, per-node status and seconds, seeds),
 // cache-refs.txt (identities the run used, for `cache gc --keep-runs`), figures/
-// (gnuplot .gp + .dat, and .svg/.png when gnuplot is installed) and report.md.
+// (gnuplot .gp + .dat, and .svg/.png when gnuplot is installed), report.md and a
+// self-contained report.html (framework/report).
 // Figures come from two places: plot components under the spec's figures:, drawn
 // from the metrics table, and figure components (kind "figure", e.g.
 // figure/slices), DAG nodes whose summary strings "file", "script" and "data"
@@ -35,6 +36,10 @@ struct RunRecord {
   int jobs = 1;
   bool running = false;  // provenance says "running": the run has not ended (yet)
 };
+
+// Writes a whole file by temp + fsync + rename (readers never see half of it);
+// throws std::runtime_error naming the file and the reason (e.g. disk full).
+void write_file_atomic(const std::string& path, const std::string& text);
 
 // Creates results_root/<name>/<run-id>/ (unique even for runs in the same second).
 std::string create_run_dir(const std::string& results_root, const std::string& name);

@@ -248,7 +248,7 @@ std::vector<std::string> all_axis_names(const SpecValue& sweep) {
   return names;
 }
 
-const std::vector<std::string> kTopLevelKeys = {"name", "seed", "sweep", "nodes", "figures", "include"};
+const std::vector<std::string> kTopLevelKeys = {"name", "seed", "sweep", "nodes", "figures", "include", "paper"};
 
 void apply_override(SpecValue& root, const std::string& arg) {
   std::string origin = "<override '" + arg + "'>";
@@ -426,6 +426,7 @@ Spec build_spec(const std::string& path, SpecValue tree, std::vector<std::string
       spec.figures.push_back(std::move(fig));
     }
   }
+  spec.paper = read_paper(tree);
   spec.tree = std::move(tree);
   return spec;
 }

@@ -11,11 +11,13 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "framework/errors.hpp"
+#include "framework/paper.hpp"
 #include "framework/registry.hpp"
 #include "framework/sandbox.hpp"
 
@@ -76,6 +78,7 @@ struct Spec {
   std::vector<SweepGroup> sweep;
   std::vector<NodeDecl> nodes;  // in file order
   std::vector<FigureDecl> figures;
+  std::optional<PaperBlock> paper;  // what the spec reproduces; no node depends on it
   std::vector<std::string> files;  // every file read, main first
   SpecValue tree;                  // merged tree after overrides (for spec.resolved.yaml)
   Sandbox sandbox;                 // what includes and path params may read

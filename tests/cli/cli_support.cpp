@@ -22,6 +22,7 @@ ScratchDir::~ScratchDir() {
 }
 
 void ScratchDir::write(const std::string& name, const std::string& text) const {
+  std::filesystem::create_directories(std::filesystem::path(file(name)).parent_path());
   std::ofstream(file(name), std::ios::binary) << text;
 }
 

@@ -19,7 +19,7 @@ class ScratchDir {
   ~ScratchDir();
   const std::string& path() const { return path_; }
   std::string file(const std::string& name) const { return path_ + "/" + name; }
-  void write(const std::string& name, const std::string& text) const;
+  void write(const std::string& name, const std::string& text) const;  // creates parent dirs
  private:
   std::string path_;
 };

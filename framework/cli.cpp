@@ -610,7 +610,10 @@ int cmd_reproduce(const std::vector<std::string>& args) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::vector<RunSummary> runs = read_runs(run_dirs);
   std::string title = std::string("reprise: the papers reproduced") + (quick ? " (quick mode)" : "");
-  ReportFiles files = write_report(runs, out, title);
+  std::vector<std::string> notes;
+  for (const auto& p : skipped) notes.push_back("skipped " + p);
+  for (const auto& p : problems) notes.push_back("failed " + p);
+  ReportFiles files = write_report(runs, out, title, notes);
   std::cerr << "\nreprise reproduce: " << runs.size() << " of " << specs.size() << " specs ran in " << seconds_text(seconds) << "\n";
   print_claims(runs);
   for (const auto& p : skipped) std::cerr << "  skipped: " << p << "\n";

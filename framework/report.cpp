@@ -397,9 +397,12 @@ RunSummary read_run(const std::string& path) {
   return run;
 }
 
-std::string report_markdown(const std::vector<RunSummary>& runs, const std::string& out_dir, const std::string& title) {
+std::string report_markdown(const std::vector<RunSummary>& runs, const std::string& out_dir, const std::string& title,
+                            const std::vector<std::string>& notes) {
   std::ostringstream md;
   md << "# " << title << "\n\n";
+  for (const auto& n : notes) md << "- **note**: " << n << "\n";
+  if (!notes.empty()) md << "\n";
   bool single = runs.size() == 1;
   if (!single) {
     md << "| spec | reproduces | status | time | nodes | claims reproduced |\n|---|---|---|---|---|---|\n";
@@ -415,10 +418,15 @@ std::string report_markdown(const std::vector<RunSummary>& runs, const std::stri
   return md.str();
 }
 
-std::string report_html(const std::vector<RunSummary>& runs, const std::string& title) {
+std::string report_html(const std::vector<RunSummary>& runs, const std::string& title, const std::vector<std::string>& notes) {
   std::ostringstream h;
   h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" << esc(title) << "</title><style>" << kStyle
     << "</style></head><body>\n<h1>" << esc(title) << "</h1>\n";
+  if (!notes.empty()) {
+    h << "<ul>";
+    for (const auto& n : notes) h << "<li class=\"warn\">" << esc(n) << "</li>";
+    h << "</ul>\n";
+  }
   if (runs.size() > 1) {
     h << "<table><tr><th>spec</th><th>reproduces</th><th>status</th><th>time</th><th>nodes</th><th>claims reproduced</th></tr>\n";
     for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -434,11 +442,12 @@ std::string report_html(const std::vector<RunSummary>& runs, const std::string& 
   return h.str();
 }
 
-ReportFiles write_report(const std::vector<RunSummary>& runs, const std::string& out_dir, const std::string& title) {
+ReportFiles write_report(const std::vector<RunSummary>& runs, const std::string& out_dir, const std::string& title,
+                         const std::vector<std::string>& notes) {
   fs::create_directories(out_dir);
   ReportFiles files{(fs::path(out_dir) / "report.md").string(), (fs::path(out_dir) / "report.html").string()};
-  write_file_atomic(files.markdown, report_markdown(runs, out_dir, title));
-  write_file_atomic(files.html, report_html(runs, title));
+  write_file_atomic(files.markdown, report_markdown(runs, out_dir, title, notes));
+  write_file_atomic(files.html, report_html(runs, title, notes));
   return files;
 }
 

@@ -60,11 +60,14 @@ struct ReportFiles {
   std::string markdown, html;
 };
 
-// Writes out_dir/report.md and out_dir/report.html over `runs`; `title` heads them.
-ReportFiles write_report(const std::vector<RunSummary>& runs, const std::string& out_dir, const std::string& title);
+// Writes out_dir/report.md and out_dir/report.html over `runs`; `title` heads them and
+// `notes` (e.g. specs skipped or failed before running) are listed under it.
+ReportFiles write_report(const std::vector<RunSummary>& runs, const std::string& out_dir, const std::string& title,
+                         const std::vector<std::string>& notes = {});
 
 // The Markdown and HTML texts themselves (out_dir: where relative links start).
-std::string report_markdown(const std::vector<RunSummary>& runs, const std::string& out_dir, const std::string& title);
-std::string report_html(const std::vector<RunSummary>& runs, const std::string& title);
+std::string report_markdown(const std::vector<RunSummary>& runs, const std::string& out_dir, const std::string& title,
+                            const std::vector<std::string>& notes = {});
+std::string report_html(const std::vector<RunSummary>& runs, const std::string& title, const std::vector<std::string>& notes = {});
 
 }  // namespace reprise

@@ -111,5 +111,5 @@ TEST_CASE("reproduce keeps going past a broken spec and exits 2") {
   CHECK(r.code == 2);
   CHECK(r.err.find("a_broken.yaml:3:") != std::string::npos);
   CHECK(r.err.find("1 of 2 specs ran") != std::string::npos);
-  CHECK(fs::exists(dir.file("results/report.html")));
+  CHECK(read_file(dir.file("results/report.md")).find("- **note**: failed paper/a_broken.yaml:") != std::string::npos);
 }

@@ -70,7 +70,7 @@ TEST_CASE("values out of range, of the wrong type, or not among the choices") {
 }
 
 TEST_CASE("structural mistakes: unknown top-level key, missing use, missing input, invalid YAML") {
-  CHECK(rejected(std::string("sweeps:\n  e: [1]\n") + kNodes).find("bad.yaml:1:1: error: unknown top-level key 'sweeps' (expected one of name, seed, sweep, nodes, figures, include); did you mean 'sweep'?") !=
+  CHECK(rejected(std::string("sweeps:\n  e: [1]\n") + kNodes).find("bad.yaml:1:1: error: unknown top-level key 'sweeps' (expected one of name, seed, sweep, nodes, figures, include, paper); did you mean 'sweep'?") !=
         std::string::npos);
   CHECK(rejected("nodes:\n  d: {dim: 3}\n").find("missing 'use:'") != std::string::npos);
   CHECK(rejected("nodes:\n  p: {use: codec/dct}\n").find("codec/dct needs input 'data'") != std::string::npos);

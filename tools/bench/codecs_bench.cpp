@@ -1,0 +1,141 @@
+// Codec throughput (issue 9, Benchmarks), each next to a peer measured in the same run:
+//   dct_codec   codec/dct (encode + decode, energy 0.9) of 100 000 x 64 float64 samples
+//   dct_fftw    the bound: FFTW's forward and inverse DCT-II of the same rows, one plan
+//               (FFTW_MEASURE) over all rows, executed on the same data
+//   tpc_zfp, tpc_sz3, tpc_inr   codec/zfp, codec/sz3 (when built with SZ3) and codec/inr
+//               (SIREN) on the TPC volume of experiments/paper/inr_fig3a.yaml; the
+//               codecs' own compress/decompress timings become counters
+//   tpc_copy    copying the volume as float32: the memory bound of any codec pass
+// Run by tools/bench/run, which turns the JSON into bench.json.
+#include <fftw3.h>
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "tools/bench/bench_support.hpp"
+
+namespace {
+
+using namespace reprise;
+
+constexpr std::int64_t kDctSamples = 100000, kDctDim = 64;
+
+// Generated once per process: every repetition compresses the same data.
+const std::shared_ptr<const Artifact>& dct_data() {
+  static const auto data = bench::run("dataset/mvn", {{"dim", kDctDim}, {"samples", kDctSamples}});
+  return data;
+}
+
+const std::shared_ptr<const Artifact>& tpc_volume() {
+  static const auto data = bench::run("dataset/tpc", {{"occupancy", 0.1}});
+  return data;
+}
+
+void set_common(benchmark::State& state, double bytes, double seconds) {
+  state.SetIterationTime(seconds);
+  state.counters["bytes"] = bytes;
+}
+
+void dct_codec(benchmark::State& state) {
+  const auto& data = dct_data();
+  const double bytes = static_cast<double>(data->array("samples").size() * sizeof(double));
+  for (auto _ : state) {
+    std::shared_ptr<const Artifact> out;
+    const double s = bench::seconds([&] { out = bench::run("codec/dct", {{"energy", 0.9}}, {{"data", data}}); });
+    set_common(state, bytes, s);
+    state.counters["ratio"] = out->scalar("ratio");
+  }
+}
+
+void dct_fftw(benchmark::State& state) {
+  const std::vector<double> x = dct_data()->array("samples").to_double();
+  int n = static_cast<int>(kDctDim);
+  const int rows = static_cast<int>(kDctSamples);
+  std::vector<double> in(x.size()), coeffs(x.size()), back(x.size());
+  const fftw_r2r_kind forward_kind = FFTW_REDFT10, inverse_kind = FFTW_REDFT01;
+  fftw_plan forward = fftw_plan_many_r2r(1, &n, rows, in.data(), nullptr, 1, n, coeffs.data(), nullptr, 1, n,
+                                         &forward_kind, FFTW_MEASURE);
+  fftw_plan inverse = fftw_plan_many_r2r(1, &n, rows, coeffs.data(), nullptr, 1, n, back.data(), nullptr, 1, n,
+                                         &inverse_kind, FFTW_MEASURE);
+  std::copy(x.begin(), x.end(), in.begin());  // planning with FFTW_MEASURE overwrites the buffers
+  for (auto _ : state) {
+    const double s = bench::seconds([&] {
+      fftw_execute(forward);
+      fftw_execute(inverse);
+    });
+    benchmark::DoNotOptimize(back.data());
+    set_common(state, static_cast<double>(x.size() * sizeof(double)), s);
+  }
+  fftw_destroy_plan(forward);
+  fftw_destroy_plan(inverse);
+}
+
+// A volume codec's own compress and decompress wall times (volume_codec.hpp) as
+// counters; the iteration time is their sum.
+void volume_codec(benchmark::State& state, const std::string& name, const std::map<std::string, ParamValue>& p) {
+  const auto& data = tpc_volume();
+  const double bytes = static_cast<double>(data->array("volume").size() * sizeof(float));
+  for (auto _ : state) {
+    const auto out = bench::run(name, p, {{"data", data}});
+    const double c = out->scalar("compress_seconds"), d = out->scalar("decompress_seconds");
+    set_common(state, bytes, c + d);
+    state.counters["compress_s"] = c;
+    state.counters["decompress_s"] = d;
+    state.counters["ratio"] = out->scalar("ratio");
+  }
+}
+
+void tpc_zfp(benchmark::State& state) { volume_codec(state, "codec/zfp", {{"mode", std::string("rate")}, {"rate", 2.0}}); }
+void tpc_sz3(benchmark::State& state) { volume_codec(state, "codec/sz3", {{"mode", std::string("abs")}, {"bound", 64.0}}); }
+
+// codec/inr trains for a few epochs only: encode time scales linearly with them.
+constexpr std::int64_t kInrEpochs = 2;
+
+void tpc_inr(benchmark::State& state) {
+  const auto& data = tpc_volume();
+  const double bytes = static_cast<double>(data->array("volume").size() * sizeof(float));
+  const auto model = bench::run("inr/siren", {{"width", std::int64_t{128}}, {"depth", std::int64_t{5}},
+                                              {"epochs", kInrEpochs}, {"batch", std::int64_t{8192}}, {"lr", 1e-4}});
+  for (auto _ : state) {
+    const auto out = bench::run("codec/inr", {{"threads", std::int64_t{bench::threads()}}},
+                                {{"data", data}, {"model", model}});
+    const double c = out->scalar("compress_seconds"), d = out->scalar("decompress_seconds");
+    set_common(state, bytes, c + d);
+    state.counters["compress_s"] = c;
+    state.counters["decompress_s"] = d;
+    state.counters["ratio"] = out->scalar("ratio");
+    state.counters["epochs"] = static_cast<double>(kInrEpochs);
+    state.counters["threads"] = bench::threads();
+  }
+}
+
+void tpc_copy(benchmark::State& state) {
+  const std::vector<double> v = tpc_volume()->array("volume").to_double();
+  const std::vector<float> src(v.begin(), v.end());
+  std::vector<float> dst(src.size());
+  for (auto _ : state) {
+    const double s = bench::seconds([&] { std::memcpy(dst.data(), src.data(), src.size() * sizeof(float)); });
+    benchmark::DoNotOptimize(dst.data());
+    benchmark::ClobberMemory();
+    set_common(state, static_cast<double>(src.size() * sizeof(float)), s);
+  }
+}
+
+}  // namespace
+
+BENCHMARK(dct_codec)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(dct_fftw)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(5);
+BENCHMARK(tpc_zfp)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(tpc_inr)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(tpc_copy)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(20);
+
+int main(int argc, char** argv) {
+  if (reprise::bench::available("codec/sz3"))
+    benchmark::RegisterBenchmark("tpc_sz3", tpc_sz3)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,167 @@
+// Sampler throughput (issue 9, Benchmarks), each next to a peer measured in the same run:
+//   gibbs            sampler/gibbs on dataset/ising's p = 16 model (random 3-regular
+//                    graph), random starts: spin updates per second
+//   gibbs_scalar     the peer: a minimal hand-written heat-bath loop over the same graph,
+//                    one chain at a time (int8 spins, one mt19937_64 draw and one exp per
+//                    update), chains split over the same threads
+//   langevin, mala   sampler/langevin and sampler/mala at N = 500 (the largest point of
+//                    experiments/paper/qoi_scaling.yaml: 8000 chains, h = 0.05, the
+//                    degree-2 score-matching model of dataset/mvn), steps per second
+//                    from the node's own loop time
+//   langevin_grad, mala_grad   the bound: only the energy-model evaluations each step
+//                    needs (EnergyModel::gradient, and for MALA also energy, on the
+//                    same 256-chain blocks and threads), without noise or accept/reject
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "components/learners/energy_model.hpp"
+#include "components/samplers/continuous_chain.hpp"
+#include "framework/parallel.hpp"
+#include "tools/bench/bench_support.hpp"
+
+namespace {
+
+using namespace reprise;
+
+constexpr std::int64_t kSpins = 16, kGibbsChains = 1 << 17, kGibbsSweeps = 50;
+
+const std::shared_ptr<const Artifact>& ising_model() {
+  static const auto model = bench::run("dataset/ising", {{"p", kSpins}, {"samples", std::int64_t{1}}});
+  return model;
+}
+
+void gibbs(benchmark::State& state) {
+  const auto& model = ising_model();
+  for (auto _ : state) {
+    std::shared_ptr<const Artifact> out;
+    const double s = bench::seconds([&] {
+      out = bench::run("sampler/gibbs",
+                       {{"steps", kGibbsSweeps}, {"chains", kGibbsChains}, {"threads", std::int64_t{bench::threads()}}},
+                       {{"model", model}});
+    });
+    state.SetIterationTime(s);
+    state.counters["updates"] = out->scalar("spin_updates");
+    state.counters["threads"] = bench::threads();
+  }
+}
+
+void gibbs_scalar(benchmark::State& state) {
+  const std::vector<double> j = ising_model()->array("J").to_double(), h = ising_model()->array("h").to_double();
+  const std::size_t p = h.size();
+  std::vector<std::size_t> offset{0}, index;
+  std::vector<double> weight;
+  for (std::size_t a = 0; a < p; ++a) {
+    for (std::size_t b = 0; b < p; ++b)
+      if (b != a && j[a * p + b] != 0) {
+        index.push_back(b);
+        weight.push_back(j[a * p + b]);
+      }
+    offset.push_back(index.size());
+  }
+  const unsigned workers = bench::threads();
+  std::vector<std::int64_t> magnetisation(workers);
+  for (auto _ : state) {
+    const double s = bench::seconds([&] {
+      bench::parallel_blocks(workers, workers, [&](std::size_t w) {
+        std::mt19937_64 rng(block_seed(7, w));
+        std::uniform_real_distribution<double> u(0.0, 1.0);
+        std::vector<std::int8_t> x(p);
+        std::int64_t m = 0;
+        for (std::size_t c = w; c < static_cast<std::size_t>(kGibbsChains); c += workers) {
+          for (auto& v : x) v = u(rng) < 0.5 ? 1 : -1;
+          for (std::int64_t sweep = 0; sweep < kGibbsSweeps; ++sweep)
+            for (std::size_t i = 0; i < p; ++i) {
+              double field = h[i];
+              for (std::size_t k = offset[i]; k < offset[i + 1]; ++k) field += weight[k] * x[index[k]];
+              x[i] = u(rng) * (1.0 + std::exp(-2.0 * field)) < 1.0 ? 1 : -1;
+            }
+          for (auto v : x) m += v;
+        }
+        magnetisation[w] = m;
+      });
+    });
+    benchmark::DoNotOptimize(magnetisation.data());
+    state.SetIterationTime(s);
+    state.counters["updates"] = static_cast<double>(kGibbsChains * kGibbsSweeps) * static_cast<double>(p);
+    state.counters["threads"] = workers;
+  }
+}
+
+constexpr std::int64_t kDim = 500, kChains = 8000;
+
+const std::shared_ptr<const Artifact>& energy_model() {
+  static const auto model = [] {
+    const auto data = bench::run("dataset/mvn", {{"dim", kDim}, {"samples", kChains}, {"condition", 10.0}});
+    return bench::run("learner/score-matching", {{"degree", std::int64_t{2}}}, {{"data", data}});
+  }();
+  return model;
+}
+
+void chain(benchmark::State& state, const std::string& name, std::int64_t steps) {
+  const auto& model = energy_model();
+  for (auto _ : state) {
+    const auto out = bench::run(name,
+                                {{"step", 0.05}, {"steps", steps}, {"chains", kChains}, {"init_scale", 1.0},
+                                 {"threads", std::int64_t{bench::threads()}}},
+                                {{"model", model}});
+    state.SetIterationTime(out->scalar("seconds"));  // the steps only, as the node measures them
+    state.counters["steps"] = static_cast<double>(steps);
+    state.counters["chains"] = static_cast<double>(kChains);
+    state.counters["dim"] = static_cast<double>(kDim);
+    state.counters["threads"] = bench::threads();
+    if (name == "sampler/mala") state.counters["acceptance"] = out->scalar("acceptance");
+  }
+}
+
+// What one step of `steps` costs in model evaluations alone: per block of
+// kChainBlock chains, the gradient (Langevin) or the energy and the gradient
+// (MALA, at the proposal), through the same EnergyModel the samplers use.
+void model_evaluations(benchmark::State& state, bool with_energy, std::int64_t steps) {
+  const EnergyModel model = EnergyModel::from_artifact(*energy_model(), "bench");
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> normal;
+  RowMatrixXd x(kChains, kDim);
+  for (Eigen::Index q = 0; q < x.size(); ++q) x.data()[q] = normal(rng);
+  const std::size_t blocks = (kChains + kChainBlock - 1) / kChainBlock;
+  const unsigned workers = bench::threads();
+  for (auto _ : state) {
+    const double s = bench::seconds([&] {
+      for (std::int64_t step = 0; step < steps; ++step)
+        bench::parallel_blocks(blocks, workers, [&](std::size_t b) {
+          const auto first = static_cast<Eigen::Index>(b * kChainBlock);
+          const auto n = std::min<Eigen::Index>(static_cast<Eigen::Index>(kChainBlock), x.rows() - first);
+          const RowMatrixXd xb = x.middleRows(first, n);
+          RowMatrixXd g;
+          model.gradient(xb, g);
+          benchmark::DoNotOptimize(g.data());
+          if (with_energy) {
+            Eigen::VectorXd e;
+            model.energy(xb, e);
+            benchmark::DoNotOptimize(e.data());
+          }
+        });
+    });
+    state.SetIterationTime(s);
+    state.counters["steps"] = static_cast<double>(steps);
+    state.counters["threads"] = workers;
+  }
+}
+
+constexpr std::int64_t kLangevinSteps = 20, kMalaSteps = 10;
+
+void langevin(benchmark::State& state) { chain(state, "sampler/langevin", kLangevinSteps); }
+void mala(benchmark::State& state) { chain(state, "sampler/mala", kMalaSteps); }
+void langevin_grad(benchmark::State& state) { model_evaluations(state, false, kLangevinSteps); }
+void mala_grad(benchmark::State& state) { model_evaluations(state, true, kMalaSteps); }
+
+}  // namespace
+
+BENCHMARK(gibbs)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(gibbs_scalar)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(langevin)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(langevin_grad)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(mala)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(mala_grad)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+
+BENCHMARK_MAIN();

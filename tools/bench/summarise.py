@@ -1,0 +1,369 @@
+#!/usr/bin/env python3
+"""Turns the raw outputs of one tools/bench/run (Google Benchmark JSON per area, the
+framework script's JSON) into bench.json and bench.md.
+
+Every figure is the median over the repetitions of that run, and so is its peer; a
+ratio is a ratio of the two medians. Nothing here is a constant result: a figure whose
+benchmark did not run is left out and listed under "skipped"."""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+
+UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+
+
+def load_area(path):
+    """{benchmark name: [iteration entries]} and the context of one Google Benchmark JSON."""
+    if not os.path.exists(path):
+        return {}, {}
+    with open(path) as f:
+        doc = json.load(f)
+    runs = {}
+    for b in doc.get("benchmarks", []):
+        if b.get("run_type", "iteration") != "iteration":
+            continue
+        runs.setdefault(b["run_name"].split("/")[0], []).append(b)
+    return runs, doc.get("context", {})
+
+
+class Runs:
+    def __init__(self):
+        self.runs = {}
+        self.context = {}
+
+    def add(self, path):
+        runs, context = load_area(path)
+        self.runs.update(runs)
+        self.context.update(context)
+
+    def has(self, name):
+        return name in self.runs
+
+    def seconds(self, name):
+        """Seconds per iteration, one value per repetition."""
+        return [b["real_time"] * UNIT_SECONDS[b["time_unit"]] for b in self.runs[name]]
+
+    def counter(self, name, key):
+        return [b[key] for b in self.runs[name]]
+
+    def first(self, name, key):
+        return self.runs[name][0][key]
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def figure(name, area, values, unit, peer, peer_values, peer_unit, ratio_definition, ratio, setup):
+    v, p = median(values), median(peer_values)
+    return {
+        "name": name, "area": area, "value": v, "unit": unit,
+        "peer": peer, "peer_value": p, "peer_unit": peer_unit,
+        "ratio": ratio(v, p), "ratio_definition": ratio_definition,
+        "repeats": len(values), "values": values, "peer_values": peer_values, "setup": setup,
+    }
+
+
+def per_rep(a, b, f):
+    return [f(x, y) for x, y in zip(a, b)]
+
+
+def codecs(r, threads):
+    out, skipped = [], []
+    if r.has("dct_codec") and r.has("dct_fftw"):
+        mb = r.first("dct_codec", "bytes") / 1e6
+        out.append(figure(
+            "dct_codec_throughput", "codecs",
+            [mb / s for s in r.seconds("dct_codec")], "MB/s",
+            "FFTW forward + inverse DCT-II of the same rows (bound)",
+            [r.first("dct_fftw", "bytes") / 1e6 / s for s in r.seconds("dct_fftw")], "MB/s",
+            "codec / FFTW", lambda v, p: v / p,
+            f"codec/dct encode + decode, energy 0.9, of dataset/mvn 100 000 x 64 float64 ({mb:.1f} MB); "
+            f"single-threaded, like FFTW here; achieved ratio {median(r.counter('dct_codec', 'ratio')):.2f}. "
+            "Peer: one FFTW_MEASURE plan of REDFT10 and one of REDFT01 over all rows, fftw_execute only"))
+    if not (r.has("tpc_zfp") and r.has("tpc_copy")):
+        return out, skipped
+    mb = r.first("tpc_zfp", "bytes") / 1e6
+    copy = [r.first("tpc_copy", "bytes") / 1e6 / s for s in r.seconds("tpc_copy")]
+    tpc = f"dataset/tpc occupancy 0.1 (192 x 249 x 16, {mb:.2f} MB as float32)"
+    zfp_c, zfp_d = r.counter("tpc_zfp", "compress_s"), r.counter("tpc_zfp", "decompress_s")
+    zfp_ratio = median(r.counter("tpc_zfp", "ratio"))
+    for what, secs in (("compress", zfp_c), ("decompress", zfp_d)):
+        out.append(figure(
+            f"tpc_zfp_{what}", "codecs", [mb / s for s in secs], "MB/s",
+            "memcpy of the volume (memory bound)",
+            copy, "MB/s", "zfp / memcpy", lambda v, p: v / p,
+            f"codec/zfp fixed rate 2 bits/value (ratio {zfp_ratio:.1f} vs 16-bit), {tpc}; serial, as codec/zfp runs. "
+            "Peer: memcpy of the float32 volume, one read and one write of every value"))
+    if r.has("tpc_sz3"):
+        sz3_ratio = median(r.counter("tpc_sz3", "ratio"))
+        for what, ref in (("compress", zfp_c), ("decompress", zfp_d)):
+            out.append(figure(
+                f"tpc_sz3_{what}", "codecs", [mb / s for s in r.counter("tpc_sz3", f"{what}_s")], "MB/s",
+                f"codec/zfp {what} in the same run", [mb / s for s in ref], "MB/s", "sz3 / zfp",
+                lambda v, p: v / p,
+                f"codec/sz3 abs bound 64 ADC (ratio {sz3_ratio:.1f}), {tpc}; serial"))
+    else:
+        skipped.append("tpc_sz3: codec/sz3 not built (SZ3 not found; set REPRISE_SZ3_PREFIX)")
+    if r.has("tpc_inr"):
+        epochs = int(r.first("tpc_inr", "epochs"))
+        inr_ratio = median(r.counter("tpc_inr", "ratio"))
+        for what, label, ref in (("compress", "encode", zfp_c), ("decompress", "decode", zfp_d)):
+            out.append(figure(
+                f"tpc_inr_{label}", "codecs", r.counter("tpc_inr", f"{what}_s"), "s",
+                f"codec/zfp {what} time in the same run", ref, "s", "inr / zfp", lambda v, p: v / p,
+                f"codec/inr with inr/siren 3->5x128->1, {epochs} epochs of batch 8192 over every voxel, lr 1e-4, "
+                f"{threads} threads (ratio {inr_ratio:.1f}); {label} = "
+                + ("training" if label == "encode" else "evaluating the network at every voxel")))
+    return out, skipped
+
+
+def learners(r, threads):
+    if not (r.has("grise") and r.has("one_pass")):
+        return [], []
+    return [figure(
+        "grise_p16_m1e6", "learners", r.seconds("grise"), "s",
+        "one pass over the samples, same threads",
+        r.seconds("one_pass"), "s", "grise / one pass", lambda v, p: v / p,
+        f"learner/grise (defaults, FISTA tol 1e-8) on dataset/ising p = 16, M = 10^6 (int8), {threads} threads, "
+        f"histogram of the samples included; max FISTA iterations {median(r.counter('grise', 'max_iterations')):.0f}. "
+        "Peer: every row's 16 int8 spins packed into a 16-bit key and the keys summed")], []
+
+
+def samplers(r, threads):
+    out = []
+    if r.has("gibbs") and r.has("gibbs_scalar"):
+        u = r.first("gibbs", "updates")
+        out.append(figure(
+            "gibbs_spin_updates", "samplers", [u / s / 1e6 for s in r.seconds("gibbs")], "M updates/s",
+            "scalar heat-bath loop, same graph and threads",
+            [r.first("gibbs_scalar", "updates") / s / 1e6 for s in r.seconds("gibbs_scalar")], "M updates/s",
+            "reprise / scalar loop", lambda v, p: v / p,
+            f"sampler/gibbs systematic scan, dataset/ising p = 16 random 3-regular model, 131 072 random-start chains "
+            f"x 50 sweeps, {threads} threads. Peer: hand-written heat bath, one chain at a time, int8 spins, CSR "
+            "neighbours, one mt19937_64 uniform and one exp per update"))
+    for name, label in (("langevin", "sampler/langevin"), ("mala", "sampler/mala")):
+        if not (r.has(name) and r.has(name + "_grad")):
+            continue
+        steps = r.first(name, "steps")
+        extra = f"; acceptance {median(r.counter(name, 'acceptance')):.2f}" if name == "mala" else ""
+        out.append(figure(
+            f"{name}_steps_n500", "samplers", [steps / s for s in r.seconds(name)], "steps/s",
+            ("energy + gradient" if name == "mala" else "gradient") + " evaluations alone (bound)",
+            [r.first(name + "_grad", "steps") / s for s in r.seconds(name + "_grad")], "steps/s",
+            "sampler / evaluations", lambda v, p: v / p,
+            f"{label}, N = 500 (dataset/mvn condition 10 -> learner/score-matching degree 2), 8000 chains "
+            f"(one step moves all), h = 0.05, {steps:.0f} steps, node's own loop time, {threads} threads{extra}. "
+            "Peer: EnergyModel::gradient" + (" and ::energy" if name == "mala" else "")
+            + " on the same 256-chain blocks and threads (GEMMs with the 500 x 500 precision), no noise"
+            + (" or accept/reject" if name == "mala" else "")))
+    return out, []
+
+
+def inr(r, threads):
+    out, skipped, extra = [], [], {}
+    if not r.has("inr_step_reprise"):
+        return out, skipped, extra
+    reprise = r.seconds("inr_step_reprise")
+    flops = r.first("inr_bound_gemm", "flops")
+    peaks = {"Eigen": [r.first("inr_bound_peak_eigen", "flops") / s for s in r.seconds("inr_bound_peak_eigen")]}
+    if r.has("inr_bound_peak_openblas"):
+        peaks["OpenBLAS (via libtorch)"] = [r.first("inr_bound_peak_openblas", "flops") / s
+                                           for s in r.seconds("inr_bound_peak_openblas")]
+    peaks["Eigen, the step's own GEMMs"] = [flops / s for s in r.seconds("inr_bound_gemm")]
+    peak_name, peak = max(((k, median(v)) for k, v in peaks.items()), key=lambda kv: kv[1])
+    sincos = r.seconds("inr_bound_sincos")
+    bound = [flops / peak + s for s in sincos]
+    step_gemm = median(r.seconds("inr_bound_gemm"))
+    evaluations = r.first("inr_bound_sincos", "evaluations")
+    bound_setup = (f"{flops / 1e9:.1f} GFLOP of the step's GEMMs at the measured peak "
+                   f"({peak_name}, {peak / 1e9:.0f} GFLOP/s on {threads} threads; "
+                   + ", ".join(f"{k} {median(v) / 1e9:.0f}" for k, v in peaks.items())
+                   + f" GFLOP/s) + {evaluations / 1e6:.0f} M sin/cos at Eigen's vectorised rate "
+                   f"({evaluations / median(sincos) / 1e6:.0f} M/s); the step's own GEMM sequence at micro-batch "
+                   f"1024 takes {step_gemm:.3f} s with Eigen")
+    setup = (f"SIREN 3->5x128->1 (omega0 30), batch 65 536, float32, forward + backward + Adam (lr 1e-4), "
+             f"{threads} threads")
+    if r.has("inr_step_libtorch"):
+        torch = r.seconds("inr_step_libtorch")
+        blas = r.context.get("libtorch_blas", "?")
+        f = figure("inr_step_vs_libtorch", "inr", reprise, "s/step",
+                   f"libtorch {r.context.get('libtorch', '?')} CPU, same threads", torch, "s/step",
+                   "libtorch / reprise (speed-up)", lambda v, p: p / v,
+                   setup + f". Peer: libtorch over {blas}, same network, initial weights (copied from reprise's), "
+                   "batch, MSE loss and Adam hyper-parameters; torch::set_num_threads and OpenBLAS threads = "
+                   f"{threads}")
+        out.append(f)
+        extra["inr_step_vs_libtorch"] = f["ratio"]
+    else:
+        skipped.append("inr_step_vs_libtorch: libtorch not found (tools/install-deps --bench)")
+    f = figure("inr_step_vs_bound", "inr", reprise, "s/step", "machine bound: GEMMs at peak + sin/cos", bound,
+               "s/step", "reprise / bound", lambda v, p: v / p, setup + ". Peer: " + bound_setup)
+    out.append(f)
+    extra["inr_step_vs_bound"] = f["ratio"]
+    if r.has("inr_agreement"):
+        check = {}
+        for key in sorted(r.runs["inr_agreement"][0]):
+            if re.match(r"step\d+_", key):
+                check[key] = r.first("inr_agreement", key)
+        extra["inr_loss_check"] = check
+    return out, skipped, extra
+
+
+def framework(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        m = json.load(f)
+    n, per_node = m["hit_nodes"], lambda run: 1000 * (run - m["startup_s"]) / m["hit_nodes"]
+    single = lambda v, p: v / p
+    rep = m["repeats"]
+    def fig(name, v, unit, peer, pv, ratio_def, setup):
+        return {"name": name, "area": "framework", "value": v, "unit": unit, "peer": peer, "peer_value": pv,
+                "peer_unit": unit, "ratio": single(v, pv), "ratio_definition": ratio_def, "repeats": rep,
+                "values": None, "peer_values": None, "setup": setup + " (medians from tools/bench/framework)"}
+    return [
+        fig("plan_10k_points", m["plan_s"], "s", "`reprise list`: process start and registry, no spec",
+            m["startup_s"], "plan / start-up", "`reprise plan` of a 10 000-point sweep x 5 nodes"),
+        fig("cache_hit_overhead_per_node", per_node(m["hits_run_s"]), "ms",
+            "the same nodes computed (cold run of the same spec), per node", per_node(m["hits_cold_run_s"]),
+            "hit / computed", f"rerun of a {n}-node sweep (dataset/mvn, codec/dct, metric), all hits, -j1, "
+            "minus process start, per node"),
+        fig("rerun_warm_vs_cold", m["quickstart_warm_s"], "s", "cold run of the same spec", m["quickstart_cold_s"],
+            "warm / cold", "experiments/quickstart.yaml -j2 rerun (all cache hits)"),
+    ]
+
+
+def sh(*cmd, cwd=None):
+    try:
+        return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def machine(args, context):
+    cpu = ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    flags = ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("flags"):
+                have = set(line.split(":", 1)[1].split())
+                flags = " ".join(x for x in ("avx2", "fma", "avx512f") if x in have)
+                break
+    commit = sh("git", "-C", args.root, "rev-parse", "HEAD")
+    dirty = bool(sh("git", "-C", args.root, "status", "--porcelain", "--untracked-files=no"))
+    compiler = ""
+    cache = os.path.join(args.root, "build-bench", "CMakeCache.txt")
+    if os.path.exists(cache):
+        with open(cache) as f:
+            for line in f:
+                if line.startswith("CMAKE_CXX_COMPILER:"):
+                    compiler = sh(line.split("=", 1)[1].strip(), "--version").splitlines()[0]
+    return {
+        "nproc": int(sh("nproc") or 0), "cpu_model": cpu, "cpu_flags": flags, "threads": args.threads,
+        "mhz_per_cpu": context.get("mhz_per_cpu"), "kernel": platform.release(),
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "git_commit": commit + ("-dirty" if dirty else ""),
+        "load_average_before": args.load_before, "load_average_after": args.load_after,
+        "uptime": sh("uptime"),
+        "compiler": compiler, "build": "Release (-O2 -g), -march=native, build-bench/",
+        "google_benchmark": sh("dpkg-query", "-W", "-f=${Version}", "libbenchmark-dev"),
+        "libtorch": context.get("libtorch"), "libtorch_blas": context.get("libtorch_blas"),
+    }
+
+
+def number(v):
+    if v is None:
+        return "-"
+    if v == 0:
+        return "0"
+    a = abs(v)
+    if a >= 1000:
+        return f"{v:,.0f}".replace(",", " ")
+    if a >= 100:
+        return f"{v:.0f}"
+    if a >= 10:
+        return f"{v:.1f}"
+    if a >= 0.01:
+        return f"{v:.3g}"
+    return f"{v:.2e}"
+
+
+def markdown(doc):
+    commit = doc["machine"]["git_commit"]
+    commit = commit[:12] + ("-dirty" if commit.endswith("-dirty") else "")
+    lines = [f"# reprise benchmarks ({doc['machine']['date']}, commit {commit})", "",
+             f"{doc['machine']['cpu_model']}, {doc['machine']['nproc']} cores, {doc['machine']['threads']} threads; "
+             f"load average before/after: {doc['machine']['load_average_before']} / "
+             f"{doc['machine']['load_average_after']}; median of {doc['repeats']} repeats. "
+             "Written by `tools/bench/run`; every number is measured in that run.", "",
+             "| figure | value | peer (measured in the same run) | peer value | ratio |",
+             "|---|---|---|---|---|"]
+    for f in doc["figures"]:
+        lines.append(f"| {f['name']} | {number(f['value'])} {f['unit']} | {f['peer']} | "
+                     f"{number(f['peer_value'])} {f['peer_unit']} | **{number(f['ratio'])}** ({f['ratio_definition']}) |")
+    lines += ["", "Setups:", ""]
+    lines += [f"- **{f['name']}**: {f['setup']}" for f in doc["figures"]]
+    if "inr_loss_check" in doc:
+        c = doc["inr_loss_check"]
+        steps = sorted({int(k[4:k.index("_")]) for k in c})
+        lines += ["", "INR check, same weights and batch (MSE loss reprise / libtorch, relative difference):", ""]
+        lines += [f"- step {s}: {c[f'step{s}_loss_reprise']:.7g} / {c[f'step{s}_loss_libtorch']:.7g}, "
+                  f"{c[f'step{s}_rel_diff']:.1e}" for s in steps]
+    if doc["skipped"]:
+        lines += ["", "Skipped:", ""] + [f"- {s}" for s in doc["skipped"]]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--root", required=True)
+    ap.add_argument("--repeats", type=int, required=True)
+    ap.add_argument("--threads", type=int, required=True)
+    ap.add_argument("--load-before", default="")
+    ap.add_argument("--load-after", default="")
+    ap.add_argument("--areas", default="")
+    args = ap.parse_args()
+
+    runs = Runs()
+    for area in ("codecs", "learners", "samplers", "inr"):
+        runs.add(os.path.join(args.work, area + ".json"))
+    figures, skipped, extra = [], [], {}
+    for build in (codecs, learners, samplers):
+        f, s = build(runs, args.threads)
+        figures += f
+        skipped += s
+    f, s, extra = inr(runs, args.threads)
+    figures += f
+    skipped += s
+    figures += framework(os.path.join(args.work, "framework.json"))
+
+    doc = {"generated_by": "tools/bench/run", "areas": args.areas.split(","), "repeats": args.repeats,
+           "machine": machine(args, runs.context)}
+    doc.update(extra)
+    doc["figures"] = figures
+    doc["skipped"] = skipped
+    with open(os.path.join(args.out, "bench.json"), "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+    md = markdown(doc)
+    with open(os.path.join(args.out, "bench.md"), "w") as f:
+        f.write(md)
+    print(md, end="")
+
+
+if __name__ == "__main__":
+    main()

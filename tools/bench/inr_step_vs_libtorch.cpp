@@ -11,7 +11,7 @@
 //                       step's sin/cos evaluations (Eigen's vectorised ones)
 //   inr_agreement       the loss both compute at step 0 and after a few steps from the
 //                       same start: they must agree to float32 rounding
-// Without libtorch (tools/bench/install-deps installs it) only reprise and the bound run.
+// Without libtorch (tools/install-deps --bench installs it) only reprise and the bound run.
 #include <dlfcn.h>
 
 #include <cmath>

@@ -100,7 +100,7 @@ def codecs(r, threads):
             "memcpy of the volume (memory bound)",
             copy, "MB/s", "zfp / memcpy", lambda v, p: v / p,
             f"codec/zfp fixed rate 2 bits/value (ratio {zfp_ratio:.1f} vs 16-bit), {tpc}; serial, as codec/zfp runs. "
-            "Peer: memcpy of the float32 volume, one read and one write of every value"))
+            "Peer: memcpy of the float32 volume, one read and one write of every value (3 MB: from cache)"))
     if r.has("tpc_sz3"):
         sz3_ratio = median(r.counter("tpc_sz3", "ratio"))
         for what, ref in (("compress", zfp_c), ("decompress", zfp_d)):
@@ -172,11 +172,11 @@ def inr(r, threads):
         return out, skipped, extra
     reprise = r.seconds("inr_step_reprise")
     flops = r.first("inr_bound_gemm", "flops")
-    peaks = {"Eigen": [r.first("inr_bound_peak_eigen", "flops") / s for s in r.seconds("inr_bound_peak_eigen")]}
+    peaks = {"Eigen 128x128x1024 per thread": [r.first("inr_bound_peak_eigen", "flops") / s for s in r.seconds("inr_bound_peak_eigen")]}
     if r.has("inr_bound_peak_openblas"):
-        peaks["OpenBLAS (via libtorch)"] = [r.first("inr_bound_peak_openblas", "flops") / s
+        peaks["OpenBLAS 128x128x65536 via libtorch"] = [r.first("inr_bound_peak_openblas", "flops") / s
                                            for s in r.seconds("inr_bound_peak_openblas")]
-    peaks["Eigen, the step's own GEMMs"] = [flops / s for s in r.seconds("inr_bound_gemm")]
+    peaks["Eigen on the step's GEMMs"] = [flops / s for s in r.seconds("inr_bound_gemm")]
     peak_name, peak = max(((k, median(v)) for k, v in peaks.items()), key=lambda kv: kv[1])
     sincos = r.seconds("inr_bound_sincos")
     bound = [flops / peak + s for s in sincos]
@@ -184,7 +184,7 @@ def inr(r, threads):
     evaluations = r.first("inr_bound_sincos", "evaluations")
     bound_setup = (f"{flops / 1e9:.1f} GFLOP of the step's GEMMs at the measured peak "
                    f"({peak_name}, {peak / 1e9:.0f} GFLOP/s on {threads} threads; "
-                   + ", ".join(f"{k} {median(v) / 1e9:.0f}" for k, v in peaks.items())
+                   + "; ".join(f"{k} {median(v) / 1e9:.0f}" for k, v in peaks.items())
                    + f" GFLOP/s) + {evaluations / 1e6:.0f} M sin/cos at Eigen's vectorised rate "
                    f"({evaluations / median(sincos) / 1e6:.0f} M/s); the step's own GEMM sequence at micro-batch "
                    f"1024 takes {step_gemm:.3f} s with Eigen")

@@ -37,6 +37,12 @@ void set_common(benchmark::State& state, double bytes, double seconds) {
   state.counters["bytes"] = bytes;
 }
 
+// The TPC volume's shape, as counters shape0, shape1, ...
+void set_shape(benchmark::State& state) {
+  const auto& shape = tpc_volume()->array("volume").shape();
+  for (std::size_t a = 0; a < shape.size(); ++a) state.counters["shape" + std::to_string(a)] = static_cast<double>(shape[a]);
+}
+
 void dct_codec(benchmark::State& state) {
   const auto& data = dct_data();
   const double bytes = static_cast<double>(data->array("samples").size() * sizeof(double));
@@ -45,6 +51,9 @@ void dct_codec(benchmark::State& state) {
     const double s = bench::seconds([&] { out = bench::run("codec/dct", {{"energy", 0.9}}, {{"data", data}}); });
     set_common(state, bytes, s);
     state.counters["ratio"] = out->scalar("ratio");
+    state.counters["rows"] = static_cast<double>(kDctSamples);
+    state.counters["cols"] = static_cast<double>(kDctDim);
+    state.counters["energy"] = 0.9;
   }
 }
 
@@ -83,20 +92,29 @@ void volume_codec(benchmark::State& state, const std::string& name, const std::m
     state.counters["compress_s"] = c;
     state.counters["decompress_s"] = d;
     state.counters["ratio"] = out->scalar("ratio");
+    set_shape(state);
   }
 }
 
-void tpc_zfp(benchmark::State& state) { volume_codec(state, "codec/zfp", {{"mode", std::string("rate")}, {"rate", 2.0}}); }
-void tpc_sz3(benchmark::State& state) { volume_codec(state, "codec/sz3", {{"mode", std::string("abs")}, {"bound", 64.0}}); }
+constexpr double kZfpRate = 2, kSz3Bound = 64;  // middle settings of experiments/paper/inr_fig3a_classical.yaml
+
+void tpc_zfp(benchmark::State& state) {
+  volume_codec(state, "codec/zfp", {{"mode", std::string("rate")}, {"rate", kZfpRate}});
+  state.counters["rate"] = kZfpRate;
+}
+void tpc_sz3(benchmark::State& state) {
+  volume_codec(state, "codec/sz3", {{"mode", std::string("abs")}, {"bound", kSz3Bound}});
+  state.counters["bound"] = kSz3Bound;
+}
 
 // codec/inr trains for a few epochs only: encode time scales linearly with them.
-constexpr std::int64_t kInrEpochs = 2;
+constexpr std::int64_t kInrEpochs = 2, kInrWidth = 128, kInrDepth = 5, kInrBatch = 8192;
 
 void tpc_inr(benchmark::State& state) {
   const auto& data = tpc_volume();
   const double bytes = static_cast<double>(data->array("volume").size() * sizeof(float));
-  const auto model = bench::run("inr/siren", {{"width", std::int64_t{128}}, {"depth", std::int64_t{5}},
-                                              {"epochs", kInrEpochs}, {"batch", std::int64_t{8192}}, {"lr", 1e-4}});
+  const auto model = bench::run("inr/siren", {{"width", kInrWidth}, {"depth", kInrDepth}, {"epochs", kInrEpochs},
+                                              {"batch", kInrBatch}, {"lr", 1e-4}});
   for (auto _ : state) {
     const auto out = bench::run("codec/inr", {{"threads", std::int64_t{bench::threads()}}},
                                 {{"data", data}, {"model", model}});
@@ -106,6 +124,10 @@ void tpc_inr(benchmark::State& state) {
     state.counters["decompress_s"] = d;
     state.counters["ratio"] = out->scalar("ratio");
     state.counters["epochs"] = static_cast<double>(kInrEpochs);
+    state.counters["width"] = static_cast<double>(kInrWidth);
+    state.counters["depth"] = static_cast<double>(kInrDepth);
+    state.counters["batch"] = static_cast<double>(kInrBatch);
+    set_shape(state);
     state.counters["threads"] = bench::threads();
   }
 }

@@ -78,6 +78,10 @@ void inr_step_reprise(benchmark::State& state) {
     state.counters["batch"] = kBatch;
     state.counters["threads"] = bench::threads();
     state.counters["parameters"] = static_cast<double>(s.net.parameters().size());
+    state.counters["width"] = s.net.config().width;
+    state.counters["depth"] = s.net.config().depth;
+    state.counters["omega"] = s.net.config().hidden_omega;
+    state.counters["lr"] = kRate;
   }
 }
 

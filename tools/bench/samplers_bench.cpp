@@ -43,6 +43,9 @@ void gibbs(benchmark::State& state) {
     state.SetIterationTime(s);
     state.counters["updates"] = out->scalar("spin_updates");
     state.counters["threads"] = bench::threads();
+    state.counters["p"] = static_cast<double>(kSpins);
+    state.counters["chains"] = static_cast<double>(kGibbsChains);
+    state.counters["sweeps"] = static_cast<double>(kGibbsSweeps);
   }
 }
 
@@ -89,6 +92,7 @@ void gibbs_scalar(benchmark::State& state) {
 }
 
 constexpr std::int64_t kDim = 500, kChains = 8000;
+constexpr double kStep = 0.05;
 
 const std::shared_ptr<const Artifact>& energy_model() {
   static const auto model = [] {
@@ -102,13 +106,14 @@ void chain(benchmark::State& state, const std::string& name, std::int64_t steps)
   const auto& model = energy_model();
   for (auto _ : state) {
     const auto out = bench::run(name,
-                                {{"step", 0.05}, {"steps", steps}, {"chains", kChains}, {"init_scale", 1.0},
+                                {{"step", kStep}, {"steps", steps}, {"chains", kChains}, {"init_scale", 1.0},
                                  {"threads", std::int64_t{bench::threads()}}},
                                 {{"model", model}});
     state.SetIterationTime(out->scalar("seconds"));  // the steps only, as the node measures them
     state.counters["steps"] = static_cast<double>(steps);
     state.counters["chains"] = static_cast<double>(kChains);
     state.counters["dim"] = static_cast<double>(kDim);
+    state.counters["h"] = kStep;
     state.counters["threads"] = bench::threads();
     if (name == "sampler/mala") state.counters["acceptance"] = out->scalar("acceptance");
   }

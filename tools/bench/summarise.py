@@ -84,14 +84,16 @@ def codecs(r, threads):
             "FFTW forward + inverse DCT-II of the same rows (bound)",
             [r.first("dct_fftw", "bytes") / 1e6 / s for s in r.seconds("dct_fftw")], "MB/s",
             "codec / FFTW", lambda v, p: v / p,
-            f"codec/dct encode + decode, energy 0.9, of dataset/mvn 100 000 x 64 float64 ({mb:.1f} MB); "
+            f"codec/dct encode + decode, energy {r.first('dct_codec', 'energy'):g}, of dataset/mvn "
+            f"{r.first('dct_codec', 'rows'):.0f} x {r.first('dct_codec', 'cols'):.0f} float64 ({mb:.1f} MB); "
             f"single-threaded, like FFTW here; achieved ratio {median(r.counter('dct_codec', 'ratio')):.2f}. "
             "Peer: one FFTW_MEASURE plan of REDFT10 and one of REDFT01 over all rows, fftw_execute only"))
     if not (r.has("tpc_zfp") and r.has("tpc_copy")):
         return out, skipped
     mb = r.first("tpc_zfp", "bytes") / 1e6
     copy = [r.first("tpc_copy", "bytes") / 1e6 / s for s in r.seconds("tpc_copy")]
-    tpc = f"dataset/tpc occupancy 0.1 (192 x 249 x 16, {mb:.2f} MB as float32)"
+    shape = " x ".join(f"{v:.0f}" for k, v in sorted(r.runs["tpc_zfp"][0].items()) if k.startswith("shape"))
+    tpc = f"dataset/tpc occupancy 0.1 ({shape}, {mb:.2f} MB as float32)"
     zfp_c, zfp_d = r.counter("tpc_zfp", "compress_s"), r.counter("tpc_zfp", "decompress_s")
     zfp_ratio = median(r.counter("tpc_zfp", "ratio"))
     for what, secs in (("compress", zfp_c), ("decompress", zfp_d)):
@@ -99,7 +101,8 @@ def codecs(r, threads):
             f"tpc_zfp_{what}", "codecs", [mb / s for s in secs], "MB/s",
             "memcpy of the volume (memory bound)",
             copy, "MB/s", "zfp / memcpy", lambda v, p: v / p,
-            f"codec/zfp fixed rate 2 bits/value (ratio {zfp_ratio:.1f} vs 16-bit), {tpc}; serial, as codec/zfp runs. "
+            f"codec/zfp fixed rate {r.first('tpc_zfp', 'rate'):g} bits/value (ratio {zfp_ratio:.1f} vs 16-bit), "
+            f"{tpc}; serial, as codec/zfp runs. "
             "Peer: memcpy of the float32 volume, one read and one write of every value (3 MB: from cache)"))
     if r.has("tpc_sz3"):
         sz3_ratio = median(r.counter("tpc_sz3", "ratio"))
@@ -108,7 +111,7 @@ def codecs(r, threads):
                 f"tpc_sz3_{what}", "codecs", [mb / s for s in r.counter("tpc_sz3", f"{what}_s")], "MB/s",
                 f"codec/zfp {what} in the same run", [mb / s for s in ref], "MB/s", "sz3 / zfp",
                 lambda v, p: v / p,
-                f"codec/sz3 abs bound 64 ADC (ratio {sz3_ratio:.1f}), {tpc}; serial"))
+                f"codec/sz3 abs bound {r.first('tpc_sz3', 'bound'):g} ADC (ratio {sz3_ratio:.1f}), {tpc}; serial"))
     else:
         skipped.append("tpc_sz3: codec/sz3 not built (SZ3 not found; set REPRISE_SZ3_PREFIX)")
     if r.has("tpc_inr"):
@@ -118,7 +121,8 @@ def codecs(r, threads):
             out.append(figure(
                 f"tpc_inr_{label}", "codecs", r.counter("tpc_inr", f"{what}_s"), "s",
                 f"codec/zfp {what} time in the same run", ref, "s", "inr / zfp", lambda v, p: v / p,
-                f"codec/inr with inr/siren 3->5x128->1, {epochs} epochs of batch 8192 over every voxel, lr 1e-4, "
+                f"codec/inr with inr/siren 3->{r.first('tpc_inr', 'depth'):.0f}x{r.first('tpc_inr', 'width'):.0f}->1, "
+                f"{epochs} epochs of batch {r.first('tpc_inr', 'batch'):.0f} over every voxel, lr 1e-4, "
                 f"{threads} threads (ratio {inr_ratio:.1f}); {label} = "
                 + ("training" if label == "encode" else "evaluating the network at every voxel")))
     return out, skipped
@@ -131,9 +135,10 @@ def learners(r, threads):
         "grise_p16_m1e6", "learners", r.seconds("grise"), "s",
         "one pass over the samples, same threads",
         r.seconds("one_pass"), "s", "grise / one pass", lambda v, p: v / p,
-        f"learner/grise (defaults, FISTA tol 1e-8) on dataset/ising p = 16, M = 10^6 (int8), {threads} threads, "
+        f"learner/grise (defaults, FISTA tol 1e-8) on dataset/ising p = {r.first('grise', 'p'):.0f}, "
+        f"M = {r.first('grise', 'samples'):.0f} (int8), {threads} threads, "
         f"histogram of the samples included; max FISTA iterations {median(r.counter('grise', 'max_iterations')):.0f}. "
-        "Peer: every row's 16 int8 spins packed into a 16-bit key and the keys summed")], []
+        "Peer: every row's int8 spins packed into a key and the keys summed")], []
 
 
 def samplers(r, threads):
@@ -145,8 +150,9 @@ def samplers(r, threads):
             "scalar heat-bath loop, same graph and threads",
             [r.first("gibbs_scalar", "updates") / s / 1e6 for s in r.seconds("gibbs_scalar")], "M updates/s",
             "reprise / scalar loop", lambda v, p: v / p,
-            f"sampler/gibbs systematic scan, dataset/ising p = 16 random 3-regular model, 131 072 random-start chains "
-            f"x 50 sweeps, {threads} threads. Peer: hand-written heat bath, one chain at a time, int8 spins, CSR "
+            f"sampler/gibbs systematic scan, dataset/ising p = {r.first('gibbs', 'p'):.0f} random 3-regular model, "
+            f"{r.first('gibbs', 'chains'):.0f} random-start chains x {r.first('gibbs', 'sweeps'):.0f} sweeps, "
+            f"{threads} threads. Peer: hand-written heat bath, one chain at a time, int8 spins, CSR "
             "neighbours, one mt19937_64 uniform and one exp per update"))
     for name, label in (("langevin", "sampler/langevin"), ("mala", "sampler/mala")):
         if not (r.has(name) and r.has(name + "_grad")):
@@ -158,10 +164,10 @@ def samplers(r, threads):
             ("energy + gradient" if name == "mala" else "gradient") + " evaluations alone (bound)",
             [r.first(name + "_grad", "steps") / s for s in r.seconds(name + "_grad")], "steps/s",
             "sampler / evaluations", lambda v, p: v / p,
-            f"{label}, N = 500 (dataset/mvn condition 10 -> learner/score-matching degree 2), 8000 chains "
-            f"(one step moves all), h = 0.05, {steps:.0f} steps, node's own loop time, {threads} threads{extra}. "
+            f"{label}, N = {r.first(name, 'dim'):.0f} (dataset/mvn condition 10 -> learner/score-matching degree 2), "
+            f"{r.first(name, 'chains'):.0f} chains (one step moves all), h = {r.first(name, 'h'):g}, {steps:.0f} steps, node's own loop time, {threads} threads{extra}. "
             "Peer: EnergyModel::gradient" + (" and ::energy" if name == "mala" else "")
-            + " on the same 256-chain blocks and threads (GEMMs with the 500 x 500 precision), no noise"
+            + " on the same 256-chain blocks and threads (GEMMs with the N x N precision), no noise"
             + (" or accept/reject" if name == "mala" else "")))
     return out, []
 
@@ -188,7 +194,9 @@ def inr(r, threads):
                    + f" GFLOP/s) + {evaluations / 1e6:.0f} M sin/cos at Eigen's vectorised rate "
                    f"({evaluations / median(sincos) / 1e6:.0f} M/s); the step's own GEMM sequence at micro-batch "
                    f"1024 takes {step_gemm:.3f} s with Eigen")
-    setup = (f"SIREN 3->5x128->1 (omega0 30), batch 65 536, float32, forward + backward + Adam (lr 1e-4), "
+    c = r.runs["inr_step_reprise"][0]
+    setup = (f"SIREN 3->{c['depth']:.0f}x{c['width']:.0f}->1 (omega0 {c['omega']:g}, {c['parameters']:.0f} "
+             f"parameters), batch {c['batch']:.0f}, float32, forward + backward + Adam (lr {c['lr']:.0e}), "
              f"{threads} threads")
     if r.has("inr_step_libtorch"):
         torch = r.seconds("inr_step_libtorch")

@@ -323,10 +323,12 @@ void inr_agreement(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(inr_step_reprise)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(5);
+// In this order, so that reprise's step sits between its bound's parts and libtorch's
+// step, all within seconds (tools/bench/run runs this binary once per repeat).
 BENCHMARK(inr_bound_gemm)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(inr_bound_peak_eigen)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(inr_bound_sincos)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(inr_step_reprise)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(5);
 #ifdef REPRISE_HAVE_TORCH
 BENCHMARK(inr_step_libtorch)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(2);
 BENCHMARK(inr_bound_peak_openblas)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(3);

@@ -68,6 +68,7 @@ void one_pass(benchmark::State& state) {
 
 }  // namespace
 
+// The figure next to its peer: tools/bench/run runs the binary once per repeat and pairs them.
 BENCHMARK(grise)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(one_pass)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(10);
 

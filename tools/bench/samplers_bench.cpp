@@ -162,6 +162,7 @@ void mala_grad(benchmark::State& state) { model_evaluations(state, true, kMalaSt
 
 }  // namespace
 
+// Each figure next to its peer: tools/bench/run runs the binary once per repeat and pairs them.
 BENCHMARK(gibbs)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(gibbs_scalar)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(langevin)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Turns the raw outputs of one tools/bench/run (Google Benchmark JSON per area, the
-framework script's JSON) into bench.json and bench.md.
+"""Turns the raw outputs of one tools/bench/run (Google Benchmark JSON per area and
+repeat, the framework script's JSON) into bench.json and bench.md.
 
-Every figure is the median over the repetitions of that run, and so is its peer; a
-ratio is a ratio of the two medians. Nothing here is a constant result: a figure whose
-benchmark did not run is left out and listed under "skipped"."""
+Every figure is the median over the repeats of that run, and so is its peer. A figure and
+its peer are timed back to back in each repeat, so the ratio is the median of the
+per-repeat ratios (load on a shared machine changes between repeats more than within
+one). Nothing here is a constant result: a figure whose benchmark did not run is left
+out and listed under "skipped"."""
 
 import argparse
 import datetime
@@ -39,7 +41,8 @@ class Runs:
 
     def add(self, path):
         runs, context = load_area(path)
-        self.runs.update(runs)
+        for name, entries in runs.items():
+            self.runs.setdefault(name, []).extend(entries)
         self.context.update(context)
 
     def has(self, name):
@@ -62,11 +65,16 @@ def median(values):
 
 def figure(name, area, values, unit, peer, peer_values, peer_unit, ratio_definition, ratio, setup):
     v, p = median(values), median(peer_values)
+    if len(values) == len(peer_values):  # repeat i of both comes from the same run of the binary
+        ratios = [ratio(a, b) for a, b in zip(values, peer_values)]
+        r, how = median(ratios), "median over repeats, each figure and peer timed back to back"
+    else:
+        ratios, r, how = None, ratio(v, p), "ratio of the medians"
     return {
         "name": name, "area": area, "value": v, "unit": unit,
         "peer": peer, "peer_value": p, "peer_unit": peer_unit,
-        "ratio": ratio(v, p), "ratio_definition": ratio_definition,
-        "repeats": len(values), "values": values, "peer_values": peer_values, "setup": setup,
+        "ratio": r, "ratio_definition": ratio_definition, "ratio_of": how,
+        "repeats": len(values), "values": values, "peer_values": peer_values, "ratios": ratios, "setup": setup,
     }
 
 
@@ -185,7 +193,8 @@ def inr(r, threads):
     peaks["Eigen on the step's GEMMs"] = [flops / s for s in r.seconds("inr_bound_gemm")]
     peak_name, peak = max(((k, median(v)) for k, v in peaks.items()), key=lambda kv: kv[1])
     sincos = r.seconds("inr_bound_sincos")
-    bound = [flops / peak + s for s in sincos]
+    # Per repeat: the step's GEMMs at that repeat's fastest measured rate, plus its sin/cos.
+    bound = [flops / max(rates) + s for s, rates in zip(sincos, zip(*peaks.values()))]
     step_gemm = median(r.seconds("inr_bound_gemm"))
     evaluations = r.first("inr_bound_sincos", "evaluations")
     bound_setup = (f"{flops / 1e9:.1f} GFLOP of the step's GEMMs at the measured peak "
@@ -234,8 +243,9 @@ def framework(path):
     rep = m["repeats"]
     def fig(name, v, unit, peer, pv, ratio_def, setup):
         return {"name": name, "area": "framework", "value": v, "unit": unit, "peer": peer, "peer_value": pv,
-                "peer_unit": unit, "ratio": single(v, pv), "ratio_definition": ratio_def, "repeats": rep,
-                "values": None, "peer_values": None, "setup": setup + " (medians from tools/bench/framework)"}
+                "peer_unit": unit, "ratio": single(v, pv), "ratio_definition": ratio_def,
+                "ratio_of": "ratio of the medians", "repeats": rep, "values": None, "peer_values": None,
+                "ratios": None, "setup": setup + " (medians from tools/bench/framework)"}
     return [
         fig("plan_10k_points", m["plan_s"], "s", "`reprise list`: process start and registry, no spec",
             m["startup_s"], "plan / start-up", "`reprise plan` of a 10 000-point sweep x 5 nodes"),
@@ -325,7 +335,8 @@ def markdown(doc):
     lines = [f"# reprise benchmarks ({doc['machine']['date']}, commit {commit})", "",
              f"{doc['machine']['cpu_model']}, {doc['machine']['nproc']} cores, {doc['machine']['threads']} threads; "
              f"load average before/after: {doc['machine']['load_average_before']} / "
-             f"{doc['machine']['load_average_after']}; median of {doc['repeats']} repeats. "
+             f"{doc['machine']['load_average_after']}; medians of {doc['repeats']} repeats; a ratio is "
+             "the median of the per-repeat ratios (figure and peer timed back to back). "
              "Written by `tools/bench/run`; every number is measured in that run.", "",
              "| figure | value | peer (measured in the same run) | peer value | ratio |",
              "|---|---|---|---|---|"]
@@ -359,7 +370,8 @@ def main():
 
     runs = Runs()
     for area in ("codecs", "learners", "samplers", "inr"):
-        runs.add(os.path.join(args.work, area + ".json"))
+        for i in range(args.repeats):
+            runs.add(os.path.join(args.work, f"{area}.{i}.json"))
     figures, skipped, extra = [], [], {}
     for build in (codecs, learners, samplers):
         f, s = build(runs, args.threads)

@@ -56,6 +56,14 @@ class RowTransform {
 double forward_scale(std::size_t k, std::size_t d) { return std::sqrt(1.0 / ((k == 0 ? 4.0 : 2.0) * d)); }
 double inverse_scale(std::size_t k, std::size_t d) { return std::sqrt(1.0 / ((k == 0 ? 1.0 : 2.0) * d)); }
 
+// The scales of every k, once per row length: a square root per coefficient
+// would cost as much as the transform.
+std::vector<double> scales(std::size_t d, double (*scale)(std::size_t, std::size_t)) {
+  std::vector<double> s(d);
+  for (std::size_t k = 0; k < d; ++k) s[k] = scale(k, d);
+  return s;
+}
+
 // The compressed form: for row r, counts[r] (index, value) pairs, rows
 // concatenated, indices ascending within a row. `values` already holds the
 // stored precision (float32 values widened back), so decoding it is exactly
@@ -72,31 +80,41 @@ struct Shape {
   std::size_t rows = 0, cols = 0;
 };
 
+struct Ranked {
+  double magnitude;
+  std::uint32_t index;
+};
+
 // Appends to `out` the fewest coefficients of one row whose squares reach
 // `energy` of the row's energy: the largest magnitudes first, which is optimal
 // for "fewest". With energy >= 1 every nonzero coefficient is kept, so the
 // decode is exact whatever rounding the running sum suffers.
-void keep_largest(std::span<const double> coeffs, double energy, std::vector<std::uint32_t>& order,
-                  CompressedRows& out, bool round_to_float) {
+void keep_largest(std::span<const double> coeffs, double energy, std::vector<Ranked>& ranked,
+                  std::vector<std::uint32_t>& order, CompressedRows& out, bool round_to_float) {
   double row_energy = 0;
-  for (double c : coeffs) row_energy += c * c;
-  order.resize(coeffs.size());
-  std::iota(order.begin(), order.end(), 0u);
-  // Ties broken by index so the choice is deterministic.
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    const double ma = std::abs(coeffs[a]), mb = std::abs(coeffs[b]);
-    return ma != mb ? ma > mb : a < b;
+  ranked.resize(coeffs.size());
+  for (std::uint32_t k = 0; k < coeffs.size(); ++k) {
+    row_energy += coeffs[k] * coeffs[k];
+    ranked[k] = {std::abs(coeffs[k]), k};
+  }
+  // Sorting (magnitude, index) pairs, not indices that look their values up, is
+  // what keeps this step near the transform's cost. Ties broken by index so the
+  // choice is deterministic.
+  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+    return a.magnitude != b.magnitude ? a.magnitude > b.magnitude : a.index < b.index;
   });
   const double target = energy * row_energy;
   double kept = 0;
   std::size_t count = 0;
-  for (std::uint32_t k : order) {
-    if (coeffs[k] == 0) break;                  // sorted: the rest are zero too
+  order.clear();
+  for (const Ranked& r : ranked) {
+    if (r.magnitude == 0) break;                // sorted: the rest are zero too
     if (energy < 1 && kept >= target) break;    // reached the row's share
-    kept += coeffs[k] * coeffs[k];
+    kept += r.magnitude * r.magnitude;
+    order.push_back(r.index);
     ++count;
   }
-  std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(count));
+  std::sort(order.begin(), order.end());
   for (std::size_t i = 0; i < count; ++i) {
     const double c = coeffs[order[i]];
     out.indices.push_back(order[i]);
@@ -118,6 +136,8 @@ CompressedRows encode(const std::vector<double>& x, Shape s, double energy, bool
   out.counts.reserve(s.rows);
   std::vector<double> row(s.cols);
   std::vector<std::uint32_t> order;
+  std::vector<Ranked> ranked;
+  const std::vector<double> scale = scales(s.cols, forward_scale);
   for (std::size_t first = 0; first < s.rows; first += chunk) {
     ctx.check_cancelled();
     const std::size_t rows = std::min(chunk, s.rows - first);
@@ -127,8 +147,8 @@ CompressedRows encode(const std::vector<double>& x, Shape s, double energy, bool
     dct.execute();
     for (std::size_t r = 0; r < rows; ++r) {
       const double* y = dct.output().data() + r * s.cols;
-      for (std::size_t k = 0; k < s.cols; ++k) row[k] = y[k] * forward_scale(k, s.cols);
-      keep_largest(row, energy, order, out, round_to_float);
+      for (std::size_t k = 0; k < s.cols; ++k) row[k] = y[k] * scale[k];
+      keep_largest(row, energy, ranked, order, out, round_to_float);
     }
     ctx.progress(first + rows, 2 * s.rows);
   }
@@ -140,6 +160,7 @@ std::vector<double> decode(const CompressedRows& c, Shape s, Context& ctx) {
   RowTransform idct(static_cast<int>(s.cols), static_cast<int>(chunk), FFTW_REDFT01);
   std::vector<double> x(s.rows * s.cols);
   std::size_t next = 0;  // position in indices/values of the current row's first pair
+  const std::vector<double> scale = scales(s.cols, inverse_scale);
   for (std::size_t first = 0; first < s.rows; first += chunk) {
     ctx.check_cancelled();
     const std::size_t rows = std::min(chunk, s.rows - first);
@@ -149,7 +170,7 @@ std::vector<double> decode(const CompressedRows& c, Shape s, Context& ctx) {
       double* y = in.data() + r * s.cols;
       for (std::int32_t i = 0; i < c.counts[first + r]; ++i, ++next) {
         const std::size_t k = c.indices[next];
-        y[k] = c.values[next] * inverse_scale(k, s.cols);
+        y[k] = c.values[next] * scale[k];
       }
     }
     idct.execute();

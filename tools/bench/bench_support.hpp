@@ -78,16 +78,24 @@ double seconds(F&& f) {
 }
 
 // Runs f(i) for i in [0, n) on `workers` threads pulling indices from a shared counter.
+// Tasks 0..n-1 handed to `workers` threads (this one included) as they free up;
+// f(worker, task) learns which thread runs it (0..workers-1), so each thread can
+// keep its own scratch buffers.
 template <class F>
-void parallel_blocks(std::size_t n, unsigned workers, F&& f) {
+void parallel_tasks(std::size_t n, unsigned workers, F&& f) {
   std::atomic<std::size_t> next{0};
-  auto loop = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < n;) f(i);
+  auto loop = [&](unsigned worker) {
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) f(worker, i);
   };
   std::vector<std::thread> pool;
-  for (unsigned w = 1; w < workers; ++w) pool.emplace_back(loop);
-  loop();
+  for (unsigned w = 1; w < workers; ++w) pool.emplace_back(loop, w);
+  loop(0);
   for (auto& t : pool) t.join();
+}
+
+template <class F>
+void parallel_blocks(std::size_t n, unsigned workers, F&& f) {
+  parallel_tasks(n, workers, [&](unsigned, std::size_t i) { f(i); });
 }
 
 }  // namespace reprise::bench

@@ -125,22 +125,15 @@ void inr_bound_gemm(benchmark::State& state) {
     }
   const std::size_t tasks = kBatch / kMicroBatch;
   for (auto _ : state) {
-    std::atomic<unsigned> next_buffers{0};
     const double s = bench::seconds([&] {
-      std::atomic<std::size_t> next{0};
-      auto loop = [&] {
-        Buffers& b = per_thread[next_buffers.fetch_add(1)];
-        for (std::size_t i; (i = next.fetch_add(1)) < tasks;)
-          for (std::size_t l = 0; l < shapes.size(); ++l) {
-            b.d[l].noalias() = b.w[l] * b.a[l];
-            b.gw[l].noalias() += b.d[l] * b.a[l].transpose();
-            if (l > 0) b.da[l].noalias() = b.w[l].transpose() * b.d[l];
-          }
-      };
-      std::vector<std::thread> pool;
-      for (unsigned w = 1; w < workers; ++w) pool.emplace_back(loop);
-      loop();
-      for (auto& t : pool) t.join();
+      bench::parallel_tasks(tasks, workers, [&](unsigned t, std::size_t) {
+        Buffers& b = per_thread[t];
+        for (std::size_t l = 0; l < shapes.size(); ++l) {
+          b.d[l].noalias() = b.w[l] * b.a[l];
+          b.gw[l].noalias() += b.d[l] * b.a[l].transpose();
+          if (l > 0) b.da[l].noalias() = b.w[l].transpose() * b.d[l];
+        }
+      });
     });
     benchmark::DoNotOptimize(per_thread.data());
     state.SetIterationTime(s);
@@ -177,21 +170,13 @@ void inr_bound_sincos(benchmark::State& state) {
       d(workers, Matrix::Random(c.width, kMicroBatch)), e(workers, Matrix(c.width, kMicroBatch));
   const std::size_t tasks = kBatch / kMicroBatch;
   for (auto _ : state) {
-    std::atomic<unsigned> next_buffers{0};
     const double s = bench::seconds([&] {
-      std::atomic<std::size_t> next{0};
-      auto loop = [&] {
-        const unsigned t = next_buffers.fetch_add(1);
-        for (std::size_t i; (i = next.fetch_add(1)) < tasks;)
-          for (int l = 0; l < c.depth; ++l) {
-            a[t] = (c.hidden_omega * z[t].array()).sin();
-            e[t] = d[t].array() * (c.hidden_omega * (c.hidden_omega * z[t].array()).cos());
-          }
-      };
-      std::vector<std::thread> pool;
-      for (unsigned w = 1; w < workers; ++w) pool.emplace_back(loop);
-      loop();
-      for (auto& th : pool) th.join();
+      bench::parallel_tasks(tasks, workers, [&](unsigned t, std::size_t) {
+        for (int l = 0; l < c.depth; ++l) {
+          a[t] = (c.hidden_omega * z[t].array()).sin();
+          e[t] = d[t].array() * (c.hidden_omega * (c.hidden_omega * z[t].array()).cos());
+        }
+      });
     });
     benchmark::DoNotOptimize(a.data());
     benchmark::DoNotOptimize(e.data());

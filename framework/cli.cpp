@@ -252,6 +252,7 @@ void print_summary(const RunRecord& run, const std::string& run_dir, const Table
     << "  metrics        " << run_dir << "/metrics.csv (" << table.rows.size() << " rows x " << table.columns.size() << " columns)\n";
   for (const auto& f : figs.files)
     if (f.ends_with(".svg") || f.ends_with(".gp")) s << "  figure         " << run_dir << "/" << f << "\n";
+  s << "  report         " << run_dir << "/report.html (and report.md)\n";
   s << "  status         " << run_status(rep) << "\n";
   std::cerr << s.str();
   print_failures(rep);

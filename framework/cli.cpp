@@ -614,6 +614,9 @@ int cmd_reproduce(const std::vector<std::string>& args) {
   std::vector<std::string> notes;
   for (const auto& p : skipped) notes.push_back("skipped " + p);
   for (const auto& p : problems) notes.push_back("failed " + p);
+  if (code == kInterrupted)
+    notes.push_back("interrupted after " + std::to_string(run_dirs.size()) + " of " + std::to_string(specs.size()) +
+                    " specs: the same command resumes from the cache");
   ReportFiles files = write_report(runs, out, title, notes);
   std::cerr << "\nreprise reproduce: " << runs.size() << " of " << specs.size() << " specs ran in " << seconds_text(seconds) << "\n";
   print_claims(runs);

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
-#include <fmt/format.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -478,7 +477,7 @@ void print_claims(const std::vector<RunSummary>& runs) {
   for (const auto& r : runs)
     for (const auto& [c, o] : r.claims)
       std::cerr << "  " << r.name << ": " << verdict_name(o.verdict) << ": " << c.text << " (ours "
-                << (o.ours ? fmt::format("{:.4g}", *o.ours) : o.note) << ", published " << expect_text(c) << ")\n";
+                << (o.ours ? short_number(*o.ours) : o.note) << ", published " << expect_text(c) << ")\n";
 }
 
 int cmd_report(const std::vector<std::string>& args) {
@@ -564,8 +563,9 @@ int cmd_reproduce(const std::vector<std::string>& args) {
     return kOk;
   }
   if (jobs < 1) throw UsageError("-j must be at least 1");
-  if (out.empty()) out = quick ? "results/quick" : "results";
-  if (cache.empty()) cache = vm["out"].defaulted() || !vm.count("out") ? "results/.cache" : (fs::path(out) / ".cache").string();
+  const bool out_given = !out.empty();
+  if (!out_given) out = quick ? "results/quick" : "results";
+  if (cache.empty()) cache = out_given ? (fs::path(out) / ".cache").string() : "results/.cache";
   std::vector<std::string> specs = paper_specs(dir, only);
 
   std::vector<std::string> run_dirs, problems, skipped;

@@ -27,7 +27,6 @@ std::string slurp(const fs::path& path) {
   return s.str();
 }
 
-void write_text(const fs::path& path, const std::string& text) { write_file_atomic(path.string(), text); }
 
 struct ShardRun {
   std::string dir;
@@ -218,13 +217,13 @@ MergeOutcome merge_shards(const std::vector<std::string>& shard_dirs, const std:
   m.dir = out_dir.empty() ? default_out_dir(runs[0].dir) : out_dir;
   fs::path out(m.dir);
   fs::create_directories(out);
-  write_text(out / "metrics.csv", m.table.to_csv());
-  write_text(out / "spec.resolved.yaml", slurp(fs::path(runs[0].dir) / "spec.resolved.yaml"));
-  write_text(out / "cache-refs.txt", union_of_refs(runs));
+  write_file_atomic(out / "metrics.csv", m.table.to_csv());
+  write_file_atomic(out / "spec.resolved.yaml", slurp(fs::path(runs[0].dir) / "spec.resolved.yaml"));
+  write_file_atomic(out / "cache-refs.txt", union_of_refs(runs));
   if (re.plan) m.figures = draw_table_figures(m.dir, *re.spec, *re.plan, m.table);
   copy_node_figures(runs, out, m);
-  write_text(out / "provenance.json", merge_provenance(runs, m));
-  write_text(out / "report.md", merge_report(m, runs.size()));
+  write_file_atomic(out / "provenance.json", merge_provenance(runs, m));
+  write_file_atomic(out / "report.md", merge_report(m, runs.size()));
   return m;
 }
 

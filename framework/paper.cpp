@@ -194,11 +194,6 @@ Reduced reduce_selection(const Selection& s, const Table& table) {
   return {reduce(std::move(xs), s.reduce), selected, ""};
 }
 
-std::string number_text(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", x);
-  return buf;
-}
 
 }  // namespace
 
@@ -261,6 +256,12 @@ ClaimOutcome evaluate_claim(const Claim& claim, const Table& table) {
   return out;
 }
 
+std::string short_number(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", x);
+  return buf;
+}
+
 std::string verdict_name(ClaimOutcome::Verdict v) {
   switch (v) {
     case ClaimOutcome::Verdict::Reproduced: return "reproduced";
@@ -272,9 +273,9 @@ std::string verdict_name(ClaimOutcome::Verdict v) {
 
 std::string expect_text(const Claim& claim) {
   switch (claim.expect) {
-    case Expect::Below: return "<= " + number_text(claim.published);
-    case Expect::Above: return ">= " + number_text(claim.published);
-    case Expect::Near: return number_text(claim.published) + " ± " + number_text(100 * claim.tolerance) + " %";
+    case Expect::Below: return "<= " + short_number(claim.published);
+    case Expect::Above: return ">= " + short_number(claim.published);
+    case Expect::Near: return short_number(claim.published) + " ± " + short_number(100 * claim.tolerance) + " %";
   }
   return "";
 }

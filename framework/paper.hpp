@@ -89,6 +89,7 @@ struct ClaimOutcome {
 ClaimOutcome evaluate_claim(const Claim& claim, const Table& table);
 
 std::string verdict_name(ClaimOutcome::Verdict v);
+std::string short_number(double x);             // 4 significant digits, as claims and reports show numbers
 std::string expect_text(const Claim& claim);  // "< 0.05", ">= 20", "0.076 ± 10 %"
 
 }  // namespace reprise

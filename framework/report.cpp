@@ -28,12 +28,6 @@ std::optional<std::string> slurp(const fs::path& path) {
   return s.str();
 }
 
-std::string num(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", x);
-  return buf;
-}
-
 std::string seconds_text(double s) {
   char buf[48];
   if (s < 120) std::snprintf(buf, sizeof buf, "%.1f s", s);
@@ -159,8 +153,8 @@ std::string command_text(const RunSummary& r) {
   return s;
 }
 
-std::string ours_text(const ClaimOutcome& o) { return o.ours ? num(*o.ours) : "-"; }
-std::string ratio_text(const ClaimOutcome& o) { return o.ratio ? num(*o.ratio) : "-"; }
+std::string ours_text(const ClaimOutcome& o) { return o.ours ? short_number(*o.ours) : "-"; }
+std::string ratio_text(const ClaimOutcome& o) { return o.ratio ? short_number(*o.ratio) : "-"; }
 
 std::vector<const NodeTiming*> slowest(const RunSummary& r) {
   std::vector<const NodeTiming*> order;
@@ -237,7 +231,7 @@ void md_run(std::ostringstream& md, const RunSummary& r, const std::string& out_
   if (!r.nodes.empty()) {
     md << "\n### Slowest nodes\n\n| node | component | status | seconds |\n|---|---|---|---|\n";
     for (const NodeTiming* n : slowest(r))
-      md << "| " << md_cell(n->node) << " | " << n->component << " | " << n->status << " | " << num(n->seconds) << " |\n";
+      md << "| " << md_cell(n->node) << " | " << n->component << " | " << n->status << " | " << short_number(n->seconds) << " |\n";
   }
   if (single) md_metrics(md, r, kSingleRunMetricRows);
   else md << "\nMetrics: `" << md_link((fs::path(r.dir) / "metrics.csv").string(), out_dir) << "` (" << r.metrics.rows.size()
@@ -365,7 +359,7 @@ void html_run(std::ostringstream& h, const RunSummary& r, std::size_t index) {
     h << "<h3>Slowest nodes</h3>\n<table><tr><th>node</th><th>component</th><th>status</th><th>seconds</th></tr>\n";
     for (const NodeTiming* n : slowest(r))
       h << "<tr><td>" << esc(n->node) << "</td><td>" << esc(n->component) << "</td><td>" << esc(n->status) << "</td><td>"
-        << num(n->seconds) << "</td></tr>\n";
+        << short_number(n->seconds) << "</td></tr>\n";
     h << "</table>\n";
   }
   if (!r.metrics.columns.empty()) {

@@ -97,30 +97,27 @@ void keep_largest(std::span<const double> coeffs, double energy, std::vector<Ran
     row_energy += coeffs[k] * coeffs[k];
     ranked[k] = {std::abs(coeffs[k]), k};
   }
-  // Sorting (magnitude, index) pairs, not indices that look their values up, is
-  // what keeps this step near the transform's cost. Ties broken by index so the
-  // choice is deterministic.
+  // Sorting (magnitude, index) pairs reads each magnitude once, not twice per
+  // comparison. Ties broken by index so the choice is deterministic.
   std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
     return a.magnitude != b.magnitude ? a.magnitude > b.magnitude : a.index < b.index;
   });
   const double target = energy * row_energy;
   double kept = 0;
-  std::size_t count = 0;
   order.clear();
   for (const Ranked& r : ranked) {
     if (r.magnitude == 0) break;                // sorted: the rest are zero too
     if (energy < 1 && kept >= target) break;    // reached the row's share
     kept += r.magnitude * r.magnitude;
     order.push_back(r.index);
-    ++count;
   }
   std::sort(order.begin(), order.end());
-  for (std::size_t i = 0; i < count; ++i) {
+  for (std::size_t i = 0; i < order.size(); ++i) {
     const double c = coeffs[order[i]];
     out.indices.push_back(order[i]);
     out.values.push_back(round_to_float ? static_cast<double>(static_cast<float>(c)) : c);
   }
-  out.counts.push_back(static_cast<std::int32_t>(count));
+  out.counts.push_back(static_cast<std::int32_t>(order.size()));
   out.total_energy += row_energy;
   out.kept_energy += kept;
 }

@@ -39,16 +39,20 @@ int count_occurrences(const std::string& text, const std::string& needle) {
   return n;
 }
 
-namespace {
-CliResult run_binary(const std::string& bin, const ScratchDir& dir, const std::string& args) {
-  std::string cmd = "cd '" + dir.path() + "' && '" + bin + "' " + args + " >'" + dir.file(".stdout") + "' 2>'" +
-                    dir.file(".stderr") + "' </dev/null";
+CliResult run_shell(const ScratchDir& dir, const std::string& command) {
+  std::string cmd = "cd '" + dir.path() + "' && " + command + " >'" + dir.file(".stdout") + "' 2>'" + dir.file(".stderr") +
+                    "' </dev/null";
   int status = std::system(cmd.c_str());
   CliResult r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = read_file(dir.file(".stdout"));
   r.err = read_file(dir.file(".stderr"));
   return r;
+}
+
+namespace {
+CliResult run_binary(const std::string& bin, const ScratchDir& dir, const std::string& args) {
+  return run_shell(dir, "'" + bin + "' " + args);
 }
 }  // namespace
 

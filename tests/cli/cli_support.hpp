@@ -27,6 +27,10 @@ class ScratchDir {
 std::string read_file(const std::string& path);
 int count_occurrences(const std::string& text, const std::string& needle);
 
+// Runs shell text COMMAND with `dir` as working directory, stdin empty, capturing
+// its exit status, stdout and stderr.
+CliResult run_shell(const ScratchDir& dir, const std::string& command);
+
 // Runs `reprise ARGS` with `dir` as working directory; ARGS is shell text.
 CliResult run_reprise(const ScratchDir& dir, const std::string& args);
 

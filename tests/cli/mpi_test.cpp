@@ -17,15 +17,8 @@ bool mpirun_available() { return std::system("command -v mpirun >/dev/null 2>&1"
 // `mpirun -n RANKS reprise ARGS` in `dir`. CI runs as root, which Open MPI refuses
 // unless told twice; --oversubscribe allows more ranks than cores.
 CliResult run_mpi(const ScratchDir& dir, int ranks, const std::string& args) {
-  std::string cmd = "cd '" + dir.path() + "' && OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 mpirun -n " +
-                    std::to_string(ranks) + " --oversubscribe --allow-run-as-root '" + REPRISE_BIN + "' " + args + " >'" +
-                    dir.file(".stdout") + "' 2>'" + dir.file(".stderr") + "' </dev/null";
-  int status = std::system(cmd.c_str());
-  CliResult r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = read_file(dir.file(".stdout"));
-  r.err = read_file(dir.file(".stderr"));
-  return r;
+  return run_shell(dir, "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 mpirun -n " +
+                            std::to_string(ranks) + " --oversubscribe --allow-run-as-root '" + REPRISE_BIN + "' " + args);
 }
 
 // Nodes rank `rank` computed, from the "nodes computed per MPI rank: 0: a, 1: b" line.

@@ -9,7 +9,7 @@
 #include <map>
 #include <string>
 
-#include "framework/registry.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise::test {
 
@@ -20,18 +20,10 @@ inline const ComponentInfo& component_info(const std::string& name) {
   return *info;
 }
 
-// The schema's defaults of `name` with `overrides` applied; every override must name a
-// declared parameter. A parameter without a default is left out unless overridden.
+// The Params the planner would hand `name` for these overrides: the schema's
+// defaults with `overrides` on top, validated (make_params; throws ParamError).
 inline Params default_params(const std::string& name, const std::map<std::string, ParamValue>& overrides = {}) {
-  const ComponentInfo& info = component_info(name);
-  std::map<std::string, ParamValue> values;
-  for (const auto& spec : info.params)
-    if (spec.default_value) values[spec.name] = *spec.default_value;
-  for (const auto& [k, v] : overrides) {
-    REQUIRE(info.find_param(k) != nullptr);
-    values[k] = v;
-  }
-  return Params(std::move(values));
+  return component_info(name).make_params(overrides);
 }
 
 // Runs `name` on `in` with default_params(name, overrides) and a context seeded `seed`.

@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "framework/registry.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise {
 namespace {

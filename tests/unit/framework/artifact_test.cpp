@@ -1,5 +1,5 @@
 // Unit tests for framework/artifact: Array, Artifact, checksums and the HDF5 file mapping.
-#include "framework/artifact.hpp"
+#include "framework/core/artifact.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,6 @@
 // Unit tests for framework/cache_lock: exclusion, waiting, cancellation and
 // recovery from a lock whose holder was killed.
-#include "framework/cache_lock.hpp"
+#include "framework/store/cache_lock.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,6 @@
 // Unit tests for framework/cache: layout, atomic stores, verification, quarantine,
 // listing, garbage collection and concurrent writers.
-#include "framework/cache.hpp"
+#include "framework/store/cache.hpp"
 
 #include <doctest/doctest.h>
 
@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "framework/hash.hpp"
+#include "framework/core/hash.hpp"
 #include "tests/unit/framework/test_support.hpp"
 
 using namespace reprise;

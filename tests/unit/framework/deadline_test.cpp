@@ -1,4 +1,4 @@
-#include "framework/deadline.hpp"
+#include "framework/exec/deadline.hpp"
 
 #include <doctest/doctest.h>
 
@@ -38,7 +38,7 @@ class CountingContext : public SimpleContext {
 };
 
 Params busy(std::int64_t ms, bool poll, bool fail = false) {
-  return Params({{"ms", ms}, {"poll", poll}, {"fail", fail}});
+  return Registry::instance().find("test/busy")->make_params({{"ms", ms}, {"poll", poll}, {"fail", fail}});
 }
 
 double elapsed(std::chrono::steady_clock::time_point t0) {

@@ -1,5 +1,5 @@
 // Unit tests for framework/errors: edit distance, did-you-mean, locations, SpecError.
-#include "framework/errors.hpp"
+#include "framework/core/errors.hpp"
 
 #include <doctest/doctest.h>
 

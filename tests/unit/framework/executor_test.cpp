@@ -1,4 +1,4 @@
-#include "framework/executor.hpp"
+#include "framework/exec/executor.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "framework/graph.hpp"
+#include "framework/plan/graph.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,6 @@
 // Unit tests for framework/hash: XXH64 against published vectors, Hasher framing,
 // hex16 and hash_file.
-#include "framework/hash.hpp"
+#include "framework/core/hash.hpp"
 
 #include <doctest/doctest.h>
 

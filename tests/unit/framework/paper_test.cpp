@@ -1,12 +1,12 @@
 // Unit tests for framework/paper: the `paper:` block's checks and claim evaluation,
 // against values worked out by hand on small tables.
-#include "framework/paper.hpp"
+#include "framework/report/claims.hpp"
 
 #include <doctest/doctest.h>
 
 #include <string>
 
-#include "framework/spec.hpp"
+#include "framework/spec/spec.hpp"
 
 using namespace reprise;
 

@@ -1,4 +1,4 @@
-#include "framework/progress.hpp"
+#include "framework/exec/progress.hpp"
 
 #include <doctest/doctest.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 // Unit tests for framework/report: a run directory written by hand is read back and
 // rendered; the HTML must stand alone (no file it links to) and keep SVG ids apart.
-#include "framework/report.hpp"
+#include "framework/report/report.hpp"
 
 #include <doctest/doctest.h>
 

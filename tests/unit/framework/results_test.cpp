@@ -1,4 +1,4 @@
-#include "framework/results.hpp"
+#include "framework/report/results.hpp"
 
 #include <doctest/doctest.h>
 

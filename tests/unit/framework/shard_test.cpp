@@ -1,6 +1,6 @@
 // Unit tests for framework/shard: --shard parsing, the slices, the shard plan and
 // the shard.txt record.
-#include "framework/shard.hpp"
+#include "framework/exec/shard.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "framework/spec.hpp"
+#include "framework/spec/spec.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "framework/sweep.hpp"
+#include "framework/plan/sweep.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,5 +1,5 @@
 // Unit tests for framework/table: CSV output, number parsing, artifact packing.
-#include "framework/table.hpp"
+#include "framework/report/table.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,0 +1,692 @@
+#include "framework/cli/cli.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include "framework/store/cache.hpp"
+#include "framework/exec/deadline.hpp"
+#include "framework/exec/executor.hpp"
+#include "framework/plan/graph.hpp"
+#include "framework/core/hash.hpp"
+#include "framework/core/numbers.hpp"
+#include "framework/report/merge.hpp"
+#include "framework/exec/mpi_executor.hpp"
+#include "framework/core/registry.hpp"
+#include "framework/report/report.hpp"
+#include "framework/report/results.hpp"
+#include "framework/spec/sandbox.hpp"
+#include "framework/exec/shard.hpp"
+#include "framework/spec/spec.hpp"
+
+namespace reprise {
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kOk = 0, kFailed = 1, kBadInput = 2, kInterrupted = 130;
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// ------------------------------------------------------------------ signals
+
+volatile sig_atomic_t g_signals = 0;
+
+void on_signal(int) {
+  g_signals = g_signals + 1;
+  if (g_signals >= 2) {
+    const char msg[] = "\nreprise: second interrupt, aborting now (cache entries stay consistent)\n";
+    [[maybe_unused]] auto n = ::write(STDERR_FILENO, msg, sizeof msg - 1);
+    ::_exit(kInterrupted);
+  }
+  request_stop();
+  const char msg[] = "\nreprise: stopping: no new nodes start, running ones finish or abandon; Ctrl-C again to abort\n";
+  [[maybe_unused]] auto n = ::write(STDERR_FILENO, msg, sizeof msg - 1);
+}
+
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESTART;  // file I/O in running components must not see EINTR
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  // Over a file-size limit (ulimit -f), write() then fails with EFBIG and the
+  // cache and results code report which file could not be written, instead of
+  // the process dying with a core dump.
+  signal(SIGXFSZ, SIG_IGN);
+}
+
+// ----------------------------------------------------------- shared options
+
+struct RunArgs {
+  std::string spec;
+  std::vector<std::string> overrides;
+  int jobs = 1;
+  std::string out = "results";
+  std::string cache_dir;  // default <out>/.cache
+  std::vector<std::string> force;
+  bool dry_run = false;
+  bool keep_going = false;
+  bool sandbox = false;
+  std::vector<std::string> allow_paths;
+  int verbosity = 1;
+  std::string shard_text;     // --shard i/N as given
+  std::optional<Shard> shard;  // parsed
+};
+
+po::variables_map parse(const std::vector<std::string>& args, const po::options_description& desc,
+                        const po::positional_options_description& pos) {
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  return vm;
+}
+
+// The visible options plus the hidden one that collects positional arguments.
+po::options_description with_positional(const po::options_description& visible, std::vector<std::string>& positional) {
+  po::options_description hidden;
+  hidden.add_options()("args", po::value(&positional));
+  po::options_description all;
+  all.add(visible).add(hidden);
+  return all;
+}
+
+po::options_description common_options(RunArgs& a) {
+  po::options_description d("options");
+  d.add_options()("help,h", "show this help")
+      ("out", po::value(&a.out)->default_value("results"), "results root: runs go to OUT/<name>/<run-id>/")
+      ("cache", po::value(&a.cache_dir), "cache directory (default OUT/.cache)");
+  return d;
+}
+
+// --sandbox: the spec's directory plus every --allow-path.
+Sandbox make_sandbox(const RunArgs& a) {
+  if (!a.sandbox) return {};
+  std::vector<std::string> roots{fs::path(a.spec).parent_path().string()};
+  roots.insert(roots.end(), a.allow_paths.begin(), a.allow_paths.end());
+  return Sandbox(roots);
+}
+
+RunArgs parse_run_args(const std::vector<std::string>& args, const std::string& command, bool* help) {
+  RunArgs a;
+  po::options_description d = common_options(a);
+  std::vector<std::string> positional;
+  d.add_options()("jobs,j", po::value(&a.jobs)->default_value(1), "nodes computed in parallel (under mpirun: by rank 0, 0 = it only hands nodes out)")
+      ("force", po::value(&a.force)->composing(), "recompute NODE (all its sweep instances) and everything downstream; repeatable")
+      ("dry-run,n", po::bool_switch(&a.dry_run), "only show the plan")
+      ("shard", po::value(&a.shard_text), "i/N: run only the i-th (0-based) of N blocks of sweep points, e.g. for a Slurm job array; join them with `reprise report --merge`")
+      ("keep-going,k", po::bool_switch(&a.keep_going),
+       "after a node fails, still run every node that does not depend on it (default: start no new node)")
+      ("sandbox", po::bool_switch(&a.sandbox),
+       "read spec includes and file params only inside the spec's directory and --allow-path dirs")
+      ("allow-path", po::value(&a.allow_paths)->composing(), "with --sandbox: also allow reading under DIR; repeatable")
+      ("quiet,q", "print only the run directory and errors")
+      ("verbose,v", "also print cache hits, identities and component logs");
+  po::options_description all = with_positional(d, positional);
+  po::positional_options_description pos;
+  pos.add("args", -1);
+  po::variables_map vm = parse(args, all, pos);
+  *help = vm.count("help") != 0;
+  if (*help) {
+    std::cout << "usage: reprise " << command << " SPEC [key.path=value ...] [options]\n\n" << d << "\n";
+    return a;
+  }
+  if (positional.empty()) throw UsageError("missing SPEC (a YAML file), e.g. reprise " + command + " experiments/quickstart.yaml");
+  a.spec = positional.front();
+  for (std::size_t i = 1; i < positional.size(); ++i) {
+    if (positional[i].find('=') == std::string::npos)
+      throw UsageError("unexpected argument '" + positional[i] + "': overrides look like key.path=value");
+    a.overrides.push_back(positional[i]);
+  }
+  if (a.jobs < 1 && !(a.jobs == 0 && launched_by_mpi()))
+    throw UsageError("-j must be at least 1 (under mpirun, 0 makes rank 0 only hand nodes out)");
+  if (vm.count("shard")) {
+    try {
+      a.shard = parse_shard(a.shard_text);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+  }
+  if (vm.count("quiet")) a.verbosity = 0;
+  if (vm.count("verbose")) a.verbosity = 2;
+  if (!a.allow_paths.empty() && !a.sandbox) throw UsageError("--allow-path only makes sense with --sandbox");
+  if (a.cache_dir.empty()) a.cache_dir = (fs::path(a.out) / ".cache").string();
+  if (command == "plan") a.dry_run = true;
+  return a;
+}
+
+// -------------------------------------------------------------------- plan
+
+void print_plan(const Plan& plan, Cache& cache, const std::vector<bool>& force) {
+  std::size_t cached = 0;
+  for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
+    const PlannedNode& n = plan.nodes[i];
+    bool hit = !force[i] && cache.contains(n.identity);
+    cached += hit;
+    std::printf("%-7s %-32s %-24s %s\n", hit ? "cached" : "run", n.display().c_str(), n.component->name.c_str(),
+                hex16(n.identity).c_str());
+  }
+  std::printf("%zu sweep points, %zu distinct nodes: %zu cached, %zu to run\n", plan.sweep.size(), plan.nodes.size(), cached,
+              plan.nodes.size() - cached);
+}
+
+std::vector<bool> forced_nodes(const Plan& plan, const std::vector<std::string>& names) {
+  std::vector<bool> force(plan.nodes.size(), false);
+  for (const auto& name : names) {
+    auto marked = plan.downstream_of(name);
+    for (std::size_t i = 0; i < force.size(); ++i) force[i] = force[i] || marked[i];
+  }
+  return force;
+}
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f s", s);
+  return buf;
+}
+
+std::string run_status(const ExecReport& rep) {
+  if (rep.interrupted) return "INTERRUPTED: rerun the same command to resume from the cache";
+  std::size_t failed = rep.count(NodeStatus::Failed);
+  if (!failed) return "complete";
+  std::string n = std::to_string(failed) + " node" + (failed == 1 ? "" : "s") + " failed";
+  if (rep.halted)
+    return "FAILED: " + n + "; no new nodes started after the first failure (--keep-going runs the independent ones)";
+  return "FAILED: " + n + ", " + std::to_string(rep.count(NodeStatus::Skipped)) +
+         " skipped downstream; every other node ran (--keep-going)";
+}
+
+void print_failures(const ExecReport& rep) {
+  for (const auto& r : rep.nodes)
+    if (r.status == NodeStatus::Failed) std::cerr << "error: " << r.error << "\n";
+}
+
+void print_summary(const RunRecord& run, const std::string& run_dir, const Table& table, const FigureOutcome& figs) {
+  const ExecReport& rep = *run.report;
+  std::ostringstream s;
+  s << "\nreprise run summary\n"
+    << "  spec           " << run.spec->file << " (" << run.spec->name << ")\n"
+    << "  sweep points   " << run.plan->sweep.size() << "\n"
+    << "  nodes          " << run.plan->nodes.size() << " distinct: " << rep.count(NodeStatus::Ran) << " ran, "
+    << rep.count(NodeStatus::Cached) << " cached, " << rep.count(NodeStatus::Failed) << " failed, "
+    << rep.count(NodeStatus::Skipped) << " skipped";
+  std::size_t unfinished = rep.count(NodeStatus::Pending) + rep.count(NodeStatus::Cancelled);
+  if (unfinished) s << ", " << unfinished << " not finished";
+  s << "\n  time           " << seconds_text(run.seconds) << " (-j " << run.jobs << ")\n"
+    << "  metrics        " << run_dir << "/metrics.csv (" << table.rows.size() << " rows x " << table.columns.size() << " columns)\n";
+  for (const auto& f : figs.files)
+    if (f.ends_with(".svg") || f.ends_with(".gp")) s << "  figure         " << run_dir << "/" << f << "\n";
+  s << "  report         " << run_dir << "/report.html (and report.md)\n";
+  s << "  status         " << run_status(rep) << "\n";
+  std::cerr << s.str();
+  print_failures(rep);
+  for (const auto& w : figs.warnings) std::cerr << "warning: " << w << "\n";
+  for (const auto& e : figs.errors) std::cerr << e << "\n";
+}
+
+struct RunOutcome {
+  int code = kOk;
+  std::string run_dir;  // empty for a dry run or an MPI worker
+};
+
+// One `reprise run` (or `plan`): load, plan, execute, write the run directory.
+// `command_line` is what provenance.json records as the command to rerun it.
+RunOutcome run_spec(const RunArgs& a, const std::vector<std::string>& command_line) {
+  // Under `mpirun -n K` (K > 1) every rank plans; rank 0 runs, the others compute for it.
+  std::unique_ptr<MpiExecutor> mpi = launched_by_mpi() ? std::make_unique<MpiExecutor>() : nullptr;
+  bool mpi_worker = mpi && mpi->rank() > 0;
+  Spec spec = load_spec(a.spec, a.overrides, make_sandbox(a));
+  Plan full = make_plan(spec);
+  Plan plan = a.shard ? shard_plan(full, *a.shard) : std::move(full);  // full stays intact only when sharded
+  std::vector<bool> force = forced_nodes(plan, a.force);
+  Cache cache(a.cache_dir);
+  if (a.dry_run) {
+    if (!mpi_worker) print_plan(plan, cache, force);
+    return {};
+  }
+  // Only now, with the input known good, does anything get written.
+  install_signal_handlers();
+  if (mpi_worker) {
+    mpi->serve(plan, cache);
+    return {};  // the job's exit status is rank 0's
+  }
+  std::string run_dir = create_run_dir(a.out, spec.name);
+  RunRecord run;
+  run.spec = &spec;
+  run.plan = &plan;
+  run.jobs = a.jobs;
+  run.command_line = command_line;
+  run.started = now_iso_utc();
+  write_run_start(run_dir, run);
+  auto t0 = std::chrono::steady_clock::now();
+  if (a.verbosity > 0)
+    std::cerr << "reprise: " << spec.name << ": " << plan.sweep.size() << " sweep points, " << plan.nodes.size()
+              << " distinct nodes, -j " << a.jobs << (mpi ? " on rank 0 + " + std::to_string(mpi->size() - 1) + " MPI workers" : "")
+              << "\n";
+  ExecOptions options{a.jobs, force, a.verbosity, a.keep_going, {}};
+  ExecReport report = mpi ? mpi->execute(plan, cache, options) : execute(plan, cache, options);
+  if (mpi && a.verbosity > 0) std::cerr << "reprise: " << mpi->summary() << "\n";
+  run.report = &report;
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  run.finished = now_iso_utc();
+  Table table = metrics_table(plan, report);
+  FigureOutcome figs;
+  try {
+    figs = write_run(run_dir, run, table);
+  } catch (const std::exception& e) {
+    // e.g. the disk filled up: say what was lost, after what the nodes did.
+    print_failures(report);
+    std::cerr << "reprise: error: the run directory " << run_dir << " is incomplete: " << e.what() << "\n";
+    return {report.interrupted ? kInterrupted : kFailed, ""};
+  }
+  if (a.shard) write_shard_record(run_dir, make_shard_record(*a.shard, full, plan, report));
+  if (a.verbosity > 0) print_summary(run, run_dir, table, figs);
+  else {
+    print_failures(report);
+    for (const auto& e : figs.errors) std::cerr << e << "\n";
+  }
+  if (report.interrupted) return {kInterrupted, run_dir};
+  if (report.count(NodeStatus::Failed)) return {kFailed, run_dir};
+  if (!figs.errors.empty()) return {kBadInput, run_dir};
+  return {kOk, run_dir};
+}
+
+int cmd_run(const std::vector<std::string>& args, const std::string& command) {
+  bool help = false;
+  RunArgs a = parse_run_args(args, command, &help);
+  if (help) return kOk;
+  std::vector<std::string> command_line = {"reprise", command};
+  command_line.insert(command_line.end(), args.begin(), args.end());
+  RunOutcome r = run_spec(a, command_line);
+  if (!r.run_dir.empty()) std::cout << r.run_dir << std::endl;
+  return r.code;
+}
+
+int cmd_graph(const std::vector<std::string>& args) {
+  bool help = false;
+  RunArgs a = parse_run_args(args, "graph", &help);
+  if (help) return kOk;
+  Spec spec = load_spec(a.spec, a.overrides, make_sandbox(a));
+  std::cout << to_dot(make_plan(spec));
+  return kOk;
+}
+
+// ------------------------------------------------------------ list/describe
+
+int cmd_list() {
+  std::string kind;
+  for (const auto& name : Registry::instance().names()) {
+    const ComponentInfo* c = Registry::instance().find(name);
+    if (c->kind() != kind) {
+      std::cout << (kind.empty() ? "" : "\n") << c->kind() << ":\n";
+      kind = c->kind();
+    }
+    std::printf("  %-26s %s%s\n", name.c_str(), c->doc.c_str(),
+                c->available() ? "" : " [unavailable in this build: see `reprise describe`]");
+  }
+  return kOk;
+}
+
+int cmd_describe(const std::vector<std::string>& args) {
+  if (args.size() != 1) throw UsageError("usage: reprise describe NAME (see `reprise list`)");
+  const ComponentInfo* c = Registry::instance().find(args[0]);
+  if (!c) throw UsageError("unknown component '" + args[0] + "'" + did_you_mean(args[0], Registry::instance().names()) +
+                           " (see `reprise list`)");
+  std::cout << c->name << " (version " << c->version << ")\n  " << c->doc << "\n";
+  if (!c->available()) std::cout << "\nunavailable in this build: " << c->unavailable << "\n";
+  std::cout << "\nparameters:\n";
+  if (c->params.empty()) std::cout << "  (none)\n";
+  for (const auto& p : c->params) {
+    std::string def = p.default_value ? "default " + canonical(*p.default_value) : "required";
+    std::string cons = constraint_text(p);
+    std::printf("  %-16s %-15s %-22s %s%s\n", p.name.c_str(), param_type_name(p.type), def.c_str(), p.doc.c_str(),
+                cons.empty() ? "" : (" (" + cons + ")").c_str());
+  }
+  std::cout << "\ninputs:\n";
+  if (c->inputs.empty()) std::cout << "  (none)\n";
+  for (const auto& i : c->inputs) std::printf("  %-16s %-15s %s\n", i.name.c_str(), i.optional ? "optional" : "required", i.doc.c_str());
+  std::cout << "\noutputs:\n";
+  if (c->outputs.empty()) std::cout << "  (none)\n";
+  for (const auto& o : c->outputs) std::printf("  %-16s %s\n", o.name.c_str(), o.doc.c_str());
+  return kOk;
+}
+
+// -------------------------------------------------------------------- cache
+
+int cmd_cache(const std::vector<std::string>& args) {
+  RunArgs a;
+  po::options_description d = common_options(a);
+  std::size_t keep_runs = 0;
+  std::vector<std::string> positional;
+  d.add_options()("keep-runs", po::value(&keep_runs)->default_value(0),
+                  "gc: keep entries used by the newest N runs of each spec (0: by any run)");
+  po::options_description all = with_positional(d, positional);
+  po::positional_options_description pos;
+  pos.add("args", -1);
+  po::variables_map vm = parse(args, all, pos);
+  if (vm.count("help")) {
+    std::cout << "usage: reprise cache ls|verify|gc [options]\n\n" << d << "\n";
+    return kOk;
+  }
+  if (positional.size() != 1) throw UsageError("usage: reprise cache ls|verify|gc [--keep-runs N] [--out DIR]");
+  if (a.cache_dir.empty()) a.cache_dir = (fs::path(a.out) / ".cache").string();
+  Cache cache(a.cache_dir);
+  const std::string& sub = positional[0];
+  if (sub == "ls") {
+    std::uintmax_t total = 0;
+    auto entries = cache.list();
+    for (const auto& e : entries) {
+      std::printf("%s  %-22s %-20s %10ju  %s\n", hex16(e.identity).c_str(), e.component.c_str(), e.node.c_str(), e.bytes, e.created.c_str());
+      total += e.bytes;
+    }
+    std::printf("%zu entries, %ju bytes in %s\n", entries.size(), total, a.cache_dir.c_str());
+    return kOk;
+  }
+  if (sub == "verify") {
+    std::size_t checked = 0;
+    auto problems = cache.verify(&checked);
+    for (const auto& p : problems) std::cerr << "corrupt: " << p << "\n";
+    std::printf("%zu entries checked, %zu corrupt\n", checked, problems.size());
+    return problems.empty() ? kOk : kFailed;
+  }
+  if (sub == "gc") {
+    std::size_t removed = 0;
+    auto freed = cache.gc(referenced_identities(a.out, keep_runs), &removed);
+    std::printf("removed %zu entries, freed %ju bytes\n", removed, freed);
+    return kOk;
+  }
+  throw UsageError("unknown cache command '" + sub + "' (ls, verify, gc)" + did_you_mean(sub, {"ls", "verify", "gc"}));
+}
+
+// ------------------------------------------------------------------- report
+
+int merge_report(const std::vector<std::string>& dirs, const std::string& out) {
+  MergeOutcome m;
+  try {
+    m = merge_shards(dirs, out);
+  } catch (const MergeError& e) {
+    throw UsageError(e.what());
+  }
+  std::cerr << "reprise: merged " << m.table.rows.size() << " of " << m.sweep_points
+            << " sweep points into " << m.dir << "/metrics.csv\n";
+  for (const auto& w : m.warnings) std::cerr << "warning: " << w << "\n";
+  for (const auto& w : m.figures.warnings) std::cerr << "warning: " << w << "\n";
+  for (const auto& e : m.figures.errors) std::cerr << e << "\n";
+  std::cout << m.dir << std::endl;
+  if (m.table.rows.size() < m.sweep_points) return kFailed;
+  return m.figures.errors.empty() ? kOk : kBadInput;
+}
+
+std::vector<RunSummary> read_runs(const std::vector<std::string>& dirs) {
+  std::vector<RunSummary> runs;
+  for (const auto& d : dirs) {
+    try {
+      runs.push_back(read_run(d));
+    } catch (const ReportError& e) {
+      throw UsageError(e.what());
+    }
+  }
+  return runs;
+}
+
+void print_claims(const std::vector<RunSummary>& runs) {
+  for (const auto& r : runs)
+    for (const auto& [c, o] : r.claims)
+      std::cerr << "  " << r.name << ": " << verdict_name(o.verdict) << ": " << c.text << " (ours "
+                << (o.ours ? short_number(*o.ours) : o.note) << ", published " << expect_text(c) << ")\n";
+}
+
+int cmd_report(const std::vector<std::string>& args) {
+  std::vector<std::string> merge, positional;
+  std::string out, title;
+  po::options_description d("options");
+  d.add_options()("help,h", "show this help")
+      ("merge", po::value(&merge)->multitoken(), "run directories of `reprise run --shard i/N` (all N of them) to join")
+      ("out", po::value(&out), "where report.md and report.html go (default: the run directory for one RUN, else .); "
+                               "with --merge: directory for the merged run")
+      ("title", po::value(&title), "heading of the report");
+  po::positional_options_description pos;
+  pos.add("args", -1);
+  po::variables_map vm = parse(args, with_positional(d, positional), pos);
+  const char* usage = "usage: reprise report RUN... [--out DIR] [--title T]   (RUN: a run directory or results/<name>)\n"
+                      "       reprise report --merge DIR... [--out DIR]";
+  if (vm.count("help")) {
+    std::cout << usage << "\n\n" << d << "\n";
+    return kOk;
+  }
+  if (vm.count("merge")) {
+    if (!positional.empty()) throw UsageError("--merge takes the shard directories; unexpected '" + positional[0] + "'");
+    return merge_report(merge, out);
+  }
+  if (positional.empty()) throw UsageError(std::string("missing RUN\n") + usage);
+  std::vector<RunSummary> runs = read_runs(positional);
+  if (out.empty()) out = runs.size() == 1 ? runs[0].dir : ".";
+  if (title.empty()) title = runs.size() == 1 ? runs[0].name : "reprise report: " + std::to_string(runs.size()) + " runs";
+  ReportFiles files = write_report(runs, out, title);
+  print_claims(runs);
+  std::cout << files.markdown << "\n" << files.html << std::endl;
+  return kOk;
+}
+
+// ---------------------------------------------------------------- reproduce
+
+std::vector<std::string> paper_specs(const std::string& dir, const std::vector<std::string>& only) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw UsageError("no spec directory '" + dir + "' (run from the repository root, or pass --dir experiments/paper)");
+  std::vector<std::string> specs;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string name = e.path().filename().string();
+    if (!e.is_regular_file() || !name.ends_with(".yaml")) continue;
+    bool wanted = only.empty() || std::any_of(only.begin(), only.end(), [&](const auto& o) { return name.find(o) != std::string::npos; });
+    if (wanted) specs.push_back(e.path().string());
+  }
+  std::sort(specs.begin(), specs.end());
+  if (specs.empty()) throw UsageError("no spec in '" + dir + "'" + (only.empty() ? "" : " matches --only"));
+  return specs;
+}
+
+// The components of a spec this build cannot run (optional libraries), with why;
+// empty when it can run them all.
+std::string unavailable_components(const Spec& spec) {
+  std::string why;
+  for (const auto& node : spec.nodes)
+    if (const ComponentInfo* c = Registry::instance().find(node.use.text); c && !c->available())
+      why += (why.empty() ? "" : "; ") + c->name + " is unavailable in this build (" + c->unavailable + ")";
+  return why;
+}
+
+int cmd_reproduce(const std::vector<std::string>& args) {
+  bool quick = false;
+  std::string dir = "experiments/paper", out, cache;
+  std::vector<std::string> only;
+  int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  po::options_description d("options");
+  d.add_options()("help,h", "show this help")
+      ("quick", po::bool_switch(&quick), "the same pipelines at reduced sizes (each spec's paper: quick: overrides): minutes, not hours")
+      ("dir", po::value(&dir)->default_value(dir), "directory of the paper specs")
+      ("only", po::value(&only)->composing(), "run only specs whose file name contains this text; repeatable")
+      ("jobs,j", po::value(&jobs)->default_value(jobs), "nodes computed in parallel")
+      ("out", po::value(&out), "results root (default results, or results/quick with --quick)")
+      ("cache", po::value(&cache), "cache directory (default results/.cache, shared with `reprise run`)")
+      ("quiet,q", "print only the summary");
+  po::variables_map vm = parse(args, d, {});
+  if (vm.count("help")) {
+    std::cout << "usage: reprise reproduce [--quick] [--only TEXT] [options]\n\n"
+                 "Runs every spec of experiments/paper/ and writes one report (report.md, report.html)\n"
+                 "comparing each spec's paper: claims with the numbers the runs produced.\n\n"
+              << d << "\n";
+    return kOk;
+  }
+  if (jobs < 1) throw UsageError("-j must be at least 1");
+  const bool out_given = !out.empty();
+  if (!out_given) out = quick ? "results/quick" : "results";
+  if (cache.empty()) cache = out_given ? (fs::path(out) / ".cache").string() : "results/.cache";
+  std::vector<std::string> specs = paper_specs(dir, only);
+
+  std::vector<std::string> run_dirs, problems, skipped;
+  int code = kOk;
+  auto t0 = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    RunArgs a;
+    a.spec = specs[i];
+    a.jobs = jobs;
+    a.out = out;
+    a.cache_dir = cache;
+    a.keep_going = true;  // one failing node should not cost the other figures
+    a.verbosity = vm.count("quiet") ? 0 : 1;
+    try {
+      Spec plain = load_spec(a.spec);
+      if (std::string why = unavailable_components(plain); !why.empty()) {
+        std::cerr << "reprise reproduce: [" << i + 1 << "/" << specs.size() << "] " << a.spec << ": skipped: " << why << "\n";
+        skipped.push_back(a.spec + ": " + why);
+        continue;
+      }
+      if (quick && plain.paper) a.overrides = plain.paper->quick;
+      std::cerr << "reprise reproduce: [" << i + 1 << "/" << specs.size() << "] " << a.spec << (quick ? " (quick)" : "") << "\n";
+      std::vector<std::string> command_line = {"reprise", "run", a.spec};
+      command_line.insert(command_line.end(), a.overrides.begin(), a.overrides.end());
+      for (const std::string& opt : std::vector<std::string>{"-j", std::to_string(jobs), "--keep-going", "--out", out, "--cache", cache})
+        command_line.push_back(opt);
+      RunOutcome r = run_spec(a, command_line);
+      if (!r.run_dir.empty()) run_dirs.push_back(r.run_dir);
+      if (r.code == kInterrupted) {
+        code = kInterrupted;
+        break;
+      }
+      if (r.code != kOk) {
+        problems.push_back(a.spec + ": exit " + std::to_string(r.code));
+        code = std::max(code, r.code == kBadInput ? kBadInput : kFailed);
+      }
+    } catch (const SpecError& e) {
+      std::cerr << e.what() << "\n";
+      problems.push_back(a.spec + ": " + e.what());
+      code = kBadInput;
+    }
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::vector<RunSummary> runs = read_runs(run_dirs);
+  std::string title = std::string("reprise: the papers reproduced") + (quick ? " (quick mode)" : "");
+  std::vector<std::string> notes;
+  for (const auto& p : skipped) notes.push_back("skipped " + p);
+  for (const auto& p : problems) notes.push_back("failed " + p);
+  if (code == kInterrupted)
+    notes.push_back("interrupted after " + std::to_string(run_dirs.size()) + " of " + std::to_string(specs.size()) +
+                    " specs: the same command resumes from the cache");
+  ReportFiles files = write_report(runs, out, title, notes);
+  std::cerr << "\nreprise reproduce: " << runs.size() << " of " << specs.size() << " specs ran in " << seconds_text(seconds) << "\n";
+  print_claims(runs);
+  for (const auto& p : skipped) std::cerr << "  skipped: " << p << "\n";
+  for (const auto& p : problems) std::cerr << "  problem: " << p << "\n";
+  std::cout << files.markdown << "\n" << files.html << std::endl;
+  return code;
+}
+
+// ---------------------------------------------------------------- commands
+
+// Every command once: usage, dispatch and the did-you-mean for a misspelt command
+// all read this table.
+struct Command {
+  const char* name;
+  const char* synopsis;  // arguments, after the name
+  const char* help;      // one line; a '\n' continues it under the first
+  int (*handler)(const std::vector<std::string>& args);
+};
+
+const Command kCommands[] = {
+    {"run", "SPEC [key.path=value ...]",
+     "run an experiment spec (overrides use the spec's dotted names,\nsweep.AXIS=a,b,c replaces a sweep axis)",
+     [](const std::vector<std::string>& a) { return cmd_run(a, "run"); }},
+    {"plan", "SPEC [overrides]", "show what would run and what is cached (same as run --dry-run)",
+     [](const std::vector<std::string>& a) { return cmd_run(a, "plan"); }},
+    {"graph", "SPEC [overrides]", "print the plan as Graphviz DOT", cmd_graph},
+    {"list", "", "list components, grouped by kind", [](const std::vector<std::string>&) { return cmd_list(); }},
+    {"describe", "NAME", "parameters, inputs and outputs of a component", cmd_describe},
+    {"cache", "ls|verify|gc", "inspect, check or clean the artifact cache", cmd_cache},
+    {"report", "RUN... [--out D]",
+     "report.md + self-contained report.html over runs: figures, ours vs\npublished (the specs' paper: claims), "
+     "provenance, cache hits;\n--merge DIR... joins the run directories of --shard i/N runs into one",
+     cmd_report},
+    {"reproduce", "[--quick]", "run every spec of experiments/paper/ and report on them all", cmd_reproduce},
+};
+
+std::string usage_text() {
+  std::string out = "usage: reprise <command> [options]\n\ncommands:\n";
+  for (const Command& c : kCommands) {
+    std::string head = std::string(c.name) + (*c.synopsis ? " " : "") + c.synopsis;
+    head.resize(std::max<std::size_t>(head.size() + 1, 32), ' ');
+    std::string help = c.help;
+    for (std::size_t at = help.find('\n'); at != std::string::npos; at = help.find('\n', at + 1))
+      help.insert(at + 1, std::string(34, ' '));
+    out += "  " + head + help + "\n";
+  }
+  return out + "\nrun `reprise <command> --help` for the options of a command.\n";
+}
+
+int dispatch(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+    std::cout << usage_text();
+    return args.empty() ? kBadInput : kOk;
+  }
+  if (args[0] == "--version") {
+    std::cout << "reprise " << REPRISE_VERSION << "\n";
+    return kOk;
+  }
+  const std::string& command = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  std::vector<std::string> names;
+  for (const Command& c : kCommands) {
+    if (command == c.name) return c.handler(rest);
+    names.push_back(c.name);
+  }
+  throw UsageError("unknown command '" + command + "'" + did_you_mean(command, names) + "\n" + usage_text());
+}
+
+// A node abandoned after its timeout may still be running on a detached thread:
+// returning from main would run static destructors under it, so end here.
+int finish(int code) {
+  if (abandoned_threads() == 0) return code;
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  ::_exit(code);
+}
+
+int run_command(const std::vector<std::string>& args) {
+  try {
+    return dispatch(args);
+  } catch (const SpecError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
+  } catch (const UsageError& e) {
+    std::cerr << "reprise: " << e.what() << "\n";
+    return kBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "reprise: error: " << e.what() << "\n";
+    return kFailed;
+  }
+}
+
+}  // namespace
+
+int cli_main(const std::vector<std::string>& args) { return finish(run_command(args)); }
+
+}  // namespace reprise

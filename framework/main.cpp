@@ -1,5 +1,0 @@
-#include "framework/cli.hpp"
-
-int main(int argc, char** argv) {
-  return reprise::cli_main(std::vector<std::string>(argv + 1, argv + argc));
-}

@@ -1,0 +1,396 @@
+#include "framework/report/results.hpp"
+
+#include "framework/report/report.hpp"
+#include "framework/store/durable_write.hpp"
+
+#include <fcntl.h>
+#include <hdf5.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <boost/version.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <thread>
+#include <cmath>
+#include <cstring>
+#include <algorithm>
+#include <xxhash.h>
+#include <yaml-cpp/yaml.h>
+
+#include "framework/core/hash.hpp"
+
+#ifndef REPRISE_SOURCE_DIR
+#define REPRISE_SOURCE_DIR "."
+#endif
+#ifndef REPRISE_LIBRARY_VERSIONS
+#define REPRISE_LIBRARY_VERSIONS ""
+#endif
+
+namespace reprise {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string json_number(double v) {
+  if (!std::isfinite(v)) return "null";
+  return canonical(ParamValue(v));
+}
+
+std::string shell_output(const std::string& command) {
+  std::string out;
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
+  if (!pipe) return out;
+  char buf[256];
+  while (std::fgets(buf, sizeof buf, pipe.get())) out += buf;
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+std::string git_commit() {
+  std::string dir = REPRISE_SOURCE_DIR;
+  std::string commit = shell_output("git -C '" + dir + "' rev-parse HEAD 2>/dev/null");
+  if (commit.empty()) return "unknown";
+  std::string dirty = shell_output("git -C '" + dir + "' status --porcelain --untracked-files=no 2>/dev/null");
+  return dirty.empty() ? commit : commit + "-dirty";
+}
+
+std::string host_name() {
+  char buf[256] = {0};
+  ::gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+std::string system_name() {
+  struct utsname u;
+  if (::uname(&u) != 0) return "unknown";
+  return std::string(u.sysname) + " " + u.release + " " + u.machine;
+}
+
+std::string library_versions_json() {
+  unsigned maj = 0, min = 0, rel = 0;
+  H5get_libversion(&maj, &min, &rel);
+  std::ostringstream s;
+  s << "{\"hdf5\": " << json_string(std::to_string(maj) + "." + std::to_string(min) + "." + std::to_string(rel))
+    << ", \"boost\": " << json_string(BOOST_LIB_VERSION)
+    << ", \"xxhash\": " << json_string(std::to_string(XXH_versionNumber()));
+  // Versions CMake found at configure time, "name=version,..."
+  std::string found = REPRISE_LIBRARY_VERSIONS;
+  std::stringstream items(found);
+  std::string item;
+  while (std::getline(items, item, ',')) {
+    auto eq = item.find('=');
+    if (eq != std::string::npos) s << ", " << json_string(item.substr(0, eq)) << ": " << json_string(item.substr(eq + 1));
+  }
+  s << "}";
+  return s.str();
+}
+
+bool node_ok(const NodeResult& r) { return r.status == NodeStatus::Cached || r.status == NodeStatus::Ran; }
+
+std::string provenance_json(const RunRecord& run, const std::string& run_dir, const Table& table) {
+  const Plan& plan = *run.plan;
+  const ExecReport& rep = *run.report;
+  std::ostringstream j;
+  std::string status = run.running       ? "running"
+                       : rep.interrupted ? "incomplete"
+                       : rep.count(NodeStatus::Failed) + rep.count(NodeStatus::Skipped) + rep.count(NodeStatus::Pending)
+                           ? "failed"
+                           : "complete";
+  j << "{\n  \"reprise\": {\"git_commit\": " << json_string(git_commit()) << ", \"source\": " << json_string(REPRISE_SOURCE_DIR)
+    << "},\n  \"compiler\": " << json_string(std::string("g++ ") + __VERSION__)
+    << ",\n  \"libraries\": " << library_versions_json()
+    << ",\n  \"host\": {\"name\": " << json_string(host_name()) << ", \"system\": " << json_string(system_name())
+    << ", \"cpus\": " << std::thread::hardware_concurrency() << "}"
+    << ",\n  \"spec\": {\"name\": " << json_string(run.spec->name) << ", \"file\": " << json_string(run.spec->file)
+    << ", \"seed\": " << run.spec->seed << ", \"files\": [";
+  for (std::size_t i = 0; i < run.spec->files.size(); ++i) j << (i ? ", " : "") << json_string(run.spec->files[i]);
+  j << "]},\n  \"command\": [";
+  for (std::size_t i = 0; i < run.command_line.size(); ++i) j << (i ? ", " : "") << json_string(run.command_line[i]);
+  j << "],\n  \"run_dir\": " << json_string(run_dir) << ",\n  \"status\": " << json_string(status)
+    << ",\n  \"started\": " << json_string(run.started) << ",\n  \"finished\": " << json_string(run.finished)
+    << ",\n  \"seconds\": " << json_number(run.seconds) << ",\n  \"jobs\": " << run.jobs
+    << ",\n  \"sweep_points\": " << plan.sweep.size() << ",\n  \"metric_rows\": " << table.rows.size()
+    << ",\n  \"counts\": {";
+  const NodeStatus all[] = {NodeStatus::Ran, NodeStatus::Cached, NodeStatus::Failed, NodeStatus::Skipped, NodeStatus::Cancelled,
+                            NodeStatus::Pending};
+  for (std::size_t i = 0; i < std::size(all); ++i)
+    j << (i ? ", " : "") << json_string(status_name(all[i])) << ": " << rep.count(all[i]);
+  j << "},\n  \"nodes\": [\n";
+  for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
+    const PlannedNode& n = plan.nodes[i];
+    const NodeResult& r = rep.nodes[i];
+    j << "    {\"name\": " << json_string(n.name) << ", \"variant\": " << json_string(n.variant)
+      << ", \"component\": " << json_string(n.component->name) << ", \"version\": " << json_string(n.component->version)
+      << ", \"identity\": " << json_string(hex16(n.identity)) << ", \"seed\": " << json_string(hex16(n.seed))
+      << ", \"status\": " << json_string(status_name(r.status)) << ", \"seconds\": " << json_number(r.seconds)
+      << ", \"points\": " << n.points.size();
+    if (!r.error.empty()) j << ", \"error\": " << json_string(r.error);
+    j << "}" << (i + 1 < plan.nodes.size() ? "," : "") << "\n";
+  }
+  j << "  ]\n}\n";
+  return j.str();
+}
+
+// The merged spec with every parameter's default written out, followed by the
+// sweep points as comments: rerunnable as it stands.
+std::string resolved_yaml(const Spec& spec, const Plan& plan) {
+  SpecValue tree = spec.tree;
+  if (SpecValue* nodes = tree.get("nodes")) {
+    for (auto& [name, decl] : nodes->entries) {
+      const SpecValue* use = decl.get("use");
+      const ComponentInfo* c = use ? Registry::instance().find(use->text) : nullptr;
+      if (!c) continue;
+      for (const auto& p : c->params)
+        if (!decl.get(p.name) && p.default_value)
+          decl.entries.emplace_back(p.name, SpecValue::make(SpecValue::Kind::Scalar, canonical(*p.default_value), Loc{}));
+    }
+  }
+  std::string out = "# Resolved by reprise from " + spec.file + " (includes merged, overrides applied, defaults filled).\n";
+  out += to_yaml(tree);
+  out += "# sweep points (" + std::to_string(plan.sweep.size()) + "):\n";
+  for (std::size_t p = 0; p < plan.sweep.size() && !plan.sweep.axes().empty(); ++p)
+    out += "#   " + std::to_string(p) + ": " + plan.sweep.label(p) + "\n";
+  return out;
+}
+
+bool gnuplot_available() {
+  static const bool found = std::system("command -v gnuplot >/dev/null 2>&1") == 0;
+  return found;
+}
+
+// Writes figures/<name>.gp and .dat and, when gnuplot is installed, runs it there;
+// records the files made (the .gp, and `outputs` once gnuplot succeeded) in `out`.
+void render_figure(const fs::path& figures, const std::string& name, const std::string& script,
+                   const std::string& data, const std::vector<std::string>& outputs, FigureOutcome& out) {
+  write_file_atomic(figures / (name + ".gp"), script);
+  write_file_atomic(figures / (name + ".dat"), data);
+  out.files.push_back("figures/" + name + ".gp");
+  if (!gnuplot_available()) {
+    out.warnings.push_back("gnuplot not found: kept figures/" + name + ".gp and .dat; run `gnuplot " + name + ".gp` there to draw");
+    return;
+  }
+  std::string cmd = "cd '" + figures.string() + "' && gnuplot '" + name + ".gp' 2>'" + name + ".log'";
+  if (std::system(cmd.c_str()) != 0) {
+    out.warnings.push_back("gnuplot failed on figures/" + name + ".gp (see figures/" + name + ".log)");
+    return;
+  }
+  fs::remove(figures / (name + ".log"));
+  for (const auto& ext : outputs) out.files.push_back("figures/" + name + ext);
+}
+
+void draw_figures(const fs::path& dir, const RunRecord& run, const Table& table, FigureOutcome& out) {
+  if (run.plan->figures.empty()) return;
+  fs::create_directories(dir / "figures");
+  auto packed = std::make_shared<const Artifact>(table.to_artifact());
+  for (const auto& fig : run.plan->figures) {
+    Artifact drawn;
+    try {
+      Inputs in;
+      in.set("table", packed);
+      SimpleContext ctx(run.spec->seed);
+      drawn = fig.component->make()->run(in, fig.params, ctx);
+    } catch (const std::exception& e) {
+      out.errors.push_back(fig.loc.str() + ": error: " + e.what());
+      continue;
+    }
+    render_figure(dir / "figures", drawn.string("file"), drawn.string("script"), drawn.string("data"),
+                  {".svg", ".png"}, out);
+  }
+}
+
+// "factors=[2, 2, 1],model=siren" -> "factors_2_2_1_model_siren": a variant as a
+// plain file-name part (letters, digits, '_', '.', '-').
+std::string file_part(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+    if (plain) out += c;
+    else if (!out.empty() && out.back() != '_') out += '_';
+  }
+  while (!out.empty() && out.back() == '_') out.pop_back();
+  return out;
+}
+
+// Figures made inside the DAG: every completed node whose component kind is
+// "figure" (e.g. figure/slices) returned strings "file", "script" and "data" in
+// its summary. Each distinct node gets figures/<file>.{gp,dat,png}, or, when the
+// spec node has several instances (it depends on a sweep axis),
+// figures/<file>-<its sweep values>.* (-<n> if that name is taken or too long).
+// The script finds its files through the gnuplot variable `base`, set here in its
+// first line.
+void draw_node_figures(const fs::path& dir, const RunRecord& run, FigureOutcome& out) {
+  const Plan& plan = *run.plan;
+  std::map<std::string, std::size_t> instances;
+  for (const auto& n : plan.nodes)
+    if (n.component->kind() == "figure") ++instances[n.name];
+  std::set<std::string> taken;
+  std::map<std::string, std::size_t> next_index;
+  for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
+    const PlannedNode& n = plan.nodes[i];
+    const NodeResult& r = run.report->nodes[i];
+    if (n.component->kind() != "figure" || !node_ok(r)) continue;
+    const auto& strings = r.summary.strings();
+    auto file = strings.find("file"), script = strings.find("script"), data = strings.find("data");
+    if (file == strings.end() || script == strings.end() || data == strings.end()) {
+      out.errors.push_back(n.loc.str() + ": error: " + n.component->name + " node '" + n.display() +
+                           "' returned no file/script/data strings");
+      continue;
+    }
+    std::string name = file->second;
+    if (instances[n.name] > 1) {
+      std::string part = file_part(n.variant);
+      std::string candidate = name + "-" + part;
+      if (part.empty() || candidate.size() > 200 || taken.count(candidate))
+        candidate = name + "-" + std::to_string(++next_index[name]);
+      name = candidate;
+    }
+    while (taken.count(name)) name = file->second + "-" + std::to_string(++next_index[file->second]);
+    taken.insert(name);
+    fs::create_directories(dir / "figures");
+    std::string gnuplot_base = "base = \"" + name + "\"  # set by reprise: this figure's file names\n";
+    render_figure(dir / "figures", name, gnuplot_base + script->second, data->second, {".png"}, out);
+  }
+}
+
+}  // namespace
+
+std::string create_run_dir(const std::string& results_root, const std::string& name) {
+  fs::path base = fs::path(results_root) / name;
+  fs::create_directories(base);
+  std::time_t t = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&t));
+  for (int k = 1; k < 10000; ++k) {
+    fs::path dir = base / (k == 1 ? std::string(stamp) : std::string(stamp) + "-" + std::to_string(k));
+    if (::mkdir(dir.c_str(), 0755) == 0) return dir.string();  // mkdir is the atomic claim
+    if (errno != EEXIST) throw std::runtime_error("cannot create run directory '" + dir.string() + "': " + std::strerror(errno));
+  }
+  throw std::runtime_error("cannot find a free run directory under '" + base.string() + "'");
+}
+
+Table metrics_table(const Plan& plan, const ExecReport& report) {
+  Table t;
+  t.columns = plan.sweep.axes();
+  // Columns per spec node: the union of its instances' scalar keys, sorted.
+  std::vector<std::vector<std::string>> keys(plan.spec_nodes.size());
+  for (std::size_t s = 0; s < plan.spec_nodes.size(); ++s) {
+    std::set<std::string> names;
+    for (std::size_t p = 0; p < plan.sweep.size(); ++p)
+      for (const auto& [k, v] : report.nodes[plan.point_nodes[p][s]].summary.scalars()) names.insert(k);
+    keys[s].assign(names.begin(), names.end());
+    for (const auto& k : keys[s]) t.columns.push_back(plan.spec_nodes[s] + "." + k);
+  }
+  for (std::size_t p = 0; p < plan.sweep.size(); ++p) {
+    bool complete = true;
+    for (std::size_t idx : plan.point_nodes[p]) complete = complete && node_ok(report.nodes[idx]);
+    if (!complete) continue;
+    std::vector<std::string> row;
+    for (const SpecValue* v : plan.sweep.point(p)) row.push_back(flow_text(*v));
+    for (std::size_t s = 0; s < plan.spec_nodes.size(); ++s) {
+      const auto& scalars = report.nodes[plan.point_nodes[p][s]].summary.scalars();
+      for (const auto& k : keys[s]) {
+        auto it = scalars.find(k);
+        row.push_back(it == scalars.end() ? "" : canonical(ParamValue(it->second)));
+      }
+    }
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+void write_run_start(const std::string& run_dir, const RunRecord& run) {
+  ExecReport nothing_yet;
+  nothing_yet.nodes.resize(run.plan->nodes.size());
+  RunRecord start = run;
+  start.report = &nothing_yet;
+  start.running = true;
+  fs::path dir(run_dir);
+  write_file_atomic(dir / "spec.resolved.yaml", resolved_yaml(*run.spec, *run.plan));
+  write_file_atomic(dir / "provenance.json", provenance_json(start, run_dir, Table{}));
+}
+
+FigureOutcome write_run(const std::string& run_dir, const RunRecord& run, const Table& table) {
+  fs::path dir(run_dir);
+  write_file_atomic(dir / "spec.resolved.yaml", resolved_yaml(*run.spec, *run.plan));
+  write_file_atomic(dir / "metrics.csv", table.to_csv());
+  std::string refs;
+  for (std::size_t i = 0; i < run.plan->nodes.size(); ++i)
+    if (node_ok(run.report->nodes[i])) refs += hex16(run.plan->nodes[i].identity) + "\n";
+  write_file_atomic(dir / "cache-refs.txt", refs);
+  FigureOutcome figs;
+  draw_figures(dir, run, table, figs);
+  draw_node_figures(dir, run, figs);
+  write_file_atomic(dir / "provenance.json", provenance_json(run, run_dir, table));
+  // report.md and report.html, read back from what was just written (one code path
+  // with `reprise report RUN...`).
+  write_report({read_run(run_dir)}, run_dir, run.spec->name);
+  // results/<name>/latest -> this run, swapped atomically.
+  std::error_code ec;
+  fs::path link = dir.parent_path() / "latest", tmp = dir.parent_path() / (".latest." + std::to_string(::getpid()));
+  fs::remove(tmp, ec);
+  fs::create_directory_symlink(dir.filename(), tmp, ec);
+  if (!ec) fs::rename(tmp, link, ec);
+  return figs;
+}
+
+FigureOutcome draw_table_figures(const std::string& run_dir, const Spec& spec, const Plan& plan, const Table& table) {
+  RunRecord run;
+  run.spec = &spec;
+  run.plan = &plan;
+  FigureOutcome figs;
+  draw_figures(fs::path(run_dir), run, table, figs);
+  return figs;
+}
+
+std::set<std::uint64_t> referenced_identities(const std::string& results_root, std::size_t keep_runs) {
+  std::set<std::uint64_t> keep;
+  std::error_code ec;
+  if (!fs::is_directory(results_root, ec)) return keep;
+  for (const auto& spec_dir : fs::directory_iterator(results_root, ec)) {
+    if (!spec_dir.is_directory() || spec_dir.path().filename().string().starts_with(".")) continue;
+    std::vector<fs::path> runs;
+    for (const auto& run : fs::directory_iterator(spec_dir.path(), ec))
+      if (run.is_directory() && !run.is_symlink() && fs::exists(run.path() / "cache-refs.txt")) runs.push_back(run.path());
+    std::sort(runs.rbegin(), runs.rend());  // run ids sort by time: newest first
+    if (keep_runs > 0 && runs.size() > keep_runs) runs.resize(keep_runs);
+    for (const auto& run : runs) {
+      std::ifstream in(run / "cache-refs.txt");
+      std::string line;
+      while (std::getline(in, line))
+        if (line.size() == 16) keep.insert(std::stoull(line, nullptr, 16));
+    }
+  }
+  return keep;
+}
+
+}  // namespace reprise

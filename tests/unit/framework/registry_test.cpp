@@ -203,14 +203,18 @@ TEST_CASE("param builders fill name, type, default and doc") {
 // ------------------------------------------------------------------- Params
 
 TEST_CASE("Params getters return the stored values") {
-  Params p(std::map<std::string, ParamValue>{
-      {"b", true},
-      {"i", std::int64_t{-7}},
-      {"d", 0.125},
-      {"s", std::string("float32")},
-      {"is", std::vector<std::int64_t>{3, 4}},
-      {"ds", std::vector<double>{0.5, 1.5}},
-  });
+  const std::vector<ParamSpec> schema = {param_bool("b", false, ""),       param_int("i", 0, ""),
+                                         param_double("d", 0, ""),         param_string("s", "", ""),
+                                         param_ints("is", {}, ""),         param_doubles("ds", {}, "")};
+  Params p = make_params("test", schema,
+                         {
+                             {"b", true},
+                             {"i", std::int64_t{-7}},
+                             {"d", 0.125},
+                             {"s", std::string("float32")},
+                             {"is", std::vector<std::int64_t>{3, 4}},
+                             {"ds", std::vector<double>{0.5, 1.5}},
+                         });
   CHECK(p.get_bool("b") == true);
   CHECK(p.get_int("i") == -7);
   CHECK(p.get_double("d") == 0.125);
@@ -221,7 +225,7 @@ TEST_CASE("Params getters return the stored values") {
 }
 
 TEST_CASE("asking for an undeclared parameter throws std::logic_error naming it") {
-  Params p(std::map<std::string, ParamValue>{{"energy", 0.9}});
+  Params p = make_params("test", {param_double("energy", 0.9, "")}, {});
   CHECK_THROWS_AS(p.get_double("enrgy"), std::logic_error);
   CHECK_THROWS_AS(p.get_int("nope"), std::logic_error);
   CHECK_THROWS_AS(p.get_bool("nope"), std::logic_error);
@@ -371,8 +375,7 @@ TEST_CASE("a registered component runs through the registry") {
   Artifact data;
   data.set_array("values", Array::from<std::int32_t>({2, 2}, {1, 2, 3, 40}));
   in.set("data", std::make_shared<const Artifact>(data));
-  Params p(std::map<std::string, ParamValue>{
-      {"x", 2.5}, {"count", std::int64_t{4}}, {"flag", true}, {"label", std::string("some")}});
+  Params p = echo->make_params({{"x", 2.5}, {"count", std::int64_t{4}}, {"flag", true}, {"label", std::string("some")}});
   SimpleContext ctx(42);
   Artifact out = c->run(in, p, ctx);
   CHECK(out.scalar("twice") == 5.0);
@@ -390,9 +393,11 @@ TEST_CASE("a registered component runs through the registry") {
   in.set("extra", std::make_shared<const Artifact>());
   CHECK(c2->run(in, p, ctx).scalar("has_extra") == 1.0);
 
-  // Missing required parameter surfaces as logic_error from the component.
-  Params partial(std::map<std::string, ParamValue>{{"x", 1.0}});
-  CHECK_THROWS_AS(c->run(in, partial, ctx), std::logic_error);
+  // Params always come complete and within the schema: defaults fill what is not
+  // given, and a value outside it is refused before run() could see it.
+  CHECK(c->run(in, echo->make_params({{"x", 1.0}}), ctx).scalar("count") == 3.0);
+  CHECK_THROWS_AS(echo->make_params({{"x", 11.0}}), ParamError);
+  CHECK_THROWS_AS(echo->make_params({{"label", std::string("many")}}), ParamError);
 }
 
 TEST_CASE("REPRISE_UNAVAILABLE_COMPONENT registers the schema, the reason, and a make() that throws it") {

@@ -1,5 +1,8 @@
 #include "framework/spec/spec.hpp"
 
+#include "framework/plan/interpolate.hpp"
+#include "framework/plan/typing.hpp"
+
 #include <doctest/doctest.h>
 
 #include "tests/unit/framework/test_support.hpp"
@@ -128,6 +131,10 @@ TEST_CASE("to_param_value types values and enforces ranges and choices") {
   CHECK(std::get<std::int64_t>(to_param_value(n, parse_yaml("12", "t"))) == 12);
   CHECK(error_of([&] { to_param_value(n, parse_yaml("1.5", "t")); }).find("expects an integer") != std::string::npos);
   CHECK(error_of([&] { to_param_value(n, parse_yaml("0", "t")); }).find("must be >= 1") != std::string::npos);
+  ParamSpec rate = param_double("rate", 0.5, "doc").greater_than(0).less_than(1);
+  CHECK(std::get<double>(to_param_value(rate, parse_yaml("1e-9", "t"))) == 1e-9);
+  CHECK(error_of([&] { to_param_value(rate, parse_yaml("0", "t")); }).find("must be in (0, 1), got 0") != std::string::npos);
+  CHECK(error_of([&] { to_param_value(rate, parse_yaml("1.0", "t")); }).find("must be in (0, 1), got 1.0") != std::string::npos);
   ParamSpec flag = param_bool("flag", false, "doc");
   CHECK(std::get<bool>(to_param_value(flag, parse_yaml("true", "t"))));
   CHECK(error_of([&] { to_param_value(flag, parse_yaml("yes please", "t")); }).find("expects true or false") != std::string::npos);

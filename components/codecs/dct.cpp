@@ -1,5 +1,10 @@
-#include "components/codecs/dct.hpp"
-
+// codec/dct: the lossy compressor of the QoI-compression paper (seed 000).
+//
+// Transforms each sample (row) with the orthonormal DCT-II, keeps the fewest
+// largest-magnitude coefficients that hold a fraction `energy` of that row's
+// energy, stores them sparsely (counts, indices, values) and decodes them back
+// with the inverse DCT. The output carries both the compressed form and the
+// decompressed "samples", so downstream nodes can use it in place of the data.
 #include <fftw3.h>
 
 #include <algorithm>
@@ -12,6 +17,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "framework/core/registry.hpp"
 
 namespace reprise {
 namespace {
@@ -31,7 +38,7 @@ class RowTransform {
     plan_ = fftw_plan_many_r2r(1, &n, rows, input_.data(), nullptr, 1, n, output_.data(), nullptr, 1, n, &kind,
                                FFTW_ESTIMATE);
     if (plan_ == nullptr)
-      throw std::runtime_error("codec/dct: FFTW could not plan a DCT of length " + std::to_string(n));
+      throw std::runtime_error("FFTW could not plan a DCT of length " + std::to_string(n));
   }
   ~RowTransform() {
     std::lock_guard<std::mutex> lock(fftw_planner_mutex);
@@ -180,10 +187,10 @@ std::vector<double> decode(const CompressedRows& c, Shape s, Context& ctx) {
 Shape checked_shape(const Array& samples) {
   const auto& shape = samples.shape();
   if (shape.size() != 2 || shape[0] == 0 || shape[1] == 0)
-    throw std::runtime_error("codec/dct: data.samples must be a non-empty {samples, variables} matrix, got shape " +
+    throw std::runtime_error("data.samples must be a non-empty {samples, variables} matrix, got shape " +
                              shape_text(shape));
   if (shape[1] > static_cast<std::size_t>(INT_MAX))  // FFTW takes lengths as int
-    throw std::runtime_error("codec/dct: rows of " + std::to_string(shape[1]) + " variables are too long for FFTW");
+    throw std::runtime_error("rows of " + std::to_string(shape[1]) + " variables are too long for FFTW");
   return {shape[0], shape[1]};
 }
 
@@ -208,16 +215,14 @@ Array value_array(const std::vector<double>& values, bool as_float) {
   return Array::from<double>({values.size()}, values);
 }
 
-}  // namespace
+class DctCodec : public Component {
+ public:
+  Artifact run(const Inputs& in, const Params& p, Context& ctx) override;
+};
 
 Artifact DctCodec::run(const Inputs& in, const Params& p, Context& ctx) {
   const double energy = p.get_double("energy");
-  if (!(energy > 0 && energy <= 1))
-    throw std::invalid_argument("energy must be in (0,1], got " + std::to_string(energy));
-  const std::string& precision = p.get_string("values");
-  if (precision != "float64" && precision != "float32")
-    throw std::invalid_argument("values must be 'float64' or 'float32', got '" + precision + "'");
-  const bool as_float = precision == "float32";
+  const bool as_float = p.get_string("values") == "float32";
 
   const Array& samples = in.get("data").array("samples");
   const Shape shape = checked_shape(samples);
@@ -244,12 +249,15 @@ Artifact DctCodec::run(const Inputs& in, const Params& p, Context& ctx) {
   return out;
 }
 
+}  // namespace
+
 REPRISE_COMPONENT(DctCodec, "codec/dct", "2",
                   "DCT-II codec keeping the largest coefficients that hold a fraction of each sample's energy",
                   param_double("energy", 0.9,
-                               "fraction of each sample's (row's) energy kept, in (0,1]; 1 keeps every nonzero "
+                               "fraction of each sample's (row's) energy kept; 1 keeps every nonzero "
                                "coefficient (lossless up to float64 rounding)")
-                      .range(0, 1),
+                      .greater_than(0)
+                      .at_most(1),
                   param_string("values", "float64", "precision the kept coefficients are stored in")
                       .one_of({"float64", "float32"}),
                   param_string("round", "none",

@@ -1,5 +1,15 @@
-#include "components/codecs/inr.hpp"
-
+// codec/inr: compression by fitting an implicit neural representation (seed
+// 001). The network's weights are the compressed form: no latent code, nothing
+// else per volume. Encoding trains the model an inr/* node describes on the
+// coordinates a sampler/* node draws; decoding evaluates it at every voxel of a
+// grid, which may be finer than the training volume (super-resolution: train on
+// dataset/downsample's output, decode on the full grid given as `grid`).
+//
+// Compression ratio = original bytes / weight bytes, the original counted at
+// `original_bits` per voxel (16: the 10-bit ADC as stored). Weights are stored
+// as float32, or as float16 (rounded to nearest; the decoded volume is that of
+// the rounded weights). FFNet's Fourier matrix is redrawn from the stored seed
+// and is not counted.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -11,12 +21,11 @@
 #include "components/inr/model.hpp"
 #include "components/inr/trainer.hpp"
 #include "components/samplers/coordinate_sampler.hpp"
-#include "framework/parallel.hpp"
+#include "framework/core/parallel.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise {
 namespace {
-
-constexpr const char* kName = "codec/inr";
 
 // The volume's values as float and the scale that maps them into [-1, 1].
 struct Targets {
@@ -51,18 +60,20 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-}  // namespace
+class InrCodec : public Component {
+ public:
+  Artifact run(const Inputs& in, const Params& p, Context& ctx) override;
+};
 
 Artifact InrCodec::run(const Inputs& in, const Params& p, Context& ctx) {
   const Artifact& data = in.get("data");
-  const Array& volume = volume::volume_of(data, kName, "data");
-  const volume::GridFrame frame = volume::frame_of(data, kName, "data");
-  const volume::GridFrame decode_frame = in.has("grid") ? volume::frame_of(in.get("grid"), kName, "grid") : frame;
+  const Array& volume = volume::volume_of(data, "data");
+  const volume::GridFrame frame = volume::frame_of(data, "data");
+  const volume::GridFrame decode_frame = in.has("grid") ? volume::frame_of(in.get("grid"), "grid") : frame;
   if (decode_frame.shape.size() != frame.shape.size())
-    throw std::runtime_error(std::string(kName) + ": 'grid' has rank " + std::to_string(decode_frame.shape.size()) +
-                             " but 'data' has rank " + std::to_string(frame.shape.size()));
-  if (volume.size() > std::size_t{0xffffffff})
-    throw std::runtime_error(std::string(kName) + ": volumes over 2^32 voxels are not supported");
+    throw std::runtime_error("'grid' has rank " + std::to_string(decode_frame.shape.size()) + " but 'data' has rank " +
+                             std::to_string(frame.shape.size()));
+  if (volume.size() > std::size_t{0xffffffff}) throw std::runtime_error("volumes over 2^32 voxels are not supported");
 
   const Artifact& model = in.get("model");
   const inr::TrainingOptions options = inr::training_options(model);
@@ -71,7 +82,7 @@ Artifact InrCodec::run(const Inputs& in, const Params& p, Context& ctx) {
 
   const auto encode_start = std::chrono::steady_clock::now();
   const Targets targets =
-      normalised_targets(volume_codec::read(data, kName, "data", std::numeric_limits<std::size_t>::max()).values);
+      normalised_targets(volume_codec::read(data, "data", std::numeric_limits<std::size_t>::max()).values);
   std::unique_ptr<inr::Network> net = inr::build_network(model, dim, ctx.seed());
   auto sampler = coords::make_sampler(in.has("sampler") ? &in.get("sampler") : nullptr, targets.values);
   const inr::GridCoordinates training_grid(frame);
@@ -105,6 +116,8 @@ Artifact InrCodec::run(const Inputs& in, const Params& p, Context& ctx) {
   out.set_scalar("decompress_seconds", decompress_seconds);
   return out;
 }
+
+}  // namespace
 
 REPRISE_COMPONENT(InrCodec, "codec/inr", "1",
                   "INR codec: fit an inr/* model to a volume; the weights are the compressed form; decode on any grid",

@@ -1,6 +1,25 @@
-#include "components/codecs/mgard.hpp"
+// codec/mgard: the MGARD baseline of the INR-compression paper (seed 001,
+// section 3.2), through MGARD's classic CPU API (mgard/compress.hpp,
+// https://github.com/CODARcode/MGARD), an optional library.
+//
+// MGARD decomposes the volume into multilevel coefficients on a hierarchy of
+// nested tensor grids (the volume's nodes placed uniformly on [0, 1] per axis),
+// quantises them so the error stays within `tolerance` in the norm `s` selects,
+// and codes them losslessly. s = 0 bounds the L2 norm of the error (the mesh
+// L2 norm on the unit cube, close to the RMSE), s = inf the largest absolute
+// error; other s the "s norm" of the MGARD papers. mode rel scales the
+// tolerance by the data's own norm in that same norm (as MGARD-X's REL does).
+// The stream is MGARD's self-describing format (CompressedDataset::write), and
+// decompression reads it back through mgard::decompress(data, size). Serial.
+// Output follows components/codecs/volume_codec.hpp.
+//
+// Compiled in only when CMake finds MGARD (REPRISE_HAVE_MGARD); otherwise the
+// component is registered as unavailable and `reprise describe codec/mgard`
+// says how to enable it.
+#include <limits>
 
 #include "components/codecs/volume_codec.hpp"
+#include "framework/core/registry.hpp"
 
 #ifdef REPRISE_HAVE_MGARD
 #include <mgard/MGARDConfig.hpp>
@@ -9,7 +28,6 @@
 #include <mgard/shuffle.hpp>
 
 #include <array>
-#include <cmath>
 #include <cstring>
 #include <exception>
 #include <sstream>
@@ -23,7 +41,8 @@ namespace reprise {
 // One schema for both builds, so `reprise describe` shows it either way.
 #define REPRISE_MGARD_SCHEMA                                                                                       \
   param_double("tolerance", 1, "error bound, in the norm `s` selects (absolute, or relative with mode rel)")       \
-      .at_least(0),                                                                                                \
+      .greater_than(0)                                                                                             \
+      .less_than(std::numeric_limits<double>::infinity()),                                                         \
       param_double("s", 0, "smoothness of the error norm: 0 = L2 (mesh norm on the unit cube), inf = max abs "    \
                            "error, other values MGARD's s norm")                                                   \
           .at_least(0),                                                                                            \
@@ -50,7 +69,11 @@ namespace reprise {
 
 namespace {
 
-constexpr const char* kName = "codec/mgard";
+// A relative tolerance that comes out 0: the caller's error, not MGARD's, so run()
+// passes it on as it is instead of reporting an MGARD failure.
+struct ZeroTolerance : std::runtime_error {
+  ZeroTolerance() : std::runtime_error("mode rel on a volume whose norm is 0 gives a zero tolerance") {}
+};
 
 template <std::size_t N, class Real>
 volume_codec::Result round_trip(const volume_codec::Volume& v, Real s, Real tolerance, bool relative,
@@ -63,8 +86,7 @@ volume_codec::Result round_trip(const volume_codec::Volume& v, Real s, Real tole
     std::vector<Real> shuffled(values.size());
     mgard::shuffle(hierarchy, values.data(), shuffled.data());
     tolerance *= mgard::norm(hierarchy, shuffled.data(), s);
-    if (!(tolerance > 0))
-      throw std::runtime_error("codec/mgard: mode rel on a volume whose norm is 0 gives a zero tolerance");
+    if (!(tolerance > 0)) throw ZeroTolerance();
   }
   tolerance_used = static_cast<double>(tolerance);
 
@@ -103,44 +125,43 @@ volume_codec::Result dispatch(const volume_codec::Volume& v, double s, double to
     case 2: return round_trip<2, Real>(v, rs, rt, relative, tolerance_used, ctx);
     case 3: return round_trip<3, Real>(v, rs, rt, relative, tolerance_used, ctx);
     case 4: return round_trip<4, Real>(v, rs, rt, relative, tolerance_used, ctx);
-    default: throw std::logic_error("codec/mgard: rank checked before");
+    default: throw std::logic_error("rank checked before");
   }
 }
 
-}  // namespace
+class MgardCodec : public Component {
+ public:
+  Artifact run(const Inputs& in, const Params& p, Context& ctx) override;
+};
 
 Artifact MgardCodec::run(const Inputs& in, const Params& p, Context& ctx) {
   const double tolerance = p.get_double("tolerance");
-  if (!(tolerance > 0) || !std::isfinite(tolerance))
-    throw std::invalid_argument("tolerance must be finite and > 0, got " + std::to_string(tolerance));
   const double s = p.get_double("s");
-  if (!(s >= 0)) throw std::invalid_argument("s must be >= 0 (or inf), got " + std::to_string(s));
-  const std::string& mode = p.get_string("mode");
-  if (mode != "abs" && mode != "rel") throw std::invalid_argument("mode must be 'abs' or 'rel', got '" + mode + "'");
-  const std::string& type = p.get_string("type");
-  if (type != "float32" && type != "float64")
-    throw std::invalid_argument("type must be 'float32' or 'float64', got '" + type + "'");
+  const bool relative = p.get_string("mode") == "rel";
+  const bool as_float = p.get_string("type") == "float32";
 
   const Artifact& data = in.get("data");
-  const volume_codec::Volume v = volume_codec::read(data, kName, "data", 4);
-  if (v.values.size() < 2) throw std::runtime_error("codec/mgard: MGARD needs a volume of more than one element");
+  const volume_codec::Volume v = volume_codec::read(data, "data", 4);
+  if (v.values.size() < 2) throw std::runtime_error("MGARD needs a volume of more than one element");
   double tolerance_used = 0;
   volume_codec::Result r;
   try {
-    r = type == "float32" ? dispatch<float>(v, s, tolerance, mode == "rel", tolerance_used, ctx)
-                          : dispatch<double>(v, s, tolerance, mode == "rel", tolerance_used, ctx);
+    r = as_float ? dispatch<float>(v, s, tolerance, relative, tolerance_used, ctx)
+                 : dispatch<double>(v, s, tolerance, relative, tolerance_used, ctx);
   } catch (const Cancelled&) {
     throw;
+  } catch (const ZeroTolerance&) {
+    throw;
   } catch (const std::exception& e) {
-    const std::string what = e.what();
-    if (what.rfind("codec/mgard", 0) == 0) throw;
-    throw std::runtime_error("codec/mgard: MGARD failed: " + what);
+    throw std::runtime_error(std::string("MGARD failed: ") + e.what());
   }
-  Artifact out = volume_codec::output(data, kName, "data", v, std::move(r), static_cast<double>(p.get_int("original_bits")));
+  Artifact out = volume_codec::output(data, "data", v, std::move(r), static_cast<double>(p.get_int("original_bits")));
   out.set_scalar("tolerance_used", tolerance_used);
   out.set_string("library", std::string("MGARD ") + MGARD_VERSION_STR);
   return out;
 }
+
+}  // namespace
 
 REPRISE_COMPONENT(MgardCodec, "codec/mgard", "1", REPRISE_MGARD_DOC, REPRISE_MGARD_SCHEMA)
 

@@ -1,11 +1,27 @@
-#include "components/codecs/sz3.hpp"
+// codec/sz3: the SZ baseline of the INR-compression paper (seed 001, section
+// 3.2), through SZ3 (https://github.com/szcompressor/SZ3), an optional library.
+//
+// SZ3 predicts each value from already-decoded neighbours (by default its
+// interpolation + Lorenzo predictor with auto-tuning), quantises the prediction
+// error to the requested bound and entropy-codes the result (Huffman + zstd).
+// The bound is absolute (abs), relative to the value range max - min (rel), a
+// target PSNR in dB (psnr) or a bound on the L2 norm of the whole error vector
+// (l2norm). The volume (any numeric dtype) is converted to `type` first; SZ3
+// takes the row-major shape as is (last axis fastest) and drops length-1 axes.
+// Runs serially (SZ3's OpenMP path is not compiled in). Output follows
+// components/codecs/volume_codec.hpp.
+//
+// Compiled in only when CMake finds SZ3 (REPRISE_HAVE_SZ3); otherwise the
+// component is registered as unavailable and `reprise describe codec/sz3` says
+// how to enable it.
+#include <limits>
 
 #include "components/codecs/volume_codec.hpp"
+#include "framework/core/registry.hpp"
 
 #ifdef REPRISE_HAVE_SZ3
 #include <SZ3/api/sz.hpp>
 
-#include <cmath>
 #include <cstring>
 #include <exception>
 #include <stdexcept>
@@ -21,7 +37,9 @@ namespace reprise {
                "error bound: abs (absolute), rel (fraction of the value range max - min), psnr (target PSNR, "     \
                "dB), l2norm (L2 norm of the error vector)")                                                        \
       .one_of({"abs", "rel", "psnr", "l2norm"}),                                                                   \
-      param_double("bound", 1, "the bound, in the unit `mode` says").at_least(0),                                  \
+      param_double("bound", 1, "the bound, in the unit `mode` says")                                               \
+          .greater_than(0)                                                                                         \
+          .less_than(std::numeric_limits<double>::infinity()),                                                     \
       param_string("type", "float32", "type SZ3 compresses (the volume, e.g. uint16 ADC, is converted to it)")     \
           .one_of({"float32", "float64"}),                                                                         \
       param_int("original_bits", 16, "bits per value of the original, for the ratio (10-bit ADC stored as 16)")   \
@@ -42,14 +60,12 @@ namespace reprise {
 
 namespace {
 
-constexpr const char* kName = "codec/sz3";
-
+// The schema's mode choices, in order, as SZ3's error bound modes.
 SZ3::EB error_bound_mode(const std::string& mode) {
   if (mode == "abs") return SZ3::EB_ABS;
   if (mode == "rel") return SZ3::EB_REL;
   if (mode == "psnr") return SZ3::EB_PSNR;
-  if (mode == "l2norm") return SZ3::EB_L2NORM;
-  throw std::invalid_argument("mode must be abs, rel, psnr or l2norm, got '" + mode + "'");
+  return SZ3::EB_L2NORM;
 }
 
 template <class T>
@@ -72,7 +88,7 @@ volume_codec::Result round_trip(const volume_codec::Volume& v, const std::string
   try {
     r.compress_seconds = volume_codec::seconds([&] { size = SZ_compress<T>(conf, values.data(), buffer.data(), buffer.size()); });
   } catch (const std::exception& e) {
-    throw std::runtime_error(std::string("codec/sz3: SZ3 could not compress: ") + e.what());
+    throw std::runtime_error(std::string("SZ3 could not compress: ") + e.what());
   }
   ctx.progress(1, 2);
   ctx.check_cancelled();
@@ -88,7 +104,7 @@ volume_codec::Result round_trip(const volume_codec::Volume& v, const std::string
                                  std::to_string(decoded.size()));
     });
   } catch (const std::exception& e) {
-    throw std::runtime_error(std::string("codec/sz3: SZ3 could not decompress its own stream: ") + e.what());
+    throw std::runtime_error(std::string("SZ3 could not decompress its own stream: ") + e.what());
   }
   ctx.progress(2, 2);
   r.stream.resize(size);
@@ -97,25 +113,22 @@ volume_codec::Result round_trip(const volume_codec::Volume& v, const std::string
   return r;
 }
 
+class Sz3Codec : public Component {
+ public:
+  Artifact run(const Inputs& in, const Params& p, Context& ctx) override {
+    const std::string& mode = p.get_string("mode");
+    const double bound = p.get_double("bound");
+    const Artifact& data = in.get("data");
+    const volume_codec::Volume v = volume_codec::read(data, "data", 4);
+    volume_codec::Result r = p.get_string("type") == "float32" ? round_trip<float>(v, mode, bound, ctx)
+                                                                : round_trip<double>(v, mode, bound, ctx);
+    Artifact out = volume_codec::output(data, "data", v, std::move(r), static_cast<double>(p.get_int("original_bits")));
+    out.set_string("library", std::string("SZ3 ") + SZ3_VER);
+    return out;
+  }
+};
+
 }  // namespace
-
-Artifact Sz3Codec::run(const Inputs& in, const Params& p, Context& ctx) {
-  const std::string& mode = p.get_string("mode");
-  const double bound = p.get_double("bound");
-  if (!(bound > 0) || !std::isfinite(bound))
-    throw std::invalid_argument("bound must be finite and > 0, got " + std::to_string(bound));
-  const std::string& type = p.get_string("type");
-  if (type != "float32" && type != "float64")
-    throw std::invalid_argument("type must be 'float32' or 'float64', got '" + type + "'");
-
-  const Artifact& data = in.get("data");
-  const volume_codec::Volume v = volume_codec::read(data, kName, "data", 4);
-  volume_codec::Result r =
-      type == "float32" ? round_trip<float>(v, mode, bound, ctx) : round_trip<double>(v, mode, bound, ctx);
-  Artifact out = volume_codec::output(data, kName, "data", v, std::move(r), static_cast<double>(p.get_int("original_bits")));
-  out.set_string("library", std::string("SZ3 ") + SZ3_VER);
-  return out;
-}
 
 REPRISE_COMPONENT(Sz3Codec, "codec/sz3", "1", REPRISE_SZ3_DOC, REPRISE_SZ3_SCHEMA)
 

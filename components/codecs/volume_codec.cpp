@@ -8,33 +8,33 @@
 
 namespace reprise::volume_codec {
 
-Volume read(const Artifact& data, const std::string& component, const std::string& input, std::size_t max_rank) {
-  const Array& v = volume::volume_of(data, component, input);
+Volume read(const Artifact& data, const std::string& input, std::size_t max_rank) {
+  const Array& v = volume::volume_of(data, input);
   if (v.rank() < 1 || v.rank() > max_rank)
-    throw std::runtime_error(component + ": input '" + input + "' has a volume of rank " + std::to_string(v.rank()) +
+    throw std::runtime_error("input '" + input + "' has a volume of rank " + std::to_string(v.rank()) +
                              " (shape " + shape_text(v.shape()) + "); this codec takes rank 1 to " +
                              std::to_string(max_rank));
   Volume out{v.shape(), v.to_double()};
   for (std::size_t i = 0; i < out.values.size(); ++i)
     if (!std::isfinite(out.values[i]))
-      throw std::runtime_error(component + ": input '" + input + "' volume element " + std::to_string(i) + " is " +
+      throw std::runtime_error("input '" + input + "' volume element " + std::to_string(i) + " is " +
                                std::to_string(out.values[i]) + "; the codec takes finite values only");
   return out;
 }
 
-Artifact output(const Artifact& data, const std::string& component, const std::string& input,
-                const Volume& volume, Result result, double original_bits) {
+Artifact output(const Artifact& data, const std::string& input, const Volume& volume, Result result,
+                double original_bits) {
   const std::size_t n = volume.values.size();
   if (result.decoded.size() != n)
-    throw std::logic_error(component + ": decoded " + std::to_string(result.decoded.size()) + " values for " +
+    throw std::logic_error("decoded " + std::to_string(result.decoded.size()) + " values for " +
                            std::to_string(n) + " elements");
-  if (result.stream.empty()) throw std::logic_error(component + ": the compressed stream is empty");
+  if (result.stream.empty()) throw std::logic_error("the compressed stream is empty");
   const double bytes = static_cast<double>(result.stream.size());
 
   Artifact out;
   out.set_array("volume", Array::from<float>(volume.shape, result.decoded));
   if (data.has_array("axis_step") || data.has_array("axis_extent"))
-    volume::set_frame(out, volume::frame_of(data, component, input));
+    volume::set_frame(out, volume::frame_of(data, input));
   const std::size_t stream_size = result.stream.size();
   out.set_array("stream", Array(DType::i8, {stream_size}, std::move(result.stream)));
   set_sizes(out, bytes, n, original_bits);

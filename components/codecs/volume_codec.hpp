@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "framework/artifact.hpp"
+#include "framework/core/artifact.hpp"
 
 namespace reprise::volume_codec {
 
@@ -32,10 +32,10 @@ struct Volume {
   std::vector<double> values;      // every element, finite
 };
 
-// The "volume" of input `input` of `component`, as float64. Throws
-// std::runtime_error naming the component when it is missing or empty, has a
-// rank outside [1, max_rank], or holds a NaN or an infinity.
-Volume read(const Artifact& data, const std::string& component, const std::string& input, std::size_t max_rank);
+// The "volume" of input `input` (the artifact `data`), as float64. Throws
+// std::runtime_error naming the input when it is missing or empty, has a rank
+// outside [1, max_rank], or holds a NaN or an infinity.
+Volume read(const Artifact& data, const std::string& input, std::size_t max_rank);
 
 // What a codec produced.
 struct Result {
@@ -45,10 +45,10 @@ struct Result {
   double decompress_seconds = 0;
 };
 
-// The output artifact described above. `data` is the input artifact (for its
-// frame); original_bits is the bits per element of the original data.
-Artifact output(const Artifact& data, const std::string& component, const std::string& input,
-                const Volume& volume, Result result, double original_bits);
+// The output artifact described above. `data` is input `input` (for its frame);
+// original_bits is the bits per element of the original data.
+Artifact output(const Artifact& data, const std::string& input, const Volume& volume, Result result,
+                double original_bits);
 
 // Sets "bytes", "original_bytes" (elements * original_bits / 8), "ratio" and
 // "bits_per_value" on `out`: the size scalars every codec (codec/inr too) reports.

@@ -1,5 +1,17 @@
-#include "components/datasets/downsample.hpp"
-
+// dataset/downsample: the paper's "sub-sampling" for super-resolution (seed 001,
+// section 3.1 and Appendix D): keep every f-th sample along each axis.
+//
+// Input `data` is a volume (components/datasets/volume.hpp); `factors` holds one
+// integer per axis. Sample j of the output along an axis is sample f * j of the
+// input (starting at 0), so an axis of n samples keeps ceil(n / f). The paper's
+// scales are products: [2, 2, 1] is S = 4 ({192, 249, 16} -> {96, 125, 16}),
+// [2, 2, 2] is S = 8, [4, 4, 1] is S = 16. The dtype is kept.
+//
+// The output also carries the grid frame: step = input step * factor and
+// extent = the input's extent, so coarse sample j sits at the full-grid position
+// of input index f * j, and a model trained on it is decoded on the full grid
+// (super-resolution) at the same normalised coordinates. Downsampling twice
+// composes (steps multiply).
 #include <cstddef>
 #include <cstring>
 #include <stdexcept>
@@ -7,35 +19,30 @@
 #include <vector>
 
 #include "components/datasets/volume.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise {
 namespace {
 
-const std::string kName = "dataset/downsample";
-
-std::string list_text(const std::vector<std::int64_t>& v) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
-  return s + "]";
-}
-
-}  // namespace
+class DownsampleDataset : public Component {
+ public:
+  Artifact run(const Inputs& in, const Params& p, Context& ctx) override;
+};
 
 Artifact DownsampleDataset::run(const Inputs& in, const Params& p, Context& ctx) {
   const Artifact& data = in.get("data");
-  const Array& volume = volume::volume_of(data, kName, "data");
-  volume::GridFrame frame = volume::frame_of(data, kName, "data");
+  const Array& volume = volume::volume_of(data, "data");
+  const volume::GridFrame frame = volume::frame_of(data, "data");
   const std::vector<std::int64_t>& factors = p.get_ints("factors");
   const std::vector<std::size_t>& shape = volume.shape();
   const std::size_t rank = shape.size();
   if (factors.size() != rank)
-    throw std::invalid_argument(kName + ": factors " + list_text(factors) + " has " + std::to_string(factors.size()) +
+    throw std::invalid_argument("factors " + canonical(factors) + " has " + std::to_string(factors.size()) +
                                 " entries but input 'data' has a volume of shape " + shape_text(shape) +
                                 " (rank " + std::to_string(rank) + "): give one factor per axis");
   std::vector<std::size_t> f(rank), out_shape(rank);
   double scale = 1;
   for (std::size_t a = 0; a < rank; ++a) {
-    if (factors[a] < 1) throw std::invalid_argument(kName + ": factors must be >= 1, got " + list_text(factors));
     f[a] = static_cast<std::size_t>(factors[a]);
     out_shape[a] = (shape[a] + f[a] - 1) / f[a];
     scale *= static_cast<double>(f[a]);
@@ -79,6 +86,8 @@ Artifact DownsampleDataset::run(const Inputs& in, const Params& p, Context& ctx)
   result.set_scalar("scale", scale);
   return result;
 }
+
+}  // namespace
 
 REPRISE_COMPONENT(DownsampleDataset, "dataset/downsample", "1",
                   "strided sub-sampling of a volume (every f-th sample per axis) with its full-grid frame, for "

@@ -1,5 +1,20 @@
-#include "components/datasets/hdf5_array.hpp"
-
+// dataset/hdf5-array: any numeric array of an HDF5 file as a volume, e.g. real
+// sPHENIX TPC frames for the INR-compression paper (seed 001), or any gridded
+// field a user wants to compress.
+//
+// Reads dataset `dataset` of the file `path` whole, any rank >= 1, into array
+// "volume" (row-major, as HDF5 stores it). The element type is kept when reprise
+// has it (float32, float64, int8, int32, int64, uint16); the other integer types
+// are widened to the smallest reprise type that holds every value exactly:
+// uint8 -> uint16, int16 -> int32, uint32 -> int64, and uint64 -> int64 (values
+// above 2^63 - 1 are refused). Floats of other sizes become float32 (<= 4 bytes)
+// or float64. Strings, compounds, enums (h5py's bool) and other classes are
+// refused with the class named. With transform: log the volume is float32
+// log2(1 + value) (values <= -1 are refused), the transform the paper trains on.
+//
+// Errors name the file and dataset: a missing dataset lists the datasets present
+// and suggests the nearest name; a file that is not HDF5 or is truncated says so.
+// Every HDF5 call holds hdf5_mutex() (Debian's libhdf5 is not thread-safe).
 #include <hdf5.h>
 
 #include <algorithm>
@@ -14,14 +29,13 @@
 #include <vector>
 
 #include "components/datasets/hdf5_read.hpp"
-#include "framework/errors.hpp"
+#include "framework/core/errors.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise {
 namespace {
 
 namespace fs = std::filesystem;
-
-const std::string kName = "dataset/hdf5-array";
 
 using hdf5_read::Hid;
 
@@ -52,8 +66,9 @@ Reading reading_for(hid_t type, const std::string& what) {
   const H5T_class_t cls = H5Tget_class(type);
   const std::size_t size = H5Tget_size(type);
   if (cls == H5T_FLOAT) return size <= 4 ? Reading{H5T_NATIVE_FLOAT, DType::f32} : Reading{H5T_NATIVE_DOUBLE, DType::f64};
-  if (cls != H5T_INTEGER) throw std::invalid_argument(kName + ": " + what + " holds " + class_name(cls) +
-                                                      "; only integer and floating-point arrays can be read");
+  if (cls != H5T_INTEGER)
+    throw std::invalid_argument(what + " holds " + class_name(cls) +
+                                "; only integer and floating-point arrays can be read");
   const bool is_signed = H5Tget_sign(type) == H5T_SGN_2;
   if (is_signed) {
     if (size == 1) return {H5T_NATIVE_INT8, DType::i8};
@@ -83,7 +98,7 @@ void read_slabs(hid_t dset, const std::vector<std::size_t>& dims, hid_t memory_t
     if (!memory_space.ok() || !file_space.ok() ||
         H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0 ||
         H5Dread(dset, memory_type, memory_space, file_space, H5P_DEFAULT, bytes.data() + first * row) < 0)
-      throw std::invalid_argument(kName + ": cannot read " + what + " (file truncated or corrupt?)");
+      throw std::invalid_argument("cannot read " + what + " (file truncated or corrupt?)");
     ctx.progress(first + count[0], dims[0]);
   }
 }
@@ -91,30 +106,30 @@ void read_slabs(hid_t dset, const std::vector<std::size_t>& dims, hid_t memory_t
 // `name` without a leading '/'.
 Array read_array(const std::string& path, const std::string& name, Context& ctx) {
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) throw std::invalid_argument(kName + ": cannot open '" + path + "'");
+  if (!fs::is_regular_file(path, ec)) throw std::invalid_argument("cannot open '" + path + "'");
   const std::string file_name = fs::path(path).filename().string();
   std::lock_guard lock(hdf5_mutex());
   hdf5_read::quiet_errors();  // errors become exceptions here, not stderr noise
   if (H5Fis_hdf5(path.c_str()) <= 0)
-    throw std::invalid_argument(kName + ": '" + path + "' is not an HDF5 file (or is truncated)");
+    throw std::invalid_argument("'" + path + "' is not an HDF5 file (or is truncated)");
   Hid file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  if (!file.ok()) throw std::invalid_argument(kName + ": cannot open '" + path + "' as HDF5 (truncated or corrupt?)");
+  if (!file.ok()) throw std::invalid_argument("cannot open '" + path + "' as HDF5 (truncated or corrupt?)");
   if (name.empty() || !hdf5_read::is_dataset(file, name)) {
     const hdf5_read::Listing l = hdf5_read::datasets_in(file);
-    throw std::invalid_argument(kName + ": no dataset '" + name + "' in " + file_name + did_you_mean(name, l.names) +
+    throw std::invalid_argument("no dataset '" + name + "' in " + file_name + did_you_mean(name, l.names) +
                                 " (datasets: " + (l.described.empty() ? "none" : join_names(l.described)) + ")");
   }
   const std::string what = "dataset '" + name + "' of " + file_name;
   Hid dset(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
-  if (!dset.ok()) throw std::invalid_argument(kName + ": cannot open " + what + " (truncated or corrupt?)");
+  if (!dset.ok()) throw std::invalid_argument("cannot open " + what + " (truncated or corrupt?)");
   Hid type(H5Dget_type(dset), H5Tclose);
-  if (!type.ok()) throw std::invalid_argument(kName + ": cannot read the element type of " + what);
+  if (!type.ok()) throw std::invalid_argument("cannot read the element type of " + what);
   const Reading r = reading_for(type, what);
   const std::vector<std::size_t> dims = hdf5_read::dataset_dims(dset);
-  if (dims.empty()) throw std::invalid_argument(kName + ": " + what + " is a scalar (rank 0); expected an array");
+  if (dims.empty()) throw std::invalid_argument(what + " is a scalar (rank 0); expected an array");
   std::size_t elements = 1;
   for (std::size_t d : dims) elements *= d;
-  if (elements == 0) throw std::invalid_argument(kName + ": " + what + " " + shape_text(dims) + " is empty");
+  if (elements == 0) throw std::invalid_argument(what + " " + shape_text(dims) + " is empty");
 
   std::vector<std::byte> bytes;
   read_slabs(dset, dims, r.memory_type, H5Tget_size(r.memory_type), bytes, what, ctx);
@@ -125,7 +140,7 @@ Array read_array(const std::string& path, const std::string& name, Context& ctx)
       std::uint64_t v;
       std::memcpy(&v, bytes.data() + i * 8, 8);
       if (v > kMax)
-        throw std::invalid_argument(kName + ": " + what + " holds uint64 value " + std::to_string(v) +
+        throw std::invalid_argument(what + " holds uint64 value " + std::to_string(v) +
                                     " (element " + std::to_string(i) + "), beyond int64's range");
     }
   }
@@ -137,22 +152,23 @@ Array log_transform(const Array& a, const std::string& what) {
   std::vector<float> out(v.size());
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (!(v[i] > -1.0))
-      throw std::invalid_argument(kName + ": transform: log needs values > -1, but element " + std::to_string(i) +
+      throw std::invalid_argument("transform: log needs values > -1, but element " + std::to_string(i) +
                                   " of " + what + " is " + std::to_string(v[i]));
     out[i] = static_cast<float>(std::log2(1.0 + v[i]));
   }
   return Array::from<float>(a.shape(), out);
 }
 
-}  // namespace
+class Hdf5ArrayDataset : public Component {
+ public:
+  Artifact run(const Inputs& in, const Params& p, Context& ctx) override;
+};
 
 Artifact Hdf5ArrayDataset::run(const Inputs&, const Params& p, Context& ctx) {
   const std::string& path = p.get_string("path");
   std::string name = p.get_string("dataset");
   while (!name.empty() && name.front() == '/') name.erase(0, 1);  // "/a/b" and "a/b" are one dataset
   const std::string& transform = p.get_string("transform");
-  if (transform != "none" && transform != "log")
-    throw std::invalid_argument(kName + ": transform must be 'none' or 'log', got '" + transform + "'");
   Array volume = read_array(path, name, ctx);
   const std::string source = fs::path(path).filename().string() + ":" + name;
   if (transform == "log") volume = log_transform(volume, "dataset '" + name + "'");
@@ -164,6 +180,8 @@ Artifact Hdf5ArrayDataset::run(const Inputs&, const Params& p, Context& ctx) {
   out.set_string("source", source);
   return out;
 }
+
+}  // namespace
 
 REPRISE_COMPONENT(Hdf5ArrayDataset, "dataset/hdf5-array", "1",
                   "any numeric array of an HDF5 file as a volume (e.g. real TPC frames)",

@@ -1,6 +1,6 @@
 #include "components/datasets/hdf5_read.hpp"
 
-#include "framework/artifact.hpp"
+#include "framework/core/artifact.hpp"
 
 namespace reprise::hdf5_read {
 namespace {

@@ -3,7 +3,7 @@
 // path names a dataset, and the datasets a file holds (for "no dataset" messages).
 //
 // Debian's libhdf5 is not thread-safe and nodes run on several threads: callers
-// hold hdf5_mutex() (framework/artifact.hpp) around every call into these helpers
+// hold hdf5_mutex() (framework/core/artifact.hpp) around every call into these helpers
 // and around every Hid's lifetime.
 #pragma once
 

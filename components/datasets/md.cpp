@@ -1,5 +1,21 @@
-#include "components/datasets/md.hpp"
-
+// dataset/md: configurations of a small Lennard-Jones molecular-dynamics trajectory,
+// the molecular-dynamics case of the QoI-compression paper (seed 000), whose
+// quantities of interest are the coordinate means E[x_i] and covariances.
+//
+// The system is the tethered LJ crystal of lennard_jones.hpp, integrated by BAOAB
+// Langevin dynamics. The tether is what makes coordinate moments meaningful QoIs:
+// the particles form a thermally vibrating, LJ-coupled crystal, so E[x_i] sits
+// near s_i and Cov(x_i, x_j) carries the LJ-mediated correlations (phonons).
+// Output rows are coordinate-major (all x, then all y, then all z): the collective
+// translation of the crystal, its softest mode, is then the DC component of each
+// block, which a DCT compressor keeps, rather than the alternating x,y,x,y pattern
+// (the highest DCT frequency) of a particle-major row.
+//
+// `replicas` independent trajectories (each with its own random stream derived
+// from ctx.seed() and the replica index, so rows do not depend on the thread
+// count) each start at the lattice sites with Maxwell–Boltzmann velocities, are
+// equilibrated for `equilibration` steps, then sampled every `stride` steps;
+// replica c writes rows c, c + R, c + 2R, ...
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -8,9 +24,13 @@
 #include <string>
 #include <vector>
 
-#include "framework/parallel.hpp"
+#include "components/datasets/lennard_jones.hpp"
+#include "framework/core/parallel.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise {
+
+// ------------------------------------------------------- LjSystem (lennard_jones.hpp)
 
 std::vector<double> LjSystem::lattice_sites(std::size_t particles, std::size_t dim, double box) {
   std::size_t side = 1;
@@ -99,47 +119,31 @@ struct Settings {
   bool displacements = false;
 };
 
-
-std::size_t at_least(std::int64_t v, std::int64_t lo, const std::string& name) {
-  if (v < lo)
-    throw std::invalid_argument("dataset/md: " + name + " must be >= " + std::to_string(lo) + ", got " + std::to_string(v));
-  return static_cast<std::size_t>(v);
-}
-
-double positive(double v, const std::string& name) {
-  if (!(v > 0) || !std::isfinite(v))
-    throw std::invalid_argument("dataset/md: " + name + " must be a finite number > 0, got " + std::to_string(v));
+// Finite values: the schema bounds them but lets an infinite value through.
+double finite(double v, const std::string& name) {
+  if (!std::isfinite(v)) throw std::invalid_argument(name + " must be finite, got " + std::to_string(v));
   return v;
 }
 
 Settings read_settings(const Params& p) {
   Settings s;
-  s.particles = at_least(p.get_int("particles"), 2, "particles");
-  if (s.particles > 512) throw std::invalid_argument("dataset/md: particles must be <= 512 (O(N^2) forces)");
+  s.particles = static_cast<std::size_t>(p.get_int("particles"));
   s.dim = static_cast<std::size_t>(p.get_int("dim"));
-  if (s.dim != 2 && s.dim != 3) throw std::invalid_argument("dataset/md: dim must be 2 or 3, got " + std::to_string(s.dim));
-  s.samples = at_least(p.get_int("samples"), 1, "samples");
-  s.stride = at_least(p.get_int("stride"), 1, "stride");
-  s.equilibration = at_least(p.get_int("equilibration"), 0, "equilibration");
-  s.replicas = std::min(at_least(p.get_int("replicas"), 1, "replicas"), s.samples);
-  s.density = positive(p.get_double("density"), "density");
-  s.temperature = positive(p.get_double("temperature"), "temperature");
-  s.dt = positive(p.get_double("dt"), "dt");
-  s.cutoff = positive(p.get_double("cutoff"), "cutoff");
-  s.friction = p.get_double("friction");
-  s.epsilon = p.get_double("epsilon");
-  s.tether = p.get_double("tether");
-  if (!(s.friction >= 0) || !std::isfinite(s.friction))
-    throw std::invalid_argument("dataset/md: friction must be >= 0 (0: no thermostat, plain velocity Verlet)");
-  if (!(s.epsilon >= 0) || !std::isfinite(s.epsilon)) throw std::invalid_argument("dataset/md: epsilon must be >= 0");
-  if (!(s.tether >= 0) || !std::isfinite(s.tether)) throw std::invalid_argument("dataset/md: tether must be >= 0");
-  const std::string& frame = p.get_string("coordinates");
-  if (frame != "positions" && frame != "displacements")
-    throw std::invalid_argument("dataset/md: coordinates must be 'positions' or 'displacements', got '" + frame + "'");
-  s.displacements = frame == "displacements";
+  s.samples = static_cast<std::size_t>(p.get_int("samples"));
+  s.stride = static_cast<std::size_t>(p.get_int("stride"));
+  s.equilibration = static_cast<std::size_t>(p.get_int("equilibration"));
+  s.replicas = std::min(static_cast<std::size_t>(p.get_int("replicas")), s.samples);
+  s.density = finite(p.get_double("density"), "density");
+  s.temperature = finite(p.get_double("temperature"), "temperature");
+  s.dt = finite(p.get_double("dt"), "dt");
+  s.cutoff = finite(p.get_double("cutoff"), "cutoff");
+  s.friction = finite(p.get_double("friction"), "friction");
+  s.epsilon = finite(p.get_double("epsilon"), "epsilon");
+  s.tether = finite(p.get_double("tether"), "tether");
+  s.displacements = p.get_string("coordinates") == "displacements";
   const double box = std::pow(static_cast<double>(s.particles) / s.density, 1.0 / static_cast<double>(s.dim));
   if (s.epsilon > 0 && 2.0 * s.cutoff > box)
-    throw std::invalid_argument("dataset/md: cutoff " + std::to_string(s.cutoff) + " exceeds half the box side " +
+    throw std::invalid_argument("cutoff " + std::to_string(s.cutoff) + " exceeds half the box side " +
                                 std::to_string(box / 2) + " (N = " + std::to_string(s.particles) + ", density " +
                                 std::to_string(s.density) +
                                 "): the minimum image would miss pairs; use more particles, a lower density or a "
@@ -162,7 +166,7 @@ double kinetic(const std::vector<double>& v) {
 ReplicaResult run_replica(const LjSystem& sys, const Settings& s, std::size_t c, std::uint64_t seed, double* out,
                           std::atomic<std::uint64_t>& ticks, const std::atomic<bool>& stop) {
   const std::size_t n = sys.particles * sys.dim;
-  std::mt19937_64 rng(splitmix64(seed + 0x9E3779B97F4A7C15ull * (c + 1)));
+  std::mt19937_64 rng(chain_seed(seed, c));
   std::normal_distribution<double> normal;
   std::vector<double> x = sys.sites, v(n), f;
   const double sd = std::sqrt(s.temperature);
@@ -200,7 +204,10 @@ ReplicaResult run_replica(const LjSystem& sys, const Settings& s, std::size_t c,
   return r;
 }
 
-}  // namespace
+class MdDataset : public Component {
+ public:
+  Artifact run(const Inputs& in, const Params& p, Context& ctx) override;
+};
 
 Artifact MdDataset::run(const Inputs&, const Params& params, Context& ctx) {
   const Settings s = read_settings(params);
@@ -221,7 +228,7 @@ Artifact MdDataset::run(const Inputs&, const Params& params, Context& ctx) {
       static_cast<std::uint64_t>(s.replicas) * s.equilibration + static_cast<std::uint64_t>(s.samples) * s.stride;
   const std::uint64_t seed = splitmix64(ctx.seed() ^ 0x4C4A2D4D44212121ull);
   parallel_for(s.replicas, worker_count(params.get_int("threads"), s.replicas), ctx, ticks, total,
-               [&](std::size_t c, const std::atomic<bool>& stop) {
+               [&](std::size_t c, unsigned, const std::atomic<bool>& stop) {
                  results[c] = run_replica(sys, s, c, seed, x.data(), ticks, stop);
                });
 
@@ -229,7 +236,7 @@ Artifact MdDataset::run(const Inputs&, const Params& params, Context& ctx) {
   std::size_t steps = 0;
   for (const ReplicaResult& r : results) {
     if (r.diverged)
-      throw std::runtime_error("dataset/md: the trajectory diverged (non-finite energy) at dt = " + std::to_string(s.dt) +
+      throw std::runtime_error("the trajectory diverged (non-finite energy) at dt = " + std::to_string(s.dt) +
                                "; use a smaller dt or a lower density");
     kin += r.kinetic_sum;
     pot += r.potential_sum;
@@ -253,17 +260,19 @@ Artifact MdDataset::run(const Inputs&, const Params& params, Context& ctx) {
   return out;
 }
 
+}  // namespace
+
 REPRISE_COMPONENT(
     MdDataset, "dataset/md", "2",
     "tethered Lennard-Jones crystal in a periodic box, Langevin (BAOAB) molecular dynamics; samples = coordinates",
     param_int("particles", 16, "number of particles N (O(N^2) forces)").range(2, 512),
     param_int("dim", 2, "space dimension: 2 or 3").range(2, 3),
-    param_double("density", 0.9, "number density N / L^dim, sets the periodic box side L").at_least(1e-6),
-    param_double("temperature", 0.3, "thermostat temperature T (k_B = 1, LJ units)").at_least(1e-9),
+    param_double("density", 0.9, "number density N / L^dim, sets the periodic box side L").greater_than(0),
+    param_double("temperature", 0.3, "thermostat temperature T (k_B = 1, LJ units)").greater_than(0),
     param_double("friction", 1.0, "Langevin friction gamma (1/time); 0: no thermostat, plain velocity Verlet")
         .at_least(0),
-    param_double("dt", 0.005, "time step (LJ time units)").at_least(1e-9),
-    param_double("cutoff", 2.0, "LJ cut-off radius r_c (shifted-force); must be <= half the box side").at_least(1e-6),
+    param_double("dt", 0.005, "time step (LJ time units)").greater_than(0),
+    param_double("cutoff", 2.0, "LJ cut-off radius r_c (shifted-force); must be <= half the box side").greater_than(0),
     param_double("epsilon", 1.0, "LJ well depth (energy unit); 0: particles feel only their tethers").at_least(0),
     param_double("tether", 2.0,
                  "stiffness k of the harmonic spring tying each particle to its lattice site; 0: free LJ fluid, "

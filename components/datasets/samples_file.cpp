@@ -1,5 +1,10 @@
-#include "components/datasets/samples_file.hpp"
-
+// dataset/samples-file: spin samples from a user's file (e.g. quantum-annealer
+// read-outs), so the discrete QoI pipeline of seed 000 runs on real data.
+//
+// Reads a {M, p} matrix of spins from a CSV (one sample per row) or a 2-D HDF5
+// dataset of any integer or float type, accepts ±1 or 0/1 values (0/1 mapped to
+// −1/+1), and returns it as int8 ±1 samples. Every malformed input (ragged rows, a
+// value that is no spin, a missing or non-2-D dataset) is an error naming where.
 #include <hdf5.h>
 
 #include <algorithm>
@@ -17,7 +22,8 @@
 #include <vector>
 
 #include "components/datasets/hdf5_read.hpp"
-#include "framework/errors.hpp"
+#include "framework/core/errors.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise {
 namespace {
@@ -61,7 +67,7 @@ bool spin_code(double v, std::int8_t& code) {
 }
 
 std::invalid_argument not_a_spin(double v, const std::string& where) {
-  return std::invalid_argument("samples-file: value " + format_value(v) + " at " + where + " is neither ±1 nor 0/1");
+  return std::invalid_argument("value " + format_value(v) + " at " + where + " is neither ±1 nor 0/1");
 }
 
 std::string lower_extension(const std::string& path) {
@@ -75,7 +81,7 @@ std::string resolve_format(const std::string& format, const std::string& path) {
   const std::string ext = lower_extension(path);
   if (ext == ".csv" || ext == ".txt") return "csv";
   if (ext == ".h5" || ext == ".hdf5" || ext == ".he5") return "hdf5";
-  throw std::invalid_argument("samples-file: cannot tell the format of '" + path + "' from its extension '" + ext +
+  throw std::invalid_argument("cannot tell the format of '" + path + "' from its extension '" + ext +
                               "' (.csv/.txt or .h5/.hdf5); set format: csv or format: hdf5");
 }
 
@@ -83,7 +89,7 @@ std::string resolve_format(const std::string& format, const std::string& path) {
 
 std::string read_whole_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::invalid_argument("samples-file: cannot open '" + path + "'");
+  if (!in) throw std::invalid_argument("cannot open '" + path + "'");
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
@@ -111,7 +117,7 @@ void parse_csv_line(std::string_view line, RawSamples& out, std::size_t line_no,
     double v = 0;
     std::int8_t code = 0;
     if (!parse_number(token, v))
-      throw std::invalid_argument("samples-file: '" + printable(token) + "' at " + out.where(row, col) +
+      throw std::invalid_argument("'" + printable(token) + "' at " + out.where(row, col) +
                                   " is not a number (a header line? start it with '#')");
     if (!spin_code(v, code)) throw not_a_spin(v, out.where(row, col));
     out.values.push_back(code);
@@ -120,7 +126,7 @@ void parse_csv_line(std::string_view line, RawSamples& out, std::size_t line_no,
   }
   if (row == 0) out.cols = col;
   if (out.values.size() - before != out.cols)
-    throw std::invalid_argument("samples-file: row " + std::to_string(row + 1) + " (line " + std::to_string(line_no) + " of " + out.file +
+    throw std::invalid_argument("row " + std::to_string(row + 1) + " (line " + std::to_string(line_no) + " of " + out.file +
                                 ") has " + std::to_string(col) + " values, expected " + std::to_string(out.cols) +
                                 " like the first row (line " + std::to_string(first_line) + ")");
 }
@@ -147,7 +153,7 @@ RawSamples read_csv(const std::string& path, Context& ctx) {
     }
   }
   out.rows = out.line_of_row.size();
-  if (out.rows == 0 || out.cols == 0) throw std::invalid_argument("samples-file: '" + path + "' holds no samples");
+  if (out.rows == 0 || out.cols == 0) throw std::invalid_argument("'" + path + "' holds no samples");
   return out;
 }
 
@@ -169,13 +175,13 @@ std::vector<std::size_t> matrix_dims(hid_t dset, const std::string& what) {
   Hid type(H5Dget_type(dset), H5Tclose);
   const H5T_class_t cls = type.ok() ? H5Tget_class(type) : H5T_NO_CLASS;
   if (cls != H5T_INTEGER && cls != H5T_FLOAT)
-    throw std::invalid_argument("samples-file: " + what + " does not hold integers or floats");
+    throw std::invalid_argument(what + " does not hold integers or floats");
   std::vector<std::size_t> dims = hdf5_read::dataset_dims(dset);
   if (dims.size() != 2)
-    throw std::invalid_argument("samples-file: " + what + " has rank " + std::to_string(dims.size()) + " " +
+    throw std::invalid_argument(what + " has rank " + std::to_string(dims.size()) + " " +
                                 shape_text(dims) + "; expected a 2-D {samples, spins} matrix");
   if (dims[0] == 0 || dims[1] == 0)
-    throw std::invalid_argument("samples-file: " + what + " " + shape_text(dims) + " holds no samples");
+    throw std::invalid_argument(what + " " + shape_text(dims) + " holds no samples");
   return dims;
 }
 
@@ -194,7 +200,7 @@ void read_rows(hid_t dset, RawSamples& out, const std::string& what, Context& ct
     buffer.resize(n * out.cols);
     if (!mem_space.ok() || H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr) < 0 ||
         H5Dread(dset, H5T_NATIVE_DOUBLE, mem_space, file_space, H5P_DEFAULT, buffer.data()) < 0)
-      throw std::invalid_argument("samples-file: cannot read rows " + std::to_string(first + 1) + "-" +
+      throw std::invalid_argument("cannot read rows " + std::to_string(first + 1) + "-" +
                                   std::to_string(first + n) + " of " + what + " (file truncated or corrupt?)");
     std::int8_t* dest = &out.values[first * out.cols];
     for (std::size_t k = 0; k < buffer.size(); ++k)
@@ -205,7 +211,7 @@ void read_rows(hid_t dset, RawSamples& out, const std::string& what, Context& ct
 
 RawSamples read_hdf5(const std::string& path, std::string name, Context& ctx) {
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) throw std::invalid_argument("samples-file: cannot open '" + path + "'");
+  if (!fs::is_regular_file(path, ec)) throw std::invalid_argument("cannot open '" + path + "'");
   while (!name.empty() && name.front() == '/') name.erase(0, 1);
   RawSamples out;
   out.file = fs::path(path).filename().string();
@@ -215,13 +221,13 @@ RawSamples read_hdf5(const std::string& path, std::string name, Context& ctx) {
   hdf5_read::quiet_errors();  // errors become exceptions here, not stderr noise
   Hid file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!file.ok())
-    throw std::invalid_argument("samples-file: cannot read '" + path + "' as HDF5 (not an HDF5 file, or truncated?)");
+    throw std::invalid_argument("cannot read '" + path + "' as HDF5 (not an HDF5 file, or truncated?)");
   if (name.empty() || !hdf5_read::is_dataset(file, name))
-    throw std::invalid_argument("samples-file: no dataset '" + name + "' in " + out.file +
+    throw std::invalid_argument("no dataset '" + name + "' in " + out.file +
                                 "; datasets present: " + datasets_present(file));
   Hid dset(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
   const std::string what = "dataset '" + name + "' of " + out.file;
-  if (!dset.ok()) throw std::invalid_argument("samples-file: cannot open " + what);
+  if (!dset.ok()) throw std::invalid_argument("cannot open " + what);
   const std::vector<std::size_t> dims = matrix_dims(dset, what);
   out.rows = dims[0];
   out.cols = dims[1];
@@ -242,31 +248,30 @@ std::vector<std::int8_t> to_spins(const RawSamples& raw, const std::string& valu
   std::string mode = values;
   if (mode == "auto") {
     if (has_neg && has_zero)
-      throw std::invalid_argument("samples-file: value -1 at " + at(neg) + " and value 0 at " + at(zero) +
+      throw std::invalid_argument("value -1 at " + at(neg) + " and value 0 at " + at(zero) +
                                   ": the data is neither all ±1 nor all 0/1");
     mode = has_zero ? "binary" : "spin";  // only 1s: spins all up (the two readings agree)
   }
   if (mode == "spin" && has_zero)
-    throw std::invalid_argument("samples-file: value 0 at " + at(zero) + " is not ±1 (values: spin)");
+    throw std::invalid_argument("value 0 at " + at(zero) + " is not ±1 (values: spin)");
   if (mode == "binary" && has_neg)
-    throw std::invalid_argument("samples-file: value -1 at " + at(neg) + " is not 0/1 (values: binary)");
-  if (mode != "spin" && mode != "binary")
-    throw std::invalid_argument("values must be 'auto', 'spin' or 'binary', got '" + values + "'");
+    throw std::invalid_argument("value -1 at " + at(neg) + " is not 0/1 (values: binary)");
   std::vector<std::int8_t> spins(v);
   if (mode == "binary")
     for (auto& s : spins) s = s ? 1 : -1;
   return spins;
 }
 
-}  // namespace
+class SamplesFile : public Component {
+ public:
+  Artifact run(const Inputs& in, const Params& p, Context& ctx) override;
+};
 
 Artifact SamplesFile::run(const Inputs&, const Params& p, Context& ctx) {
   const std::string& path = p.get_string("path");
-  const std::string format = resolve_format(p.get_string("format"), path);
-  RawSamples raw;
-  if (format == "csv") raw = read_csv(path, ctx);
-  else if (format == "hdf5") raw = read_hdf5(path, p.get_string("dataset"), ctx);
-  else throw std::invalid_argument("format must be 'auto', 'csv' or 'hdf5', got '" + format + "'");
+  const RawSamples raw = resolve_format(p.get_string("format"), path) == "csv"
+                             ? read_csv(path, ctx)
+                             : read_hdf5(path, p.get_string("dataset"), ctx);
 
   Artifact out;
   out.set_array("samples", Array::from<std::int8_t>({raw.rows, raw.cols}, to_spins(raw, p.get_string("values"))));
@@ -275,6 +280,8 @@ Artifact SamplesFile::run(const Inputs&, const Params& p, Context& ctx) {
   out.set_string("source", raw.file);
   return out;
 }
+
+}  // namespace
 
 REPRISE_COMPONENT(SamplesFile, "dataset/samples-file", "1",
                   "spin samples read from a CSV or HDF5 file (values ±1 or 0/1), e.g. quantum-annealer output",

@@ -1,5 +1,40 @@
-#include "components/datasets/tpc.hpp"
-
+// dataset/tpc: a synthetic stand-in for the sPHENIX TPC outer-layer-group data
+// of the INR-compression paper (seed 001, section 2 and Appendix A).
+//
+// The paper's volumes come from HIJING + Geant4, which reprise cannot ship; this
+// generator keeps what matters to a compressor: the geometry (c azimuthal
+// columns x z drift-time bins x r = 16 radial layers, one 1/12 azimuthal sector
+// of the outer layer group, 192 x 249 x 16 by default), sparse track segments
+// with the right shapes, a long-tailed charge, 10-bit ADC values, zero
+// suppression below 64 and a chosen occupancy.
+//
+// How a volume is made, in the detector's units (cm, GeV, tesla):
+//   * each collision has a vertex on the beam axis, z_v ~ N(0, 10 cm); the first
+//     is the triggered one, every further one (pile-up) also carries a drift-time
+//     offset that moves all its charge along z by a uniform shift in
+//     [-half length, +half length], so its tracks land partly outside the window;
+//   * a charged track has p_T ~ Gamma(2, 0.3 GeV) above 0.15 GeV, charge ±1,
+//     pseudorapidity uniform in [-1.3, 1.3] and an azimuth that hits the sector.
+//     In the field B (param `field`) its transverse path is a circle through the
+//     vertex of radius R = p_T / (0.3 B) [m]: after turning by 2u the track sits
+//     at transverse distance 2R sin u, azimuth phi0 + q u, path length 2R u, and
+//     z = z_v + 2R u sinh(eta). Low-p_T tracks (2R inside the layers) curl back
+//     inward: loopers;
+//   * where it crosses a layer (radius 60 + 1.1 (l + ½) cm, ±0.55 cm) the track
+//     ionises the gas along its 3-D path in the layer; the layer's charge is the
+//     path length times `charge` (most probable ADC sum per cm) times a Landau-like
+//     factor 1 + 0.25 X, X = -ln Z², Z ~ N(0,1) (Moyal, mode 0, long upper tail);
+//   * the charge drifts to the end plate and diffuses: it lands as a Gaussian of
+//     widths diffusion_c (columns) and diffusion_z (time bins), scaled by
+//     sqrt(0.25 + 0.75 d / L) with d the drift distance, and integrated over each
+//     bin (pad and time-bin response);
+//   * digitisation: Gaussian electronic noise of `noise` ADC (a fixed draw per
+//     voxel), rounding, the 10-bit range [0, 1023], then zero suppression: values
+//     below `threshold` become 0.
+// Tracks are added one at a time (each to a collision drawn uniformly) until
+// the fraction of nonzero voxels reaches `occupancy`; the count is kept exactly
+// and incrementally, so the result overshoots the target by at most one track.
+// All randomness comes from one std::mt19937_64 seeded with ctx.seed().
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -8,6 +43,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "framework/core/registry.hpp"
 
 namespace reprise {
 namespace {
@@ -21,7 +58,7 @@ constexpr double kInnerRadius = 60.0;
 constexpr double kLayerPitch = 1.1;
 constexpr double kSector = 2 * pi / 12;
 constexpr double kHalfLength = 105.0;
-// Collision and track model (see tpc.hpp).
+// Collision and track model (see the top of this file).
 constexpr double kVertexSigma = 10.0;   // cm, luminous region along z
 constexpr double kEtaMax = 1.3;         // pseudorapidity acceptance drawn
 constexpr double kPtScale = 0.3;        // GeV, p_T ~ Gamma(2, kPtScale)
@@ -29,8 +66,6 @@ constexpr double kPtMin = 0.15;         // GeV
 constexpr double kLandauWidth = 0.25;   // relative width of the charge fluctuation
 constexpr double kSectorMargin = 0.1;   // extra azimuth drawn on each side of the sector, in sectors
 constexpr std::uint16_t kAdcMax = 1023;  // 10-bit ADC
-
-const char* kName = "dataset/tpc";
 
 struct Settings {
   std::size_t c = 0, z = 0, r = 0;
@@ -214,7 +249,10 @@ std::vector<Collision> draw_collisions(const Settings& s, std::mt19937_64& rng) 
   return out;
 }
 
-}  // namespace
+class TpcDataset : public Component {
+ public:
+  Artifact run(const Inputs& in, const Params& p, Context& ctx) override;
+};
 
 Artifact TpcDataset::run(const Inputs&, const Params& p, Context& ctx) {
   Settings s;
@@ -231,8 +269,6 @@ Artifact TpcDataset::run(const Inputs&, const Params& p, Context& ctx) {
   s.occupancy = p.get_double("occupancy");
   const std::size_t events = static_cast<std::size_t>(p.get_int("events"));
   const std::string& transform = p.get_string("transform");
-  if (transform != "none" && transform != "log")
-    throw std::invalid_argument(std::string(kName) + ": transform must be 'none' or 'log', got '" + transform + "'");
 
   const std::size_t voxels = s.c * s.z * s.r;
   const auto target = static_cast<std::size_t>(std::ceil(s.occupancy * static_cast<double>(voxels)));
@@ -246,15 +282,15 @@ Artifact TpcDataset::run(const Inputs&, const Params& p, Context& ctx) {
   for (std::size_t e = 0; e < events; ++e) {
     Event event(s, rng);
     if (event.nonzero() >= target && target > 0)
-      throw std::invalid_argument(std::string(kName) + ": noise alone (noise " + std::to_string(s.noise) +
-                                  " ADC) puts " + std::to_string(event.nonzero()) + " voxels above threshold " +
-                                  std::to_string(s.threshold) + ", the occupancy target is " +
-                                  std::to_string(target) + "; lower noise or raise threshold");
+      throw std::invalid_argument("noise alone (noise " + std::to_string(s.noise) + " ADC) puts " +
+                                  std::to_string(event.nonzero()) + " voxels above threshold " +
+                                  std::to_string(s.threshold) + ", the occupancy target is " + std::to_string(target) +
+                                  "; lower noise or raise threshold");
     const std::vector<Collision> collisions = draw_collisions(s, rng);
     std::size_t event_tracks = 0;
     while (event.nonzero() < target) {
       if (event_tracks == max_tracks)
-        throw std::invalid_argument(std::string(kName) + ": occupancy " + std::to_string(s.occupancy) +
+        throw std::invalid_argument("occupancy " + std::to_string(s.occupancy) +
                                     " not reached after " + std::to_string(max_tracks) + " tracks (reached " +
                                     std::to_string(static_cast<double>(event.nonzero()) / voxels) +
                                     "); the volume saturates: lower occupancy or raise threshold");
@@ -285,6 +321,8 @@ Artifact TpcDataset::run(const Inputs&, const Params& p, Context& ctx) {
   out.set_scalar("tracks", static_cast<double>(tracks));
   return out;
 }
+
+}  // namespace
 
 REPRISE_COMPONENT(TpcDataset, "dataset/tpc", "1",
                   "synthetic sPHENIX-like TPC sector (helical tracks, pile-up, diffusion, 10-bit ADC, zero "

@@ -16,17 +16,17 @@ std::size_t GridFrame::size() const {
   return n;
 }
 
-const Array& volume_of(const Artifact& a, const std::string& component, const std::string& input) {
+const Array& volume_of(const Artifact& a, const std::string& input) {
   if (!a.has_array("volume"))
-    throw std::runtime_error(component + ": input '" + input + "' has no array 'volume' (is it a dataset/tpc, "
+    throw std::runtime_error("input '" + input + "' has no array 'volume' (is it a dataset/tpc, "
                              "dataset/hdf5-array or volume codec node?)");
   const Array& v = a.array("volume");
-  if (v.size() == 0) throw std::runtime_error(component + ": input '" + input + "' has an empty volume");
+  if (v.size() == 0) throw std::runtime_error("input '" + input + "' has an empty volume");
   return v;
 }
 
-GridFrame frame_of(const Artifact& a, const std::string& component, const std::string& input) {
-  const Array& v = volume_of(a, component, input);
+GridFrame frame_of(const Artifact& a, const std::string& input) {
+  const Array& v = volume_of(a, input);
   GridFrame f;
   f.shape = v.shape();
   const std::size_t rank = f.shape.size();
@@ -37,7 +37,7 @@ GridFrame frame_of(const Artifact& a, const std::string& component, const std::s
     if (!a.has_array(key)) return;
     std::vector<double> values = a.array(key).to_double();
     if (values.size() != rank)
-      throw std::runtime_error(component + ": input '" + input + "': '" + key + "' has " +
+      throw std::runtime_error("input '" + input + "': '" + key + "' has " +
                                std::to_string(values.size()) + " entries for a volume of rank " +
                                std::to_string(rank));
     into = std::move(values);

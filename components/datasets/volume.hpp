@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "framework/artifact.hpp"
+#include "framework/core/artifact.hpp"
 
 namespace reprise::volume {
 
@@ -33,13 +33,13 @@ struct GridFrame {
   std::size_t size() const;  // number of samples
 };
 
-// The "volume" array of `a`; throws std::runtime_error naming `component` and
-// `input` when it is missing or empty.
-const Array& volume_of(const Artifact& a, const std::string& component, const std::string& input);
+// The "volume" array of input `input` `a`; throws std::runtime_error naming the
+// input when it is missing or empty.
+const Array& volume_of(const Artifact& a, const std::string& input);
 
 // The frame of `a`'s volume (defaults when axis_step / axis_extent are absent);
-// throws naming `component` when they do not match the volume's rank.
-GridFrame frame_of(const Artifact& a, const std::string& component, const std::string& input);
+// throws naming the input when they do not match the volume's rank.
+GridFrame frame_of(const Artifact& a, const std::string& input);
 
 // Writes a frame's step and extent next to a volume (what dataset/downsample does).
 void set_frame(Artifact& a, const GridFrame& f);

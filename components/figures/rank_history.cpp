@@ -1,16 +1,30 @@
-#include "components/figures/rank_history.hpp"
-
+// figure/rank-history: the tensor-train ranks of a sampler/ttflow run against
+// annealing time, like the tensor-train flow paper's many-well rank-vs-time
+// figure (seed 002). A figure node, drawn like figure/slices (see
+// components/figures/slices.cpp): it returns strings "file", "script" and
+// "data", and the run writer renders figures/<file>[-<sweep values>].png.
+//
+// Input `sampler` is a sampler/ttflow node: its "max_rank_history" {steps} is
+// drawn against "times"[1..] {steps + 1}. The FTT fitted at step k moves the
+// particles from times[k] to times[k + 1], so its rank is drawn at the end of
+// the step it served. When the node also has "ranks" {steps, d + 1} (and
+// `bonds` is on), every inner bond's rank is drawn too, coloured by bond
+// index; the two outer bonds are always 1 and left out, and a lone inner
+// bond (d = 2) is the max rank itself, so it is not drawn twice.
+//
+// .dat layout: index 0 "t max_rank"; index 1 (with bonds) "t rank bond", one
+// line per bond, separated by one blank line.
 #include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "components/plots/gnuplot.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise {
 namespace {
 
-const std::string kName = "figure/rank-history";
 using gnuplot::number_text;
 
 struct History {
@@ -35,25 +49,25 @@ std::string array_list(const Artifact& a) {
 std::vector<double> read_array(const Artifact& a, const std::string& key, const std::vector<std::size_t>& shape,
                                const std::string& why) {
   if (!a.has_array(key))
-    throw std::invalid_argument(kName + ": input 'sampler' has no array '" + key + "' (arrays: " + array_list(a) +
+    throw std::invalid_argument("input 'sampler' has no array '" + key + "' (arrays: " + array_list(a) +
                                 "); feed it a sampler/ttflow node");
   const Array& x = a.array(key);
   if (x.shape() != shape)
-    throw std::invalid_argument(kName + ": '" + key + "' of input 'sampler' has shape " + shape_text(x.shape()) +
+    throw std::invalid_argument("'" + key + "' of input 'sampler' has shape " + shape_text(x.shape()) +
                                 "; expected " + shape_text(shape) + " " + why);
   return x.to_double();
 }
 
 std::size_t read_steps(const Artifact& a) {
   if (!a.has_array("max_rank_history"))
-    throw std::invalid_argument(kName + ": input 'sampler' has no rank history (no array 'max_rank_history'; arrays: " +
+    throw std::invalid_argument("input 'sampler' has no rank history (no array 'max_rank_history'; arrays: " +
                                 array_list(a) + "); feed it a sampler/ttflow node (sampler/smc fits no tensor train)");
   const Array& m = a.array("max_rank_history");
   if (m.rank() != 1)
-    throw std::invalid_argument(kName + ": 'max_rank_history' of input 'sampler' has shape " + shape_text(m.shape()) +
+    throw std::invalid_argument("'max_rank_history' of input 'sampler' has shape " + shape_text(m.shape()) +
                                 "; expected {steps}");
   if (m.shape()[0] == 0)
-    throw std::invalid_argument(kName + ": 'max_rank_history' of input 'sampler' is empty (a run of no steps); "
+    throw std::invalid_argument("'max_rank_history' of input 'sampler' is empty (a run of no steps); "
                                 "nothing to plot");
   return m.shape()[0];
 }
@@ -115,18 +129,21 @@ std::string script_text(const History& h, const std::string& file, const std::st
   return s + "unset output\n";
 }
 
-}  // namespace
+class RankHistoryFigure : public Component {
+ public:
+  Artifact run(const Inputs& in, const Params& p, Context&) override {
+    const std::string& file = p.get_string("file");
+    gnuplot::check_file_name(file);
+    const History h = read_history(in.get("sampler"), p.get_bool("bonds"));
+    Artifact out;
+    out.set_string("file", file);
+    out.set_string("script", script_text(h, file, p.get_string("title")));
+    out.set_string("data", data_text(h));
+    return out;
+  }
+};
 
-Artifact RankHistoryFigure::run(const Inputs& in, const Params& p, Context&) {
-  const std::string& file = p.get_string("file");
-  gnuplot::check_file_name(kName, file);
-  const History h = read_history(in.get("sampler"), p.get_bool("bonds"));
-  Artifact out;
-  out.set_string("file", file);
-  out.set_string("script", script_text(h, file, p.get_string("title")));
-  out.set_string("data", data_text(h));
-  return out;
-}
+}  // namespace
 
 REPRISE_COMPONENT(RankHistoryFigure, "figure/rank-history", "1",
                   "tensor-train ranks of a sampler/ttflow run against annealing time (max rank, and each bond's), "

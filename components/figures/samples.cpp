@@ -1,5 +1,29 @@
-#include "components/figures/samples.hpp"
-
+// figure/samples: a sampler's samples scattered over the target density
+// exp(-E), like the tensor-train flow paper's scatter figures of the 2-D
+// Gaussian mixtures (seed 002). A figure node, drawn like figure/slices (see
+// components/figures/slices.cpp): it returns strings "file", "script" and
+// "data", and the run writer puts them in figures/<file>[-<sweep values>].*
+// and runs gnuplot, which draws the .png.
+//
+// Input `target` is a target/* node (rebuilt with Target::from_artifact), and
+// `samples` any node with array "samples" {n, d} of the target's d: a
+// sampler/*, or a target/* itself (its exact samples). `dims` picks the two
+// coordinates drawn (x, then y).
+//
+// For d = 2 the background is exp(-E) evaluated on a `grid` x `grid` lattice
+// over the box (a heat map with contour lines). For d > 2 there is no density
+// to show without integrating out the other coordinates, so the background is
+// the target's own exact samples in grey (the true 2-D marginal, by sampling),
+// and the title says so.
+//
+// The box is `range` [lo, hi] on both axes, or else the extent of the target's
+// exact samples on each axis plus 10%. Samples outside it are clipped by
+// gnuplot; the key and the .dat say how many. At most `max_points` samples
+// are drawn, evenly strided through the array (deterministic, no seed).
+//
+// .dat layout: index 0 is the background (d = 2: "x y exp(-E)" rows, one scan
+// line per x value, scan lines separated by one blank line, as gnuplot's grid
+// format expects; d > 2: "x y" of the exact samples), index 1 the samples "x y".
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -9,11 +33,11 @@
 
 #include "components/plots/gnuplot.hpp"
 #include "components/targets/target.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise {
 namespace {
 
-const std::string kName = "figure/samples";
 using gnuplot::number_text;
 
 // An input's "samples", {n, d} row-major.
@@ -56,16 +80,16 @@ std::string array_list(const Artifact& a) {
 
 Samples read_samples(const Artifact& a, const std::string& input, std::size_t d) {
   if (!a.has_array("samples"))
-    throw std::invalid_argument(kName + ": input '" + input + "' has no array 'samples' (arrays: " + array_list(a) +
+    throw std::invalid_argument("input '" + input + "' has no array 'samples' (arrays: " + array_list(a) +
                                 (input == "target" ? "); a target/* node writes its exact samples there"
                                                    : "); feed it a sampler/* or target/* node"));
   const Array& s = a.array("samples");
   if (s.rank() != 2 || s.shape()[1] != d)
-    throw std::invalid_argument(kName + ": 'samples' of input '" + input + "' has shape " + shape_text(s.shape()) +
+    throw std::invalid_argument("'samples' of input '" + input + "' has shape " + shape_text(s.shape()) +
                                 "; expected {n, " + std::to_string(d) + "}, the target's dimension d = " +
                                 std::to_string(d));
   if (s.shape()[0] == 0)
-    throw std::invalid_argument(kName + ": 'samples' of input '" + input + "' has no rows; nothing to draw");
+    throw std::invalid_argument("'samples' of input '" + input + "' has no rows; nothing to draw");
   return {s.shape()[0], d, s.to_double()};
 }
 
@@ -73,17 +97,17 @@ Plane read_plane(const Params& p, std::size_t d) {
   const std::vector<std::int64_t>& dims = p.get_ints("dims");
   const std::string given = canonical(ParamValue(dims));
   if (d < 2)
-    throw std::invalid_argument(kName + ": the target has d = " + std::to_string(d) +
+    throw std::invalid_argument("the target has d = " + std::to_string(d) +
                                 "; a scatter plot needs two coordinates");
   if (dims.size() != 2)
-    throw std::invalid_argument(kName + ": dims must list two coordinate indices, e.g. [0, 1]; got " + given);
-  for (std::int64_t k : dims)
-    if (k < 0 || k >= static_cast<std::int64_t>(d))
-      throw std::invalid_argument(kName + ": dims " + given + ": coordinate " + std::to_string(k) +
+    throw std::invalid_argument("dims must list two coordinate indices, e.g. [0, 1]; got " + given);
+  for (std::int64_t k : dims)  // the schema has checked k >= 0
+    if (k >= static_cast<std::int64_t>(d))
+      throw std::invalid_argument("dims " + given + ": coordinate " + std::to_string(k) +
                                   " is out of range for the target's d = " + std::to_string(d) + " (indices 0.." +
                                   std::to_string(d - 1) + ")");
   if (dims[0] == dims[1])
-    throw std::invalid_argument(kName + ": dims " + given + " names coordinate " + std::to_string(dims[0]) +
+    throw std::invalid_argument("dims " + given + " names coordinate " + std::to_string(dims[0]) +
                                 " twice; pick two different coordinates");
   return {static_cast<std::size_t>(dims[0]), static_cast<std::size_t>(dims[1])};
 }
@@ -100,7 +124,7 @@ Box extent_box(const Samples& truth, Plane plane) {
       if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
     }
     if (!(lo <= hi))
-      throw std::invalid_argument(kName + ": the target's exact samples have no finite value in coordinate " +
+      throw std::invalid_argument("the target's exact samples have no finite value in coordinate " +
                                   std::to_string(column[a]) + " to size the box; give range: [lo, hi]");
     const double margin = hi > lo ? 0.1 * (hi - lo) : 1.0;  // one point still needs a box around it
     b.lo[a] = lo - margin;
@@ -113,7 +137,7 @@ Box read_box(const Params& p, const Samples& truth, Plane plane) {
   const std::vector<double>& range = p.get_doubles("range");
   if (range.empty()) return extent_box(truth, plane);
   if (range.size() != 2 || !std::isfinite(range[0]) || !std::isfinite(range[1]) || !(range[0] < range[1]))
-    throw std::invalid_argument(kName + ": range must be [lo, hi] with finite lo < hi (the box on both axes), "
+    throw std::invalid_argument("range must be [lo, hi] with finite lo < hi (the box on both axes), "
                                 "or empty for the target samples' extent; got " + canonical(ParamValue(range)));
   Box b;
   b.lo[0] = b.lo[1] = range[0];
@@ -161,7 +185,7 @@ Grid density_grid(const Target& target, Plane plane, const Box& box, std::size_t
       const double e = target.energy(point, nullptr);
       const double v = std::exp(-e);
       if (!std::isfinite(v))
-        throw std::invalid_argument(kName + ": exp(-E) is not finite at (" + number_text(g.x[i]) + ", " +
+        throw std::invalid_argument("exp(-E) is not finite at (" + number_text(g.x[i]) + ", " +
                                     number_text(g.y[j]) + ") (E = " + number_text(e) + "); give a smaller range");
       g.density.push_back(v);
       g.peak = std::max(g.peak, v);
@@ -256,10 +280,13 @@ std::string script_text(const Layout& l) {
   return s + "unset output\n";
 }
 
-}  // namespace
+class SamplesFigure : public Component {
+ public:
+  Artifact run(const Inputs& in, const Params& p, Context& ctx) override;
+};
 
 Artifact SamplesFigure::run(const Inputs& in, const Params& p, Context& ctx) {
-  const auto target = Target::from_artifact(in.get("target"), kName + ": target");
+  const auto target = Target::from_artifact(in.get("target"), "input 'target'");
   const std::size_t d = target->dim();
   const Plane plane = read_plane(p, d);
   const Samples truth = read_samples(in.get("target"), "target", d);
@@ -267,7 +294,7 @@ Artifact SamplesFigure::run(const Inputs& in, const Params& p, Context& ctx) {
   const Box box = read_box(p, truth, plane);
   const auto max_points = static_cast<std::size_t>(p.get_int("max_points"));
   Layout l{p.get_string("file"), title_text(p, target->family(), d, plane), plane, box, d == 2, 0, "", ""};
-  gnuplot::check_file_name(kName, l.file);
+  gnuplot::check_file_name(l.file);
 
   const Scatter points = pick(shown, plane, max_points, box);
   l.sample_key = "samples (" + counts_text(points) + ")";
@@ -295,6 +322,8 @@ Artifact SamplesFigure::run(const Inputs& in, const Params& p, Context& ctx) {
   out.set_string("data", data);
   return out;
 }
+
+}  // namespace
 
 REPRISE_COMPONENT(SamplesFigure, "figure/samples", "1",
                   "scatter of a sampler's samples over the target density exp(-E) (d = 2) or over its exact "

@@ -1,5 +1,26 @@
-#include "components/figures/slices.hpp"
-
+// figure/slices: heat maps of a few 2-D slices of a volume and of its
+// reconstruction, like the INR paper's Fig. 2 and Figs. 4-7 (seed 001): one row
+// per slice (by default r-layers 0, 8 and 15 of a {c, z, r} TPC volume), three
+// columns: the original, the reconstruction (both in the original's colour
+// range over the slices shown, so intensities compare and zeros stay white;
+// reconstructed values outside it take the end colours) and
+// |original - reconstruction| (its own range from 0), each difference panel
+// titled with the slice's mean absolute difference.
+//
+// A figure component is a DAG node (under nodes:, fed by other nodes), unlike the
+// plot components, which draw the metrics table under figures:. It writes no
+// file itself: it returns strings "file" (the base name), "script" (a gnuplot
+// script) and "data" (the matrices, one gnuplot `index` block per panel, row by
+// row in matrix format), and the run writer (framework/report/results.cpp) puts them in
+// figures/<file>[-<sweep values>].{gp,dat} and runs gnuplot, which draws the
+// .png. The script reads the base name from the gnuplot variable `base`, which
+// the writer sets in its first line, so each sweep point's figure has its own
+// files and `gnuplot <name>.gp` redraws it.
+//
+// Inputs `truth` and `test` hold array `key` (default "volume") of the same shape,
+// rank 3, or rank 4 with a leading events axis (param `event` picks one volume).
+// `axis` is the axis sliced (negative counts from the end: -1, the r layers); the
+// two axes left are the image's rows (y) and columns (x).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -10,11 +31,11 @@
 
 #include "components/metrics/volume_compare.hpp"
 #include "components/plots/gnuplot.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise {
 namespace {
 
-const std::string kName = "figure/slices";
 const char* kColumns[] = {"original", "reconstruction", "|difference|"};
 
 // One panel's pixels, row-major {rows, cols}.
@@ -33,15 +54,15 @@ Volume3 view_of(const std::vector<std::size_t>& shape, std::int64_t event, const
   Volume3 v;
   if (shape.size() == 3) {
     if (event != 0)
-      throw std::invalid_argument(kName + ": event " + std::to_string(event) + " asked of '" + key + "' of shape " +
+      throw std::invalid_argument("event " + std::to_string(event) + " asked of '" + key + "' of shape " +
                                   shape_text(shape) + ", which holds one volume (event must be 0)");
   } else if (shape.size() == 4) {
     if (event >= static_cast<std::int64_t>(shape[0]))
-      throw std::invalid_argument(kName + ": event " + std::to_string(event) + " is out of range for '" + key +
+      throw std::invalid_argument("event " + std::to_string(event) + " is out of range for '" + key +
                                   "' of shape " + shape_text(shape) + " (" + std::to_string(shape[0]) + " events)");
     v.offset = static_cast<std::size_t>(event) * shape[1] * shape[2] * shape[3];
   } else {
-    throw std::invalid_argument(kName + ": '" + key + "' has shape " + shape_text(shape) +
+    throw std::invalid_argument("'" + key + "' has shape " + shape_text(shape) +
                                 "; expected rank 3 ({c, z, r}) or 4 ({events, c, z, r})");
   }
   std::copy(shape.end() - 3, shape.end(), v.dims);
@@ -82,23 +103,26 @@ void append_matrix(std::string& out, const Image& img) {
 // Names of the three axes of a TPC volume, for labels.
 const char* kAxisNames[3] = {"c", "z", "r"};
 
-}  // namespace
+class SlicesFigure : public Component {
+ public:
+  Artifact run(const Inputs& in, const Params& p, Context& ctx) override;
+};
 
 Artifact SlicesFigure::run(const Inputs& in, const Params& p, Context& ctx) {
   const std::string& key = p.get_string("key");
-  const volume_compare::Pair pair = volume_compare::read(in, p, kName);  // same shapes, as float64
+  const volume_compare::Pair pair = volume_compare::read(in, p);  // same shapes, as float64
   const std::vector<double>& truth = pair.truth;
   const std::vector<double>& test = pair.test;
   const Volume3 v = view_of(pair.shape, p.get_int("event"), key);
   const std::int64_t axis_param = p.get_int("axis");
   const std::size_t axis = static_cast<std::size_t>(axis_param < 0 ? axis_param + 3 : axis_param);
   const std::string file = p.get_string("file");
-  gnuplot::check_file_name(kName, file);
+  gnuplot::check_file_name(file);
   const std::vector<std::int64_t>& layers = p.get_ints("layers");
-  if (layers.empty()) throw std::invalid_argument(kName + ": layers is empty; list at least one slice index");
-  for (std::int64_t l : layers)
-    if (l < 0 || l >= static_cast<std::int64_t>(v.dims[axis]))
-      throw std::invalid_argument(kName + ": layer " + std::to_string(l) + " is outside axis " +
+  if (layers.empty()) throw std::invalid_argument("layers is empty; list at least one slice index");
+  for (std::int64_t l : layers)  // the schema has checked l >= 0
+    if (l >= static_cast<std::int64_t>(v.dims[axis]))
+      throw std::invalid_argument("layer " + std::to_string(l) + " is outside axis " +
                                   std::to_string(axis) + " of '" + key + "' (shape " +
                                   shape_text(pair.shape) + ", indices 0.." +
                                   std::to_string(v.dims[axis] - 1) + ")");
@@ -170,6 +194,8 @@ Artifact SlicesFigure::run(const Inputs& in, const Params& p, Context& ctx) {
   out.set_string("data", data);
   return out;
 }
+
+}  // namespace
 
 REPRISE_COMPONENT(SlicesFigure, "figure/slices", "2",
                   "heat maps of slices of a volume, its reconstruction and their difference (drawn into figures/)",

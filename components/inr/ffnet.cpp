@@ -1,26 +1,23 @@
-#include "components/inr/ffnet.hpp"
-
+// inr/ffnet: the description of a Fourier feature network (Tancik et al.,
+// NeurIPS 2020) that codec/inr builds and trains (model.hpp): coordinates mapped
+// to γ(x) = [sin 2πBx, cos 2πBx] with B ~ N(0, σ²), then a ReLU MLP. The random
+// features lift the MLP's spectral bias; σ sets the frequencies reached.
 #include "components/inr/model.hpp"
 
 namespace reprise {
+namespace {
 
-Artifact FfnetModel::run(const Inputs&, const Params& p, Context&) {
-  Artifact a = inr::model_artifact("ffnet", p);
-  a.set_scalar("features", static_cast<double>(p.get_int("features")));
-  a.set_scalar("sigma", p.get_double("sigma"));
-  return a;
-}
+class FfnetModel : public Component {
+ public:
+  Artifact run(const Inputs&, const Params& p, Context&) override {
+    Artifact a = inr::model_artifact("ffnet", p);
+    a.set_scalar("features", static_cast<double>(p.get_int("features")));
+    a.set_scalar("sigma", p.get_double("sigma"));
+    return a;
+  }
+};
 
-std::unique_ptr<inr::Network> make_ffnet_network(const Artifact& model, int input_dim, std::uint64_t seed) {
-  inr::MlpConfig c;
-  c.input_dim = input_dim;
-  c.width = static_cast<int>(model.scalar("width"));
-  c.depth = static_cast<int>(model.scalar("depth"));
-  c.activation = inr::Activation::Relu;
-  c.fourier_features = static_cast<int>(model.scalar("features"));
-  c.fourier_sigma = static_cast<float>(model.scalar("sigma"));
-  return std::make_unique<inr::Mlp>(c, seed);
-}
+}  // namespace
 
 REPRISE_COMPONENT(FfnetModel, "inr/ffnet", "1",
                   "Fourier feature network: Gaussian random Fourier features + ReLU MLP (model + training settings)",

@@ -1,5 +1,7 @@
 #include "components/inr/mlp.hpp"
 
+#include "framework/core/parallel.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -205,26 +207,8 @@ BatchRunner::BatchRunner(const Network& net, unsigned threads, int micro_batch)
 
 template <class Work>
 void BatchRunner::run_parallel(std::size_t tasks, Work&& work) {
-  const unsigned workers = static_cast<unsigned>(std::min<std::size_t>(threads_, tasks));
-  if (workers <= 1) {
-    for (std::size_t i = 0; i < tasks; ++i) work(i, workspaces_[0]);
-    return;
-  }
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr error;
-  std::atomic<bool> failed{false};
-  auto loop = [&](unsigned w) {
-    try {
-      for (std::size_t i; !failed && (i = next.fetch_add(1)) < tasks;) work(i, workspaces_[w]);
-    } catch (...) {
-      if (!failed.exchange(true)) error = std::current_exception();
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned w = 1; w < workers; ++w) pool.emplace_back(loop, w);
-  loop(0);
-  for (auto& th : pool) th.join();
-  if (error) std::rethrow_exception(error);
+  // Worker w owns workspaces_[w]; the calling thread is worker 0.
+  parallel_for(tasks, threads_, [&](std::size_t i, unsigned w, const std::atomic<bool>&) { work(i, workspaces_[w]); });
 }
 
 double BatchRunner::gradient(const MatrixView& x, const float* t, std::span<float> grad) {

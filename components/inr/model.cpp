@@ -1,12 +1,11 @@
 #include "components/inr/model.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
 
-#include "components/inr/ffnet.hpp"
-#include "components/inr/siren.hpp"
-#include "components/inr/wire.hpp"
+#include "components/inr/wire_network.hpp"
 
 namespace reprise::inr {
 
@@ -55,6 +54,41 @@ void require_model(const Artifact& model) {
                              "string 'model'");
 }
 
+std::unique_ptr<Network> siren_network(const Artifact& model, int input_dim, std::uint64_t seed) {
+  MlpConfig c;
+  c.input_dim = input_dim;
+  c.width = static_cast<int>(model.scalar("width"));
+  c.depth = static_cast<int>(model.scalar("depth"));
+  c.activation = Activation::Sine;
+  c.first_omega = static_cast<float>(model.scalar("first_omega0"));
+  c.hidden_omega = static_cast<float>(model.scalar("omega0"));
+  return std::make_unique<Mlp>(c, seed);
+}
+
+// B is drawn from `seed` with the weights, so a decoder needs only the seed.
+std::unique_ptr<Network> ffnet_network(const Artifact& model, int input_dim, std::uint64_t seed) {
+  MlpConfig c;
+  c.input_dim = input_dim;
+  c.width = static_cast<int>(model.scalar("width"));
+  c.depth = static_cast<int>(model.scalar("depth"));
+  c.activation = Activation::Relu;
+  c.fourier_features = static_cast<int>(model.scalar("features"));
+  c.fourier_sigma = static_cast<float>(model.scalar("sigma"));
+  return std::make_unique<Mlp>(c, seed);
+}
+
+// `width` is the width of an equally sized real network; WIRE uses ⌊width/√2⌋
+// complex units, as its authors do, so both hold about the same number of floats.
+std::unique_ptr<Network> wire_network(const Artifact& model, int input_dim, std::uint64_t seed) {
+  WireConfig c;
+  c.input_dim = input_dim;
+  c.width = std::max(1, static_cast<int>(std::floor(model.scalar("width") / std::sqrt(2.0))));
+  c.depth = static_cast<int>(model.scalar("depth"));
+  c.omega = static_cast<float>(model.scalar("omega"));
+  c.scale = static_cast<float>(model.scalar("scale"));
+  return std::make_unique<WireNet>(c, seed);
+}
+
 }  // namespace
 
 TrainingOptions training_options(const Artifact& model) {
@@ -70,9 +104,9 @@ TrainingOptions training_options(const Artifact& model) {
 std::unique_ptr<Network> build_network(const Artifact& model, int input_dim, std::uint64_t seed) {
   require_model(model);
   const std::string& name = model.string("model");
-  if (name == "siren") return make_siren_network(model, input_dim, seed);
-  if (name == "ffnet") return make_ffnet_network(model, input_dim, seed);
-  if (name == "wire") return make_wire_network(model, input_dim, seed);
+  if (name == "siren") return siren_network(model, input_dim, seed);
+  if (name == "ffnet") return ffnet_network(model, input_dim, seed);
+  if (name == "wire") return wire_network(model, input_dim, seed);
   throw std::runtime_error("unknown INR model '" + name + "' (expected siren, ffnet or wire)");
 }
 

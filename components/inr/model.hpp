@@ -11,7 +11,7 @@
 #include <string>
 
 #include "components/inr/mlp.hpp"
-#include "framework/registry.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise::inr {
 

@@ -1,26 +1,23 @@
-#include "components/inr/siren.hpp"
-
+// inr/siren: the description of a SIREN (Sitzmann et al., NeurIPS 2020) that
+// codec/inr builds and trains (model.hpp): an MLP with sine activations
+// sin(ω0 (W x + b)) and the initialisation that keeps activations distributed
+// alike through depth. The best INR of the TPC paper (seed 001, Fig. 3A).
 #include "components/inr/model.hpp"
 
 namespace reprise {
+namespace {
 
-Artifact SirenModel::run(const Inputs&, const Params& p, Context&) {
-  Artifact a = inr::model_artifact("siren", p);
-  a.set_scalar("omega0", p.get_double("omega0"));
-  a.set_scalar("first_omega0", p.get_double("first_omega0"));
-  return a;
-}
+class SirenModel : public Component {
+ public:
+  Artifact run(const Inputs&, const Params& p, Context&) override {
+    Artifact a = inr::model_artifact("siren", p);
+    a.set_scalar("omega0", p.get_double("omega0"));
+    a.set_scalar("first_omega0", p.get_double("first_omega0"));
+    return a;
+  }
+};
 
-std::unique_ptr<inr::Network> make_siren_network(const Artifact& model, int input_dim, std::uint64_t seed) {
-  inr::MlpConfig c;
-  c.input_dim = input_dim;
-  c.width = static_cast<int>(model.scalar("width"));
-  c.depth = static_cast<int>(model.scalar("depth"));
-  c.activation = inr::Activation::Sine;
-  c.first_omega = static_cast<float>(model.scalar("first_omega0"));
-  c.hidden_omega = static_cast<float>(model.scalar("omega0"));
-  return std::make_unique<inr::Mlp>(c, seed);
-}
+}  // namespace
 
 REPRISE_COMPONENT(SirenModel, "inr/siren", "1",
                   "SIREN implicit neural representation: sine activations, Sitzmann init (model + training settings)",

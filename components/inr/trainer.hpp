@@ -16,7 +16,7 @@
 #include "components/inr/mlp.hpp"
 #include "components/inr/model.hpp"
 #include "components/samplers/coordinate_sampler.hpp"
-#include "framework/registry.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise::inr {
 

@@ -1,79 +1,28 @@
-#include "components/learners/autoencoder.hpp"
-
+// learner/autoencoder: the baselines of the QoI-compression paper (seed 000):
+// an autoencoder (autoencoder_network.hpp) compresses each sample to `latent`
+// numbers, and its regularised variant adds a penalty on the drift of the QoIs
+// (first and second moments) of the reconstructed batch from those of the
+// original batch. The paper's method (codec/dct + MCMC correction) is compared
+// with both at equal compression ratio; the latent size can be taken from a
+// codec node (`match`) to get that ratio.
+//
+// Trained with Adam on standardised variables. The stored form is the codes
+// (float32), so ratio = original bytes / code bytes; the decoder's weights and
+// the standardisation are shared by all samples and not counted, as in the paper.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <numeric>
 #include <random>
 #include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "components/learners/autoencoder_network.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise {
-namespace ae {
 namespace {
-
-inr::MlpConfig half(int in, int out, const AutoencoderConfig& c) {
-  inr::MlpConfig m;
-  m.input_dim = in;
-  m.output_dim = out;
-  m.width = c.width;
-  m.depth = c.depth;
-  m.activation = inr::Activation::Relu;
-  return m;
-}
-
-struct Penalty {
-  double value = 0;
-  inr::Matrix d_outputs;  // dLoss/dY
-};
-
-// The loss of Y against X and its gradient with respect to Y (formula in the header).
-Penalty reconstruction_loss(const inr::Matrix& y, const inr::Matrix& x, double qoi_weight) {
-  const double n = static_cast<double>(x.cols()), d = static_cast<double>(x.rows());
-  Penalty out;
-  const inr::Matrix diff = y - x;
-  out.value = diff.cast<double>().squaredNorm() / (n * d);
-  out.d_outputs = diff * static_cast<float>(2 / (n * d));
-  if (qoi_weight <= 0) return out;
-  const Eigen::VectorXd mean_gap = (y.cast<double>().rowwise().mean() - x.cast<double>().rowwise().mean());
-  const Eigen::MatrixXd moment_gap =
-      (y.cast<double>() * y.cast<double>().transpose() - x.cast<double>() * x.cast<double>().transpose()) / n;
-  out.value += qoi_weight * (mean_gap.squaredNorm() / d + moment_gap.squaredNorm() / (d * d));
-  const Eigen::MatrixXd grad_mean = (2 * qoi_weight / (d * n)) * mean_gap * Eigen::RowVectorXd::Ones(x.cols());
-  const Eigen::MatrixXd grad_moment = (4 * qoi_weight / (d * d * n)) * moment_gap * y.cast<double>();
-  out.d_outputs += (grad_mean + grad_moment).cast<float>();
-  return out;
-}
-
-}  // namespace
-
-Autoencoder::Autoencoder(const AutoencoderConfig& config, std::uint64_t seed)
-    : config_(config),
-      encoder_(half(config.dim, config.latent, config), seed),
-      decoder_(half(config.latent, config.dim, config), seed ^ 0x9e3779b97f4a7c15ULL) {}
-
-double Autoencoder::loss_and_gradient(const inr::Matrix& x, std::span<float> encoder_grad, std::span<float> decoder_grad) {
-  const inr::Matrix codes = encoder_.outputs(x, encoder_ws_);
-  const inr::Matrix& y = decoder_.outputs(codes, decoder_ws_);
-  Penalty p = reconstruction_loss(y, x, config_.qoi_weight);
-  inr::Matrix d_codes(codes.rows(), codes.cols());
-  decoder_.backward(codes, p.d_outputs, decoder_grad.data(), decoder_ws_, &d_codes);
-  encoder_.backward(x, d_codes, encoder_grad.data(), encoder_ws_);
-  return p.value;
-}
-
-double Autoencoder::loss(const inr::Matrix& x) {
-  const inr::Matrix codes = encoder_.outputs(x, encoder_ws_);
-  return reconstruction_loss(decoder_.outputs(codes, decoder_ws_), x, config_.qoi_weight).value;
-}
-
-inr::Matrix Autoencoder::encode(const inr::Matrix& x) { return encoder_.outputs(x, encoder_ws_); }
-inr::Matrix Autoencoder::decode(const inr::Matrix& codes) { return decoder_.outputs(codes, decoder_ws_); }
-
-}  // namespace ae
-
-namespace {
-
-constexpr const char* kName = "learner/autoencoder";
 
 struct Standardised {
   inr::Matrix x;                 // d x M, float
@@ -97,7 +46,7 @@ Standardised standardise(const Array& samples) {
 int latent_size(const Inputs& in, const Params& p, std::size_t dim, double original_bytes, std::size_t samples) {
   if (!in.has("match")) {
     if (p.get_int("latent") < 1)
-      throw std::invalid_argument(std::string(kName) + ": give 'latent' or a 'match' input (a codec node with a ratio)");
+      throw std::invalid_argument("give 'latent' or a 'match' input (a codec node with a ratio)");
     return static_cast<int>(std::min<std::int64_t>(p.get_int("latent"), static_cast<std::int64_t>(dim)));
   }
   const double ratio = in.get("match").scalar("ratio");
@@ -105,84 +54,87 @@ int latent_size(const Inputs& in, const Params& p, std::size_t dim, double origi
   return static_cast<int>(std::clamp<double>(std::round(codes), 1, static_cast<double>(dim)));
 }
 
-}  // namespace
+class AutoencoderLearner : public Component {
+ public:
+  Artifact run(const Inputs& in, const Params& p, Context& ctx) override {
+    const Array& samples = in.get("data").array("samples");
+    if (samples.rank() != 2 || samples.shape()[0] < 2 || samples.shape()[1] < 1)
+      throw std::runtime_error("data.samples must be a {samples >= 2, variables} matrix, got " +
+                               shape_text(samples.shape()));
+    const std::size_t m = samples.shape()[0], d = samples.shape()[1];
+    const double original_bytes = static_cast<double>(m * d * dtype_size(samples.dtype()));
+    const auto start = std::chrono::steady_clock::now();
 
-Artifact AutoencoderLearner::run(const Inputs& in, const Params& p, Context& ctx) {
-  const Array& samples = in.get("data").array("samples");
-  if (samples.rank() != 2 || samples.shape()[0] < 2 || samples.shape()[1] < 1)
-    throw std::runtime_error(std::string(kName) + ": data.samples must be a {samples >= 2, variables} matrix, got " +
-                             shape_text(samples.shape()));
-  const std::size_t m = samples.shape()[0], d = samples.shape()[1];
-  const double original_bytes = static_cast<double>(m * d * dtype_size(samples.dtype()));
-  const auto start = std::chrono::steady_clock::now();
+    ae::AutoencoderConfig c;
+    c.dim = static_cast<int>(d);
+    c.latent = latent_size(in, p, d, original_bytes, m);
+    c.width = static_cast<int>(p.get_int("width"));
+    c.depth = static_cast<int>(p.get_int("depth"));
+    c.qoi_weight = p.get_bool("regularized") ? p.get_double("qoi_weight") : 0.0;
+    ae::Autoencoder net(c, ctx.seed());
+    const Standardised data = standardise(samples);
 
-  ae::AutoencoderConfig c;
-  c.dim = static_cast<int>(d);
-  c.latent = latent_size(in, p, d, original_bytes, m);
-  c.width = static_cast<int>(p.get_int("width"));
-  c.depth = static_cast<int>(p.get_int("depth"));
-  c.qoi_weight = p.get_bool("regularized") ? p.get_double("qoi_weight") : 0.0;
-  ae::Autoencoder net(c, ctx.seed());
-  const Standardised data = standardise(samples);
-
-  inr::Adam enc_adam(net.encoder().parameters().size()), dec_adam(net.decoder().parameters().size());
-  std::vector<float> enc_grad(net.encoder().parameters().size()), dec_grad(net.decoder().parameters().size());
-  std::vector<std::uint32_t> order(m);
-  std::iota(order.begin(), order.end(), 0u);
-  std::mt19937_64 rng(ctx.seed() ^ 0x2545f4914f6cdd1dULL);
-  const std::size_t batch = static_cast<std::size_t>(p.get_int("batch"));
-  const std::int64_t epochs = p.get_int("epochs");
-  const float rate = static_cast<float>(p.get_double("lr"));
-  inr::Matrix x;
-  double last_epoch_loss = 0;
-  for (std::int64_t epoch = 0; epoch < epochs; ++epoch) {
-    std::shuffle(order.begin(), order.end(), rng);
-    double sum = 0;
-    std::size_t batches = 0;
-    for (std::size_t first = 0; first < m; first += batch) {
-      ctx.check_cancelled();
-      const std::size_t n = std::min(batch, m - first);
-      x.resize(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(n));
-      for (std::size_t j = 0; j < n; ++j) x.col(static_cast<Eigen::Index>(j)) = data.x.col(order[first + j]);
-      std::fill(enc_grad.begin(), enc_grad.end(), 0.0f);
-      std::fill(dec_grad.begin(), dec_grad.end(), 0.0f);
-      const double loss = net.loss_and_gradient(x, enc_grad, dec_grad);
-      if (!std::isfinite(loss))
-        throw std::runtime_error(std::string(kName) + ": training diverged in epoch " + std::to_string(epoch + 1) +
-                                 " at learning rate " + std::to_string(rate) + ": lower 'lr'");
-      enc_adam.step(net.encoder().parameters(), enc_grad, rate);
-      dec_adam.step(net.decoder().parameters(), dec_grad, rate);
-      sum += loss;
-      ++batches;
+    inr::Adam enc_adam(net.encoder().parameters().size()), dec_adam(net.decoder().parameters().size());
+    std::vector<float> enc_grad(net.encoder().parameters().size()), dec_grad(net.decoder().parameters().size());
+    std::vector<std::uint32_t> order(m);
+    std::iota(order.begin(), order.end(), 0u);
+    std::mt19937_64 rng(ctx.seed() ^ 0x2545f4914f6cdd1dULL);
+    const std::size_t batch = static_cast<std::size_t>(p.get_int("batch"));
+    const std::int64_t epochs = p.get_int("epochs");
+    const float rate = static_cast<float>(p.get_double("lr"));
+    inr::Matrix x;
+    double last_epoch_loss = 0;
+    for (std::int64_t epoch = 0; epoch < epochs; ++epoch) {
+      std::shuffle(order.begin(), order.end(), rng);
+      double sum = 0;
+      std::size_t batches = 0;
+      for (std::size_t first = 0; first < m; first += batch) {
+        ctx.check_cancelled();
+        const std::size_t n = std::min(batch, m - first);
+        x.resize(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(n));
+        for (std::size_t j = 0; j < n; ++j) x.col(static_cast<Eigen::Index>(j)) = data.x.col(order[first + j]);
+        std::fill(enc_grad.begin(), enc_grad.end(), 0.0f);
+        std::fill(dec_grad.begin(), dec_grad.end(), 0.0f);
+        const double loss = net.loss_and_gradient(x, enc_grad, dec_grad);
+        if (!std::isfinite(loss))
+          throw std::runtime_error("training diverged in epoch " + std::to_string(epoch + 1) +
+                                   " at learning rate " + std::to_string(rate) + ": lower 'lr'");
+        enc_adam.step(net.encoder().parameters(), enc_grad, rate);
+        dec_adam.step(net.decoder().parameters(), dec_grad, rate);
+        sum += loss;
+        ++batches;
+      }
+      last_epoch_loss = sum / static_cast<double>(std::max<std::size_t>(batches, 1));
+      ctx.progress(static_cast<std::uint64_t>(epoch + 1), static_cast<std::uint64_t>(epochs));
     }
-    last_epoch_loss = sum / static_cast<double>(std::max<std::size_t>(batches, 1));
-    ctx.progress(static_cast<std::uint64_t>(epoch + 1), static_cast<std::uint64_t>(epochs));
+
+    // Encode and decode every sample; undo the standardisation.
+    const inr::Matrix codes = net.encode(data.x);
+    const inr::Matrix decoded = net.decode(codes);
+    std::vector<double> out(m * d);
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t j = 0; j < d; ++j)
+        out[i * d + j] = data.mean(static_cast<Eigen::Index>(j)) +
+                         data.scale(static_cast<Eigen::Index>(j)) * decoded(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(i));
+    std::vector<float> code_rows(m * static_cast<std::size_t>(c.latent));
+    for (std::size_t i = 0; i < m; ++i)
+      for (int k = 0; k < c.latent; ++k) code_rows[i * c.latent + k] = codes(k, static_cast<Eigen::Index>(i));
+
+    const double bytes = static_cast<double>(code_rows.size() * sizeof(float));
+    Artifact a;
+    a.set_array("samples", Array::from<double>({m, d}, out));
+    a.set_array("codes", Array::from<float>({m, static_cast<std::size_t>(c.latent)}, code_rows));
+    a.set_scalar("latent", c.latent);
+    a.set_scalar("bytes", bytes);
+    a.set_scalar("original_bytes", original_bytes);
+    a.set_scalar("ratio", original_bytes / bytes);
+    a.set_scalar("final_loss", last_epoch_loss);
+    a.set_scalar("train_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    return a;
   }
+};
 
-  // Encode and decode every sample; undo the standardisation.
-  const inr::Matrix codes = net.encode(data.x);
-  const inr::Matrix decoded = net.decode(codes);
-  std::vector<double> out(m * d);
-  for (std::size_t i = 0; i < m; ++i)
-    for (std::size_t j = 0; j < d; ++j)
-      out[i * d + j] = data.mean(static_cast<Eigen::Index>(j)) +
-                       data.scale(static_cast<Eigen::Index>(j)) * decoded(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(i));
-  std::vector<float> code_rows(m * static_cast<std::size_t>(c.latent));
-  for (std::size_t i = 0; i < m; ++i)
-    for (int k = 0; k < c.latent; ++k) code_rows[i * c.latent + k] = codes(k, static_cast<Eigen::Index>(i));
-
-  const double bytes = static_cast<double>(code_rows.size() * sizeof(float));
-  Artifact a;
-  a.set_array("samples", Array::from<double>({m, d}, out));
-  a.set_array("codes", Array::from<float>({m, static_cast<std::size_t>(c.latent)}, code_rows));
-  a.set_scalar("latent", c.latent);
-  a.set_scalar("bytes", bytes);
-  a.set_scalar("original_bytes", original_bytes);
-  a.set_scalar("ratio", original_bytes / bytes);
-  a.set_scalar("final_loss", last_epoch_loss);
-  a.set_scalar("train_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  return a;
-}
+}  // namespace
 
 REPRISE_COMPONENT(AutoencoderLearner, "learner/autoencoder", "1",
                   "autoencoder baseline (optionally QoI-regularised): each sample compressed to `latent` float32 codes",

@@ -31,7 +31,7 @@
 #include <string>
 #include <vector>
 
-#include "framework/artifact.hpp"
+#include "framework/core/artifact.hpp"
 
 namespace reprise {
 

@@ -1,495 +1,99 @@
-#include "components/learners/grise.hpp"
-
-#include "framework/parallel.hpp"
-
-#include <Eigen/Dense>
-
+// learner/grise: the discrete learner of the QoI-compression paper (seed 000).
+//
+// GRISE, the generalized regularized interaction screening estimator, fits the
+// Ising model P(x) ∝ exp(Σ_{i<j} J_ij x_i x_j + Σ_i h_i x_i), x ∈ {−1,+1}^p,
+// whose sufficient statistics are exactly the QoIs <x_i> and <x_i x_j>: it
+// minimises each spin's l1-penalised interaction-screening objective
+// (interaction_screening.hpp) on the histogram of distinct configurations, the
+// spins in parallel, and reports the couplings symmetrised,
+// J = (J_raw + J_rawᵀ) / 2, since spins u and j each estimate J_uj.
 #include <algorithm>
-#include <bit>
-#include <chrono>
+#include <atomic>
 #include <cmath>
-#include <condition_variable>
-#include <exception>
-#include <functional>
+#include <cstdint>
 #include <limits>
-#include <future>
-#include <mutex>
 #include <stdexcept>
 #include <string>
-#include <string_view>
-#include <thread>
-#include <type_traits>
-#include <unordered_map>
+#include <vector>
 
-#include "framework/hash.hpp"
+#include "components/learners/interaction_screening.hpp"
+#include "framework/core/parallel.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise {
 namespace {
 
-const char* const kWho = "learner/grise";
-
-// ------------------------------------------------------------------ histogram
-
-// 1 for a +1 spin, 0 for −1 or 0 (the 0/1 encoding). Integers are compared as
-// integers so that, e.g., uint16 65535 is not mistaken for −1.
-template <class T>
-std::uint8_t spin_bit(T v, std::size_t row, std::size_t col) {
-  if constexpr (std::is_integral_v<T>) {
-    const auto i = static_cast<std::int64_t>(v);
-    if (i == 1) return 1;
-    if (i == 0 || i == -1) return 0;
-  } else {
-    if (v == T(1)) return 1;
-    if (v == T(0) || v == T(-1)) return 0;
-  }
-  throw std::invalid_argument(std::string(kWho) + ": data.samples[" + std::to_string(row) + "][" +
-                              std::to_string(col) + "] = " + canonical(static_cast<double>(v)) +
-                              " is not a spin; values must be -1/+1 (or 0/1, read as -1/+1)");
-}
-
-// Configurations of up to 64 spins are counted under their packed bits as one
-// 64-bit key (spin j = bit j, the little-endian reading of SpinHistogram::bits).
-using NarrowCounts = std::unordered_map<std::uint64_t, std::uint64_t>;
-
-template <class T>
-NarrowCounts count_narrow(const T* x, std::size_t p, std::size_t first, std::size_t last) {
-  NarrowCounts counts;
-  for (std::size_t r = first; r < last; ++r) {
-    const T* row = x + r * p;
-    std::uint64_t key = 0;
-    for (std::size_t j = 0; j < p; ++j) key |= std::uint64_t{spin_bit(row[j], r, j)} << j;
-    ++counts[key];
-  }
-  return counts;
-}
-
-// Wider configurations are keyed by their packed bytes, hashed with xxHash.
-struct PackedHash {
-  std::size_t operator()(const std::string& s) const { return static_cast<std::size_t>(hash_string(s)); }
-};
-using WideCounts = std::unordered_map<std::string, std::uint64_t, PackedHash>;
-
-template <class T>
-WideCounts count_wide(const T* x, std::size_t p, std::size_t first, std::size_t last) {
-  WideCounts counts;
-  std::string key((p + 7) / 8, '\0');
-  for (std::size_t r = first; r < last; ++r) {
-    const T* row = x + r * p;
-    std::fill(key.begin(), key.end(), '\0');
-    for (std::size_t j = 0; j < p; ++j)
-      key[j / 8] = static_cast<char>(static_cast<std::uint8_t>(key[j / 8]) | (spin_bit(row[j], r, j) << (j % 8)));
-    ++counts[key];
-  }
-  return counts;
-}
-
-// Counts rows [0, rows) in `threads` contiguous chunks at once and merges the
-// maps. The futures are read in chunk order, so a bad value is reported as the
-// first one in row order, as a serial pass would.
-template <class Counts, class CountRange>
-Counts count_in_chunks(std::size_t rows, unsigned threads, CountRange count_range) {
-  const std::size_t chunk = (rows + threads - 1) / threads;
-  std::vector<std::future<Counts>> parts;
-  for (std::size_t first = 0; first < rows; first += chunk)
-    parts.push_back(std::async(std::launch::async, count_range, first, std::min(rows, first + chunk)));
-  Counts total = parts[0].get();
-  for (std::size_t k = 1; k < parts.size(); ++k)
-    for (const auto& [key, n] : parts[k].get()) total[key] += n;
-  return total;
-}
-
-void emit_narrow(const NarrowCounts& counts, SpinHistogram& h) {
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> rows(counts.begin(), counts.end());
-  std::sort(rows.begin(), rows.end());
-  h.bits.resize(rows.size() * h.bytes_per_row);
-  h.counts.reserve(rows.size());
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    for (std::size_t b = 0; b < h.bytes_per_row; ++b)
-      h.bits[k * h.bytes_per_row + b] = static_cast<std::uint8_t>(rows[k].first >> (8 * b));
-    h.counts.push_back(rows[k].second);
-  }
-}
-
-void emit_wide(const WideCounts& counts, SpinHistogram& h) {
-  std::vector<std::pair<std::string, std::uint64_t>> rows(counts.begin(), counts.end());
-  std::sort(rows.begin(), rows.end());
-  h.bits.resize(rows.size() * h.bytes_per_row);
-  h.counts.reserve(rows.size());
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    std::copy(rows[k].first.begin(), rows[k].first.end(),
-              reinterpret_cast<char*>(h.bits.data() + k * h.bytes_per_row));
-    h.counts.push_back(rows[k].second);
-  }
-}
-
-template <class T>
-void fill_histogram(const Array& samples, unsigned threads, SpinHistogram& h) {
-  const T* x = samples.view<T>().data();
-  const std::size_t rows = samples.shape()[0], p = h.p;
-  if (p <= 64)
-    emit_narrow(count_in_chunks<NarrowCounts>(
-                    rows, threads, [x, p](std::size_t a, std::size_t b) { return count_narrow(x, p, a, b); }),
-                h);
-  else
-    emit_wide(count_in_chunks<WideCounts>(rows, threads,
-                                          [x, p](std::size_t a, std::size_t b) { return count_wide(x, p, a, b); }),
-              h);
-}
-
-// ------------------------------------------------------------------ objective
-
-// S_u's smooth part and gradient on one node. The work is per distinct row k:
-// its field Σ_{j≠u} J_uj x_j, the exponential e_k, and (for the gradient) the
-// sums Σ_k r_k x_j^(k). With ±1 spins packed eight to a byte, each byte's share
-// of the field takes one of 256 values, so
-//   * the field is one table lookup per byte instead of eight multiply-adds;
-//   * e_k = exp(−x_u h_u) Π_b exp(−x_u T_b[byte_b]) is a product of nb tabulated
-//     factors, so a pass costs 512·nb exponentials instead of one per row
-//     (exp is what dominates otherwise: about 10 ns a row on SSE2);
-//   * the gradient scatters r_k into 256 bins per byte, then takes one signed
-//     sum of the bins per spin.
-// For the paper's p = 16 a row costs two lookups, two multiplies and two adds.
-class ScreeningKernel {
- public:
-  ScreeningKernel(const SpinHistogram& h, std::size_t u)
-      : h_(h), u_(u), nb_(h.bytes_per_row), table_(nb_ * 256), factor_(2 * nb_ * 256), bins_(nb_ * 256),
-        side_(h.unique()), weight_(static_cast<Eigen::Index>(h.unique())), sign_(weight_.size()),
-        e_(weight_.size()) {
-    const double m = static_cast<double>(h.samples);
-    for (std::size_t k = 0; k < h.unique(); ++k) {
-      const auto i = static_cast<Eigen::Index>(k);
-      weight_(i) = static_cast<double>(h.counts[k]) / m;
-      sign_(i) = h.spin(k, u);
-      side_[k] = sign_(i) > 0 ? 0 : 1;
-    }
-  }
-
-  double value(const std::vector<double>& theta) {
-    exponentials(theta);
-    return (weight_ * e_).sum();
-  }
-
-  double value_and_gradient(const std::vector<double>& theta, std::vector<double>& grad) {
-    exponentials(theta);
-    const Eigen::ArrayXd r = -(weight_ * e_ * sign_);  // d/dθ of each term, up to the spin factor
-    gather_gradient(r, grad);
-    return (weight_ * e_).sum();
-  }
-
- private:
-  // table_[b*256 + v] = Σ_{j in byte b, j≠u} θ_j x_j for the spins v encodes;
-  // returns Σ_b max_v |table_|, a bound on |field| − |h_u|.
-  double fill_tables(const std::vector<double>& theta) {
-    double bound = 0;
-    for (std::size_t b = 0; b < nb_; ++b) {
-      double* t = table_.data() + b * 256;
-      double coef[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-      double all_minus = 0, largest = 0;
-      for (std::size_t i = 0; i < 8; ++i) {
-        const std::size_t j = 8 * b + i;
-        if (j < h_.p && j != u_) coef[i] = theta[j];
-        all_minus -= coef[i];
-      }
-      t[0] = all_minus;
-      for (unsigned v = 1; v < 256; ++v)  // flip the lowest set bit from −1 to +1
-        t[v] = t[v & (v - 1)] + 2.0 * coef[std::countr_zero(v)];
-      for (unsigned v = 0; v < 256; ++v) largest = std::max(largest, std::abs(t[v]));
-      bound += largest;
-    }
-    return bound;
-  }
-
-  // e_k = exp(−x_u (h_u + Σ_{j≠u} J_uj x_j)) for every distinct row.
-  void exponentials(const std::vector<double>& theta) {
-    const double bound = fill_tables(theta) + std::abs(theta[u_]);
-    // The product form cannot overflow while every partial product stays below
-    // e^bound; tabulating only pays when there are more rows than table entries.
-    if (bound < 700.0 && factor_.size() < h_.unique())
-      exponentials_by_factors(theta[u_]);
-    else
-      exponentials_direct(theta[u_]);
-  }
-
-  void exponentials_by_factors(double h_u) {
-    // factor_[(s*nb + b)*256 + v] = exp(−x_u T_b[v]) with s = 0 for x_u = +1, 1 for −1.
-    const auto n = static_cast<Eigen::Index>(nb_ * 256);
-    const Eigen::Map<const Eigen::ArrayXd> t(table_.data(), n);
-    Eigen::Map<Eigen::ArrayXd>(factor_.data(), n) = (-t).exp();
-    Eigen::Map<Eigen::ArrayXd>(factor_.data() + n, n) = t.exp();
-    const double lead[2] = {std::exp(-h_u), std::exp(h_u)};
-    // Indexing by side_ rather than branching on the sign: the sign of x_u
-    // alternates unpredictably along the sorted rows.
-    for (std::size_t k = 0; k < h_.unique(); ++k) {
-      const std::uint8_t* row = h_.bits.data() + k * nb_;
-      const double* f = factor_.data() + side_[k] * n;
-      double e = lead[side_[k]];
-      for (std::size_t b = 0; b < nb_; ++b) e *= f[b * 256 + row[b]];
-      e_(static_cast<Eigen::Index>(k)) = e;
-    }
-  }
-
-  void exponentials_direct(double h_u) {
-    for (std::size_t k = 0; k < h_.unique(); ++k) {
-      const std::uint8_t* row = h_.bits.data() + k * nb_;
-      double field = h_u;
-      for (std::size_t b = 0; b < nb_; ++b) field += table_[b * 256 + row[b]];
-      const auto i = static_cast<Eigen::Index>(k);
-      e_(i) = -sign_(i) * field;
-    }
-    e_ = e_.exp();  // vectorised by Eigen
-  }
-
-  // grad_j = Σ_k r_k x_j^(k) for j ≠ u, grad_u = Σ_k r_k.
-  void gather_gradient(const Eigen::ArrayXd& r, std::vector<double>& grad) {
-    std::fill(bins_.begin(), bins_.end(), 0.0);
-    // Rows are sorted, so a high byte keeps its value over long runs of rows;
-    // summing a run in a register before touching its bin avoids a chain of
-    // dependent read-modify-writes on one memory cell.
-    for (std::size_t b = 0; b < nb_; ++b) {
-      double* bin = bins_.data() + b * 256;
-      unsigned current = h_.unique() ? h_.bits[b] : 0;
-      double run = 0;
-      for (std::size_t k = 0; k < h_.unique(); ++k) {
-        const unsigned v = h_.bits[k * nb_ + b];
-        if (v != current) {
-          bin[current] += run;
-          current = v;
-          run = 0;
-        }
-        run += r(static_cast<Eigen::Index>(k));
-      }
-      bin[current] += run;
-    }
-    grad.assign(h_.p, 0.0);
-    for (std::size_t b = 0; b < nb_; ++b) {
-      const double* bin = bins_.data() + b * 256;
-      for (std::size_t i = 0; i < 8 && 8 * b + i < h_.p; ++i) {
-        double g = 0;
-        for (unsigned v = 0; v < 256; ++v) g += (v >> i) & 1u ? bin[v] : -bin[v];
-        grad[8 * b + i] = g;
-      }
-    }
-    grad[u_] = r.sum();
-  }
-
-  const SpinHistogram& h_;
-  std::size_t u_, nb_;
-  std::vector<double> table_, factor_, bins_;
-  std::vector<std::uint8_t> side_;  // 0 where x_u = +1, 1 where x_u = −1
-  Eigen::ArrayXd weight_, sign_, e_;
-};
-
-// ------------------------------------------------------------------ FISTA
-
-double l1_of_couplings(const std::vector<double>& theta, std::size_t u) {
-  double s = 0;
-  for (std::size_t j = 0; j < theta.size(); ++j)
-    if (j != u) s += std::abs(theta[j]);
-  return s;
-}
-
-// Proximal step of the l1 term: soft-thresholding of the couplings, h_u untouched.
-void prox_step(const std::vector<double>& y, const std::vector<double>& grad, double step, double lambda,
-               std::size_t u, std::vector<double>& out) {
-  out.resize(y.size());
-  const double cut = lambda * step;
-  for (std::size_t j = 0; j < y.size(); ++j) {
-    const double z = y[j] - step * grad[j];
-    out[j] = j == u ? z : std::copysign(std::max(std::abs(z) - cut, 0.0), z);
-  }
-}
-
-double dot_diff(const std::vector<double>& g, const std::vector<double>& a, const std::vector<double>& b) {
-  double s = 0;
-  for (std::size_t j = 0; j < a.size(); ++j) s += g[j] * (a[j] - b[j]);
-  return s;
-}
-
-double squared_distance(const std::vector<double>& a, const std::vector<double>& b) {
-  double s = 0;
-  for (std::size_t j = 0; j < a.size(); ++j) s += (a[j] - b[j]) * (a[j] - b[j]);
-  return s;
-}
-
-// Result of one backtracked proximal-gradient step from y.
-struct ProxStep {
-  double smooth = 0;        // f at the new point
-  double mapping_norm = 0;  // ||L (y − x_new)||, the prox-gradient mapping
-};
-
-// Doubles L until the quadratic model at y majorises f at the new point (Beck &
-// Teboulle's backtracking), so every accepted step decreases F from y.
-ProxStep backtracked_step(ScreeningKernel& kernel, const std::vector<double>& y, double f_y,
-                          const std::vector<double>& grad, double lambda, std::size_t u, double& L,
-                          std::vector<double>& x_new) {
-  for (;;) {
-    prox_step(y, grad, 1.0 / L, lambda, u, x_new);
-    const double f_new = kernel.value(x_new);
-    const double d2 = squared_distance(x_new, y);
-    // Near the optimum f_new − f_y is at the level of the rounding in f (a sum
-    // over up to M terms), and a strict test would then double L without end and
-    // freeze the iterate. A relative slack of 1e-12, well above that rounding and
-    // far below any tolerance worth asking for, keeps L at the true curvature.
-    const double model = f_y + dot_diff(grad, x_new, y) + 0.5 * L * d2;
-    if (f_new <= model + 1e-12 * std::abs(f_y) || !std::isfinite(L)) return {f_new, L * std::sqrt(d2)};
-    L *= 2.0;
-  }
-}
-
-}  // namespace
-
-SpinHistogram spin_histogram(const Array& samples, unsigned threads) {
-  if (samples.rank() != 2 || samples.shape()[0] == 0 || samples.shape()[1] == 0)
-    throw std::invalid_argument(std::string(kWho) + ": data.samples must be a non-empty {samples, spins} matrix");
-  // Chunks of at least 2^16 rows: below that a thread costs more than it saves.
-  threads = static_cast<unsigned>(std::clamp<std::size_t>(samples.shape()[0] >> 16, 1, std::max(1u, threads)));
-  SpinHistogram h;
-  h.p = samples.shape()[1];
-  h.bytes_per_row = (h.p + 7) / 8;
-  h.samples = samples.shape()[0];
-  switch (samples.dtype()) {
-    case DType::i8: fill_histogram<std::int8_t>(samples, threads, h); break;
-    case DType::i32: fill_histogram<std::int32_t>(samples, threads, h); break;
-    case DType::i64: fill_histogram<std::int64_t>(samples, threads, h); break;
-    case DType::u16: fill_histogram<std::uint16_t>(samples, threads, h); break;
-    case DType::f32: fill_histogram<float>(samples, threads, h); break;
-    case DType::f64: fill_histogram<double>(samples, threads, h); break;
-  }
-  return h;
-}
-
-double screening_objective(const SpinHistogram& hist, std::size_t u, const std::vector<double>& theta,
-                           std::vector<double>* grad) {
-  if (u >= hist.p || theta.size() != hist.p)
-    throw std::invalid_argument(std::string(kWho) + ": screening_objective needs u < p and theta of length p");
-  ScreeningKernel kernel(hist, u);
-  return grad ? kernel.value_and_gradient(theta, *grad) : kernel.value(theta);
-}
-
-ScreeningFit fit_screening_node(const SpinHistogram& hist, std::size_t u, const ScreeningOptions& options,
-                                const std::atomic<bool>* stop) {
-  ScreeningKernel kernel(hist, u);
-  const double lambda = options.lambda;
-  std::vector<double> x(hist.p, 0.0), y = x, x_new, grad;
-  double F_x = kernel.value(x) + lambda * l1_of_couplings(x, u);
-  double t = 1.0, L = 1.0;  // L only grows: backtracking finds the local curvature
-  bool momentum = false;    // y ≠ x
-  ScreeningFit fit;
-  for (fit.iterations = 1; fit.iterations <= options.max_iter; ++fit.iterations) {
-    if (stop && stop->load(std::memory_order_relaxed)) {
-      fit.cancelled = true;
-      break;
-    }
-    const double f_y = kernel.value_and_gradient(y, grad);
-    const ProxStep step = backtracked_step(kernel, y, f_y, grad, lambda, u, L, x_new);
-    const double F_new = step.smooth + lambda * l1_of_couplings(x_new, u);
-    if (F_new > F_x && momentum) {
-      // Momentum carried the iterate uphill: drop it and step from x instead.
-      y = x;
-      t = 1.0;
-      momentum = false;
-      continue;
-    }
-    const double change = std::abs(F_x - F_new);
-    const double t_next = 0.5 * (1.0 + std::sqrt(1.0 + 4.0 * t * t));
-    for (std::size_t j = 0; j < x.size(); ++j) y[j] = x_new[j] + ((t - 1.0) / t_next) * (x_new[j] - x[j]);
-    momentum = t > 1.0;
-    x.swap(x_new);
-    F_x = F_new;
-    t = t_next;
-    if (change <= options.tol * std::abs(F_x) && step.mapping_norm <= options.tol) {
-      fit.converged = true;
-      break;
-    }
-  }
-  fit.iterations = std::min(fit.iterations, options.max_iter);
-  fit.theta = std::move(x);
-  fit.objective = F_x;
-  return fit;
-}
-
-namespace {
-
 // λ = c sqrt(log(p²/δ) / M): the scaling under which Vuffray et al. prove
-// structure recovery with probability 1 − δ.
+// structure recovery with probability 1 − δ; a given lambda >= 0 replaces it.
 double regularisation(const Params& prm, std::size_t p, std::uint64_t m) {
   const double lambda = prm.get_double("lambda");
   if (lambda >= 0) return lambda;
+  // The schema allows [-1, inf): only -1 itself stands for the formula.
   if (lambda != -1.0)
-    throw std::invalid_argument(std::string(kWho) + ": lambda must be >= 0, or -1 for the formula; got " +
-                                canonical(lambda));
-  const double c = prm.get_double("c"), delta = prm.get_double("delta");
-  if (!(c >= 0) || !(delta > 0 && delta < 1))
-    throw std::invalid_argument(std::string(kWho) + ": need c >= 0 and 0 < delta < 1");
+    throw std::invalid_argument("lambda must be >= 0, or -1 for the formula; got " + canonical(lambda));
   const double pd = static_cast<double>(p);
-  return c * std::sqrt(std::log(pd * pd / delta) / static_cast<double>(m));
+  return prm.get_double("c") * std::sqrt(std::log(pd * pd / prm.get_double("delta")) / static_cast<double>(m));
 }
 
-ScreeningOptions solver_options(const Params& prm, double lambda) {
-  ScreeningOptions o;
-  o.lambda = lambda;
-  o.tol = prm.get_double("tol");
-  const std::int64_t max_iter = prm.get_int("max_iter");
-  if (!(o.tol > 0)) throw std::invalid_argument(std::string(kWho) + ": tol must be > 0");
-  if (max_iter < 1 || max_iter > 100000000)
-    throw std::invalid_argument(std::string(kWho) + ": max_iter must be in [1, 1e8]");
-  o.max_iter = static_cast<int>(max_iter);
-  return o;
-}
+class GriseLearner : public Component {
+ public:
+  Artifact run(const Inputs& in, const Params& prm, Context& ctx) override {
+    const Array& samples = in.get("data").array("samples");
+    const unsigned threads = worker_count(prm.get_int("threads"), std::numeric_limits<std::size_t>::max());
+    const SpinHistogram hist = spin_histogram(samples, threads);
+    const std::size_t p = hist.p;
+    const double lambda = regularisation(prm, p, hist.samples);
+    ScreeningOptions options;
+    options.lambda = lambda;
+    options.tol = prm.get_double("tol");
+    options.max_iter = static_cast<int>(prm.get_int("max_iter"));
+
+    // Each spin's fit writes only its own slot, so results do not depend on which
+    // worker solved it or in what order.
+    std::vector<ScreeningFit> fits(p);
+    std::atomic<std::uint64_t> done{0};
+    parallel_for(p, std::min<unsigned>(threads, static_cast<unsigned>(p)), ctx, done, p,
+                 [&](std::size_t u, unsigned, const std::atomic<bool>& stop) {
+                   fits[u] = fit_screening_node(hist, u, options, &stop);
+                   ++done;
+                 });
+
+    std::vector<double> j_raw(p * p, 0.0), j(p * p, 0.0), h(p), objective(p);
+    std::vector<std::int32_t> iterations(p);
+    bool converged = true;
+    int max_iterations = 0;
+    for (std::size_t u = 0; u < p; ++u) {
+      for (std::size_t k = 0; k < p; ++k)
+        if (k != u) j_raw[u * p + k] = fits[u].theta[k];
+      h[u] = fits[u].theta[u];
+      objective[u] = fits[u].objective;
+      iterations[u] = fits[u].iterations;
+      max_iterations = std::max(max_iterations, fits[u].iterations);
+      converged = converged && fits[u].converged;
+    }
+    const bool symmetrize = prm.get_bool("symmetrize");
+    for (std::size_t a = 0; a < p; ++a)
+      for (std::size_t b = 0; b < p; ++b)
+        j[a * p + b] = symmetrize ? 0.5 * (j_raw[a * p + b] + j_raw[b * p + a]) : j_raw[a * p + b];
+    if (!converged) ctx.log("some spins stopped at max_iter before reaching tol");
+
+    Artifact out;
+    out.set_array("J", Array::from<double>({p, p}, j));
+    out.set_array("h", Array::from<double>({p}, h));
+    out.set_array("J_raw", Array::from<double>({p, p}, j_raw));
+    out.set_array("objective", Array::from<double>({p}, objective));
+    out.set_array("iterations", Array::from<std::int32_t>({p}, iterations));
+    out.set_scalar("lambda", lambda);
+    out.set_scalar("p", static_cast<double>(p));
+    out.set_scalar("samples", static_cast<double>(hist.samples));
+    out.set_scalar("unique_configurations", static_cast<double>(hist.unique()));
+    out.set_scalar("max_iterations", max_iterations);
+    out.set_scalar("converged", converged ? 1.0 : 0.0);
+    return out;
+  }
+};
 
 }  // namespace
-
-Artifact GriseLearner::run(const Inputs& in, const Params& prm, Context& ctx) {
-  const Array& samples = in.get("data").array("samples");
-  const unsigned threads = worker_count(prm.get_int("threads"), std::numeric_limits<std::size_t>::max());
-  const SpinHistogram hist = spin_histogram(samples, threads);
-  const std::size_t p = hist.p;
-  const double lambda = regularisation(prm, p, hist.samples);
-  const ScreeningOptions options = solver_options(prm, lambda);
-
-  // Each node writes only its own slot, so results do not depend on which worker
-  // solved it or in what order.
-  std::vector<ScreeningFit> fits(p);
-  std::atomic<std::uint64_t> done{0};
-  parallel_for(p, std::min<unsigned>(threads, static_cast<unsigned>(p)), ctx, done, p,
-               [&](std::size_t u, const std::atomic<bool>& stop) {
-                 fits[u] = fit_screening_node(hist, u, options, &stop);
-                 ++done;
-               });
-
-  std::vector<double> j_raw(p * p, 0.0), j(p * p, 0.0), h(p), objective(p);
-  std::vector<std::int32_t> iterations(p);
-  bool converged = true;
-  int max_iterations = 0;
-  for (std::size_t u = 0; u < p; ++u) {
-    for (std::size_t k = 0; k < p; ++k)
-      if (k != u) j_raw[u * p + k] = fits[u].theta[k];
-    h[u] = fits[u].theta[u];
-    objective[u] = fits[u].objective;
-    iterations[u] = fits[u].iterations;
-    max_iterations = std::max(max_iterations, fits[u].iterations);
-    converged = converged && fits[u].converged;
-  }
-  const bool symmetrize = prm.get_bool("symmetrize");
-  for (std::size_t a = 0; a < p; ++a)
-    for (std::size_t b = 0; b < p; ++b)
-      j[a * p + b] = symmetrize ? 0.5 * (j_raw[a * p + b] + j_raw[b * p + a]) : j_raw[a * p + b];
-  if (!converged) ctx.log(std::string(kWho) + ": some nodes stopped at max_iter before reaching tol");
-
-  Artifact out;
-  out.set_array("J", Array::from<double>({p, p}, j));
-  out.set_array("h", Array::from<double>({p}, h));
-  out.set_array("J_raw", Array::from<double>({p, p}, j_raw));
-  out.set_array("objective", Array::from<double>({p}, objective));
-  out.set_array("iterations", Array::from<std::int32_t>({p}, iterations));
-  out.set_scalar("lambda", lambda);
-  out.set_scalar("p", static_cast<double>(p));
-  out.set_scalar("samples", static_cast<double>(hist.samples));
-  out.set_scalar("unique_configurations", static_cast<double>(hist.unique()));
-  out.set_scalar("max_iterations", max_iterations);
-  out.set_scalar("converged", converged ? 1.0 : 0.0);
-  return out;
-}
 
 REPRISE_COMPONENT(GriseLearner, "learner/grise", "1",
                   "Ising couplings and fields by l1-regularised interaction screening (GRISE), solved per spin "
@@ -497,13 +101,13 @@ REPRISE_COMPONENT(GriseLearner, "learner/grise", "1",
                   param_double("c", 0.2,
                                "prefactor of the default regularisation lambda = c sqrt(log(p^2/delta) / M)")
                       .at_least(0),
-                  param_double("delta", 1e-4, "failure probability in the default lambda").range(0, 1),
+                  param_double("delta", 1e-4, "failure probability in the default lambda").greater_than(0).less_than(1),
                   param_double("lambda", -1.0, "l1 weight on the couplings; -1: use c sqrt(log(p^2/delta) / M)")
                       .at_least(-1),
                   param_double("tol", 1e-8,
                                "stop a node when the relative objective change and the prox-gradient-mapping "
                                "norm are both below this")
-                      .at_least(0),
+                      .greater_than(0),
                   param_int("max_iter", 10000, "FISTA iterations per node at most").range(1, 100000000),
                   param_bool("symmetrize", true, "report J = (J_raw + J_raw^T) / 2"),
                   param_int("threads", 0, "worker threads; 0: all hardware threads (results do not depend on it)")

@@ -1,18 +1,51 @@
-#include "components/learners/score_matching.hpp"
-
-#include "framework/parallel.hpp"
+// learner/score-matching: the continuous learner of the QoI-compression paper
+// (Vu & Lokhov, arXiv 2511.13675, seed 000; Hyvärinen 2005, "Estimation of
+// non-normalized statistical models by score matching").
+//
+// The model is the exponential family p(x) ∝ exp(−E(x)), E(x) = θᵀT(x), whose
+// sufficient statistics T are polynomial QoIs; it writes the energy-model
+// artifact of energy_model.hpp. Its score is ψ = ∇ log p = −∇E, and Hyvärinen's objective
+//     J(θ) = E_data[ ½ |ψ|² + Σ_i ∂_i ψ_i ] = E_data[ ½ |∇E|² − ΔE ]
+//          = ½ θᵀ A θ − bᵀ θ,   A_kl = E_data[∇T_k · ∇T_l],  b_k = E_data[ΔT_k],
+// needs no partition function and is quadratic in θ: its minimiser solves
+//     (A + ridge · I) θ = b,
+// a symmetric positive (semi)definite system, solved by LDLT.
+//
+// Term sets (`degree`, `neighbours`):
+//   degree 2, neighbours all: x_i, then x_i x_j for i <= j (a full Gaussian);
+//   otherwise: x_i, x_i², x_i x_j for the neighbour pairs (chain: (i, i+1) open;
+//   lattice2d: right and down neighbours on an L × L periodic lattice, d = L²;
+//   all: every i < j), and with degree 4 also x_i⁴ (the φ⁴ action's terms).
+// A degree-2 model also gets the Gaussian fast path (precision, mean).
+//
+// Closed form (solver auto/closed-form, degree 2 with all pairs). For
+// E = ½(x − μ)ᵀP(x − μ): ∇E = P(x − μ), ΔE = tr P, so with the sample mean m and
+// the (1/M) sample covariance C,
+//     J = ½ tr(P² (C + (m − μ)(m − μ)ᵀ)) − tr P.
+// ∂J/∂μ = −P²(m − μ) = 0 gives μ = m, and ∂J/∂P = ½(PC + CP) − I = 0, a Lyapunov
+// equation whose unique solution for SPD C is P = C⁻¹. So Gaussian score matching
+// is the inverse sample covariance: O(M d² + d³) instead of a K × K system with
+// K ≈ d²/2 (d = 500: K = 125 750). `ridge` there is added to C's diagonal. The
+// unit test checks it against the generic linear solve.
+#include <Eigen/Dense>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
+
+#include "components/learners/energy_model.hpp"
+#include "framework/core/parallel.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise {
 namespace {
 
-const char* const kWho = "learner/score-matching";
 // The generic solve holds a dense K × K matrix: 4096² doubles = 128 MiB.
 constexpr std::size_t kMaxGenericTerms = 4096;
 
@@ -29,12 +62,12 @@ Monomial mono(std::size_t a, std::size_t b = ~std::size_t{0}, int power = 1) {
 
 std::string fmt(double v) { return canonical(v); }
 
-}  // namespace
-
+// The term set described at the top; throws std::invalid_argument naming the
+// parameter when degree or lattice do not fit.
 std::vector<Monomial> score_matching_terms(std::size_t d, int degree, const std::string& neighbours,
                                            std::size_t lattice) {
   if (degree != 2 && degree != 4)
-    throw std::invalid_argument(std::string(kWho) + ": degree must be 2 or 4, got " + std::to_string(degree));
+    throw std::invalid_argument("degree must be 2 or 4, got " + std::to_string(degree));
   if (degree == 2 && neighbours == "all") return quadratic_terms(d);
   std::set<std::pair<std::size_t, std::size_t>> pairs;
   if (neighbours == "all") {
@@ -42,11 +75,11 @@ std::vector<Monomial> score_matching_terms(std::size_t d, int degree, const std:
       for (std::size_t j = i + 1; j < d; ++j) pairs.insert({i, j});
   } else if (neighbours == "chain") {
     for (std::size_t i = 0; i + 1 < d; ++i) pairs.insert({i, i + 1});
-  } else if (neighbours == "lattice2d") {
+  } else {  // lattice2d
     std::size_t l = lattice;
     if (l == 0) l = static_cast<std::size_t>(std::llround(std::sqrt(static_cast<double>(d))));
     if (l * l != d)
-      throw std::invalid_argument(std::string(kWho) + ": neighbours lattice2d needs dim = lattice², got dim " +
+      throw std::invalid_argument("neighbours lattice2d needs dim = lattice², got dim " +
                                   std::to_string(d) + " and lattice " + std::to_string(lattice) +
                                   (lattice == 0 ? " (0: sqrt(dim), which is not an integer)" : ""));
     for (std::size_t r = 0; r < l; ++r)
@@ -55,9 +88,6 @@ std::vector<Monomial> score_matching_terms(std::size_t d, int degree, const std:
         if (right != i) pairs.insert({std::min(i, right), std::max(i, right)});
         if (down != i) pairs.insert({std::min(i, down), std::max(i, down)});
       }
-  } else {
-    throw std::invalid_argument(std::string(kWho) + ": neighbours must be chain, all or lattice2d, got '" +
-                                neighbours + "'");
   }
   std::vector<Monomial> t;
   for (std::size_t i = 0; i < d; ++i) t.push_back(mono(i));
@@ -68,8 +98,6 @@ std::vector<Monomial> score_matching_terms(std::size_t d, int degree, const std:
   return t;
 }
 
-namespace {
-
 struct Solution {
   std::vector<double> theta;
   Eigen::MatrixXd precision;  // degree 2 only
@@ -77,7 +105,7 @@ struct Solution {
   double residual = 0, condition = 0, objective = 0;
 };
 
-// Closed form of the Gaussian case (see the header): μ = m, P = (C + ridge I)⁻¹.
+// Closed form of the Gaussian case (see the top): μ = m, P = (C + ridge I)⁻¹.
 Solution solve_gaussian(const RowMatrixXd& x, double ridge, Context& ctx) {
   const Eigen::Index d = x.cols();
   const auto m = static_cast<double>(x.rows());
@@ -98,7 +126,7 @@ Solution solve_gaussian(const RowMatrixXd& x, double ridge, Context& ctx) {
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(c);
   const double lo = eig.eigenvalues().minCoeff(), hi = eig.eigenvalues().maxCoeff();
   if (!(lo > 0))
-    throw std::runtime_error(std::string(kWho) + ": the sample covariance is singular (smallest eigenvalue " +
+    throw std::runtime_error("the sample covariance is singular (smallest eigenvalue " +
                              fmt(lo) + "; " + std::to_string(x.rows()) + " samples of " + std::to_string(d) +
                              " variables); give more samples or a positive `ridge`");
   s.condition = hi / lo;
@@ -119,7 +147,7 @@ Solution solve_linear(const RowMatrixXd& x, const std::vector<Monomial>& terms, 
   const std::size_t d = static_cast<std::size_t>(x.cols()), k_count = terms.size();
   const auto rows = x.rows();
   if (k_count > kMaxGenericTerms)
-    throw std::invalid_argument(std::string(kWho) + ": " + std::to_string(k_count) +
+    throw std::invalid_argument(std::to_string(k_count) +
                                 " terms exceed the generic solver's limit of " + std::to_string(kMaxGenericTerms) +
                                 " (a dense K × K system); use degree 2 with neighbours all (closed form) or sparser "
                                 "neighbours");
@@ -138,7 +166,7 @@ Solution solve_linear(const RowMatrixXd& x, const std::vector<Monomial>& terms, 
   std::vector<double> b(k_count, 0.0);
   std::atomic<std::uint64_t> ticks{0};
   const std::uint64_t total = d + k_count;
-  parallel_for(d, workers, ctx, ticks, total, [&](std::size_t i, const std::atomic<bool>& stop) {
+  parallel_for(d, workers, ctx, ticks, total, [&](std::size_t i, unsigned, const std::atomic<bool>& stop) {
     if (stop.load()) return;
     const auto& list = touching[i];
     Eigen::MatrixXd deriv(rows, static_cast<Eigen::Index>(list.size()));
@@ -150,7 +178,7 @@ Solution solve_linear(const RowMatrixXd& x, const std::vector<Monomial>& terms, 
     gram[i] = (deriv.transpose() * deriv) / static_cast<double>(rows);
     ++ticks;
   });
-  parallel_for(k_count, workers, ctx, ticks, total, [&](std::size_t k, const std::atomic<bool>&) {
+  parallel_for(k_count, workers, ctx, ticks, total, [&](std::size_t k, unsigned, const std::atomic<bool>&) {
     const auto& idx = terms[k].idx;
     bool repeats = false;  // ΔT_k = 0 unless some variable appears twice
     for (std::size_t s = 0; s < 4; ++s)
@@ -173,7 +201,7 @@ Solution solve_linear(const RowMatrixXd& x, const std::vector<Monomial>& terms, 
   const Eigen::Map<const Eigen::VectorXd> bv(b.data(), static_cast<Eigen::Index>(k_count));
   Eigen::LDLT<Eigen::MatrixXd> ldlt(a);
   if (ldlt.info() != Eigen::Success || ldlt.rcond() <= 1e-15)
-    throw std::runtime_error(std::string(kWho) + ": the score-matching system (" + std::to_string(k_count) +
+    throw std::runtime_error("the score-matching system (" + std::to_string(k_count) +
                              " terms) is singular (reciprocal condition " + fmt(ldlt.rcond()) +
                              "): some statistic does not vary in the data or two are collinear; give more samples "
                              "or a positive `ridge`");
@@ -205,56 +233,59 @@ void attach_gaussian(std::size_t d, const std::vector<Monomial>& terms, Solution
   }
   Eigen::LLT<Eigen::MatrixXd> llt(p);
   if (llt.info() != Eigen::Success)
-    throw std::runtime_error(std::string(kWho) + ": the learned quadratic form is not positive definite, so "
+    throw std::runtime_error("the learned quadratic form is not positive definite, so "
                              "exp(-E) has no density; give more samples or a positive `ridge`");
   s.precision = p;
   s.mean = -llt.solve(linear);
 }
 
+class ScoreMatchingLearner : public Component {
+ public:
+  Artifact run(const Inputs& in, const Params& prm, Context& ctx) override {
+    const Array& samples = in.get("data").array("samples");
+    if (samples.rank() != 2 || samples.shape()[0] < 2 || samples.shape()[1] == 0)
+      throw std::invalid_argument("data.samples must be a {M, d} matrix with M >= 2, got " +
+                                  shape_text(samples.shape()));
+    const std::size_t m = samples.shape()[0], d = samples.shape()[1];
+    const std::vector<double> values = samples.to_double();
+    for (std::size_t q = 0; q < values.size(); ++q)
+      if (!std::isfinite(values[q]))
+        throw std::invalid_argument("data.samples[" + std::to_string(q / d) + "][" +
+                                    std::to_string(q % d) + "] is not finite");
+    const RowMatrixXd x =
+        Eigen::Map<const RowMatrixXd>(values.data(), static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(d));
+
+    const int degree = static_cast<int>(prm.get_int("degree"));
+    const std::string& neighbours = prm.get_string("neighbours");
+    const std::string& solver = prm.get_string("solver");
+    const double ridge = prm.get_double("ridge");
+    const std::vector<Monomial> terms =
+        score_matching_terms(d, degree, neighbours, static_cast<std::size_t>(prm.get_int("lattice")));
+    const bool closed_form_fits = degree == 2 && neighbours == "all";
+    if (solver == "closed-form" && !closed_form_fits)
+      throw std::invalid_argument("solver closed-form needs degree 2 with neighbours all (got degree " +
+                                  std::to_string(degree) + ", neighbours " + neighbours + "); use solver linear or auto");
+    const bool closed = closed_form_fits && solver != "linear";
+
+    Solution s = closed ? solve_gaussian(x, ridge, ctx)
+                        : solve_linear(x, terms, ridge, worker_count(prm.get_int("threads"), d), ctx);
+    if (degree == 2 && !closed) attach_gaussian(d, terms, s);
+    for (double t : s.theta)
+      if (!std::isfinite(t))
+        throw std::runtime_error("the solve produced non-finite coefficients; add a positive `ridge`");
+
+    Artifact out = polynomial_energy_artifact(d, terms, s.theta, s.precision, s.mean);
+    out.set_scalar("terms_count", static_cast<double>(terms.size()));
+    out.set_scalar("residual", s.residual);
+    out.set_scalar("condition", s.condition);
+    out.set_scalar("objective", s.objective);
+    out.set_scalar("samples", static_cast<double>(m));
+    out.set_string("solver", closed ? "closed-form" : "linear");
+    return out;
+  }
+};
+
 }  // namespace
-
-Artifact ScoreMatchingLearner::run(const Inputs& in, const Params& prm, Context& ctx) {
-  const Array& samples = in.get("data").array("samples");
-  if (samples.rank() != 2 || samples.shape()[0] < 2 || samples.shape()[1] == 0)
-    throw std::invalid_argument(std::string(kWho) + ": data.samples must be a {M, d} matrix with M >= 2, got " +
-                                shape_text(samples.shape()));
-  const std::size_t m = samples.shape()[0], d = samples.shape()[1];
-  const std::vector<double> values = samples.to_double();
-  for (std::size_t q = 0; q < values.size(); ++q)
-    if (!std::isfinite(values[q]))
-      throw std::invalid_argument(std::string(kWho) + ": data.samples[" + std::to_string(q / d) + "][" +
-                                  std::to_string(q % d) + "] is not finite");
-  const RowMatrixXd x =
-      Eigen::Map<const RowMatrixXd>(values.data(), static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(d));
-
-  const int degree = static_cast<int>(prm.get_int("degree"));
-  const std::string& neighbours = prm.get_string("neighbours");
-  const std::string& solver = prm.get_string("solver");
-  const double ridge = prm.get_double("ridge");
-  const std::vector<Monomial> terms =
-      score_matching_terms(d, degree, neighbours, static_cast<std::size_t>(prm.get_int("lattice")));
-  const bool closed_form_fits = degree == 2 && neighbours == "all";
-  if (solver == "closed-form" && !closed_form_fits)
-    throw std::invalid_argument(std::string(kWho) + ": solver closed-form needs degree 2 with neighbours all (got degree " +
-                                std::to_string(degree) + ", neighbours " + neighbours + "); use solver linear or auto");
-  const bool closed = closed_form_fits && solver != "linear";
-
-  Solution s = closed ? solve_gaussian(x, ridge, ctx)
-                      : solve_linear(x, terms, ridge, worker_count(prm.get_int("threads"), d), ctx);
-  if (degree == 2 && !closed) attach_gaussian(d, terms, s);
-  for (double t : s.theta)
-    if (!std::isfinite(t))
-      throw std::runtime_error(std::string(kWho) + ": the solve produced non-finite coefficients; add a positive `ridge`");
-
-  Artifact out = polynomial_energy_artifact(d, terms, s.theta, s.precision, s.mean);
-  out.set_scalar("terms_count", static_cast<double>(terms.size()));
-  out.set_scalar("residual", s.residual);
-  out.set_scalar("condition", s.condition);
-  out.set_scalar("objective", s.objective);
-  out.set_scalar("samples", static_cast<double>(m));
-  out.set_string("solver", closed ? "closed-form" : "linear");
-  return out;
-}
 
 REPRISE_COMPONENT(ScoreMatchingLearner, "learner/score-matching", "1",
                   "exponential-family energy with polynomial sufficient statistics (Gaussian: degree 2; phi^4: "

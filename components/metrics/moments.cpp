@@ -48,17 +48,17 @@ MomentErrors compare_moments(const Moments& a, const Moments& b, bool include_di
   return e;
 }
 
-const Array& sample_matrix(const Artifact& a, const std::string& name, const std::string& who) {
+const Array& sample_matrix(const Artifact& a, const std::string& name) {
   const Array& s = a.array("samples");
   if (s.rank() != 2 || s.shape()[0] == 0)
-    throw std::runtime_error(who + ": " + name + ".samples must be a non-empty {samples, variables} matrix, got shape " +
+    throw std::runtime_error(name + ".samples must be a non-empty {samples, variables} matrix, got shape " +
                              shape_text(s.shape()));
   return s;
 }
 
-void check_same_variables(const Array& a, const Array& b, const std::string& who) {
+void check_same_variables(const Array& a, const Array& b) {
   if (a.shape()[1] != b.shape()[1])
-    throw std::runtime_error(who + ": truth.samples has shape " + shape_text(a.shape()) + " but sample.samples has shape " +
+    throw std::runtime_error("truth.samples has shape " + shape_text(a.shape()) + " but sample.samples has shape " +
                              shape_text(b.shape()) + "; both need the same number of variables (columns)");
 }
 

@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "framework/artifact.hpp"
+#include "framework/core/artifact.hpp"
 
 namespace reprise {
 
@@ -34,11 +34,10 @@ struct MomentErrors {
 // |a - b| over E[x_i] and E[x_i x_j] for i < j, or i <= j with `include_diagonal`.
 MomentErrors compare_moments(const Moments& a, const Moments& b, bool include_diagonal);
 
-// The samples array of input `name`, checked to be a non-empty matrix; `who` names
-// the component in the message.
-const Array& sample_matrix(const Artifact& a, const std::string& name, const std::string& who);
+// The samples array of input `name`, checked to be a non-empty matrix.
+const Array& sample_matrix(const Artifact& a, const std::string& name);
 
 // Throws unless both matrices have the same number of columns.
-void check_same_variables(const Array& a, const Array& b, const std::string& who);
+void check_same_variables(const Array& a, const Array& b);
 
 }  // namespace reprise

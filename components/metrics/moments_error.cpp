@@ -1,25 +1,34 @@
-#include "components/metrics/moments_error.hpp"
-
+// metric/moments-error: how well a sample set reproduces the first and second
+// moments of a reference set, the QoIs of the continuous (Gaussian) case in the
+// QoI-compression paper (seed 000). Compares E[x_i] and E[x_i x_j] (i <= j) of
+// "truth" and "sample"; reports the largest and the mean absolute difference,
+// for first moments, second moments and both together.
 #include "components/metrics/moments.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise {
+namespace {
 
-Artifact MomentsError::run(const Inputs& in, const Params&, Context&) {
-  const std::string who = "metric/moments-error";
-  const Array& truth = sample_matrix(in.get("truth"), "truth", who);
-  const Array& sample = sample_matrix(in.get("sample"), "sample", who);
-  check_same_variables(truth, sample, who);
-  const auto [first, second, all] = compare_moments(moments_of(truth), moments_of(sample), true);
+class MomentsError : public Component {
+ public:
+  Artifact run(const Inputs& in, const Params&, Context&) override {
+    const Array& truth = sample_matrix(in.get("truth"), "truth");
+    const Array& sample = sample_matrix(in.get("sample"), "sample");
+    check_same_variables(truth, sample);
+    const auto [first, second, all] = compare_moments(moments_of(truth), moments_of(sample), true);
 
-  Artifact out;
-  out.set_scalar("max_abs", all.max_abs);
-  out.set_scalar("mean_abs", all.mean_abs());
-  out.set_scalar("first_max_abs", first.max_abs);
-  out.set_scalar("first_mean_abs", first.mean_abs());
-  out.set_scalar("second_max_abs", second.max_abs);
-  out.set_scalar("second_mean_abs", second.mean_abs());
-  return out;
-}
+    Artifact out;
+    out.set_scalar("max_abs", all.max_abs);
+    out.set_scalar("mean_abs", all.mean_abs());
+    out.set_scalar("first_max_abs", first.max_abs);
+    out.set_scalar("first_mean_abs", first.mean_abs());
+    out.set_scalar("second_max_abs", second.max_abs);
+    out.set_scalar("second_mean_abs", second.mean_abs());
+    return out;
+  }
+};
+
+}  // namespace
 
 REPRISE_COMPONENT(MomentsError, "metric/moments-error", "1",
                   "absolute error of first and second moments E[x_i], E[x_i x_j] of a sample against the truth",

@@ -1,9 +1,17 @@
-#include "components/metrics/qoi_error.hpp"
+// metric/qoi-error: the QoIs of the discrete path of the QoI-compression paper
+// (seed 000), the magnetisations <x_i> and correlations <x_i x_j> (i < j) of spin
+// samples, compared between a sample set and the truth's samples, and against
+// the model's exact moments when the truth carries them (dataset/ising, p <= 20).
+// The diagonal E[x_i^2] = 1 of spins carries no information and is left out.
+#include <string>
+#include <vector>
 
 #include "components/metrics/moments.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise {
 namespace {
+
 // The exact model moments a dataset may carry, in the Moments layout.
 Moments exact_moments(const Artifact& truth) {
   const Array& mean = truth.array("exact_mean");
@@ -22,22 +30,25 @@ void set_errors(Artifact& out, const std::string& prefix, const MomentErrors& e)
   out.set_scalar(prefix + "first_max_abs", e.first.max_abs);
   out.set_scalar(prefix + "second_max_abs", e.second.max_abs);
 }
+
+class QoiError : public Component {
+ public:
+  Artifact run(const Inputs& in, const Params&, Context&) override {
+    const Artifact& truth = in.get("truth");
+    const Array& reference = sample_matrix(truth, "truth");
+    const Array& sample = sample_matrix(in.get("sample"), "sample");
+    check_same_variables(reference, sample);
+    const Moments judged = moments_of(sample);
+
+    Artifact out;
+    set_errors(out, "", compare_moments(moments_of(reference), judged, false));
+    if (truth.has_array("exact_mean") && truth.has_array("exact_correlation"))
+      set_errors(out, "exact_", compare_moments(exact_moments(truth), judged, false));
+    return out;
+  }
+};
+
 }  // namespace
-
-Artifact QoiError::run(const Inputs& in, const Params&, Context&) {
-  const std::string who = "metric/qoi-error";
-  const Artifact& truth = in.get("truth");
-  const Array& reference = sample_matrix(truth, "truth", who);
-  const Array& sample = sample_matrix(in.get("sample"), "sample", who);
-  check_same_variables(reference, sample, who);
-  const Moments judged = moments_of(sample);
-
-  Artifact out;
-  set_errors(out, "", compare_moments(moments_of(reference), judged, false));
-  if (truth.has_array("exact_mean") && truth.has_array("exact_correlation"))
-    set_errors(out, "exact_", compare_moments(exact_moments(truth), judged, false));
-  return out;
-}
 
 REPRISE_COMPONENT(QoiError, "metric/qoi-error", "1",
                   "QoI error of spin samples: |<x_i>| and |<x_i x_j>| (i < j) differences to the truth's samples "

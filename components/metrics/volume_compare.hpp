@@ -1,5 +1,6 @@
-// What the volume metrics (metric/mse, metric/psnr, metric/l1, metric/ratio)
-// share: their common declarations and reading the two arrays they compare.
+// What the volume metrics (metric/mse, metric/psnr, metric/l1, metric/ratio) and
+// figure/slices share: their common declarations and reading the two arrays they
+// compare.
 //
 // Each compares the array `key` (default "volume") of input `truth` with the same
 // array of input `test` (a decompressed or super-resolved volume), element by
@@ -11,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "framework/registry.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise::volume_compare {
 
@@ -20,10 +21,9 @@ InputSpec input_truth();
 InputSpec input_test();
 ParamSpec param_key();
 
-// Array `key` of input `input`; throws std::runtime_error naming the component,
-// the input and the arrays present when it is missing, or when it is empty.
-const Array& array_of(const Inputs& in, const std::string& component, const std::string& input,
-                      const std::string& key);
+// Array `key` of input `input`; throws std::runtime_error naming the input and
+// the arrays present when it is missing, or when it is empty.
+const Array& array_of(const Inputs& in, const std::string& input, const std::string& key);
 
 // The two arrays as float64, element for element.
 struct Pair {
@@ -33,6 +33,6 @@ struct Pair {
 
 // Reads `key` of truth and test; throws std::runtime_error naming both shapes
 // when they differ.
-Pair read(const Inputs& in, const Params& p, const std::string& component);
+Pair read(const Inputs& in, const Params& p);
 
 }  // namespace reprise::volume_compare

@@ -128,7 +128,7 @@ std::string svg_and_png(const Grouped& g, const PlotOptions& o, const std::strin
 
 }  // namespace
 
-void check_file_name(const std::string& component, const std::string& name) {
+void check_file_name(const std::string& name) {
   bool plain = !name.empty();
   for (char c : name) {
     bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -139,17 +139,17 @@ void check_file_name(const std::string& component, const std::string& name) {
   // leading '.' hides the files (or names "." and "..").
   if (plain && (name.front() == '-' || name.front() == '.')) plain = false;
   if (!plain)
-    throw std::invalid_argument(component + ": file must be a plain base name of letters, digits, '_', '.' "
-                                "and '-', not starting with '.' or '-'; got '" + name + "'");
+    throw std::invalid_argument("file must be a plain base name of letters, digits, '_', '.' and '-', not "
+                                "starting with '.' or '-'; got '" + name + "'");
 }
 
-std::vector<std::string> split_columns(const std::string& component, const std::string& list) {
+std::vector<std::string> split_columns(const std::string& list) {
   std::vector<std::string> out;
   std::size_t start = 0;
   while (true) {
     auto comma = list.find(',', start);
     std::string item = trim(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (item.empty()) throw std::invalid_argument(component + ": empty column name in y '" + list + "'");
+    if (item.empty()) throw std::invalid_argument("empty column name in y '" + list + "'");
     out.push_back(item);
     if (comma == std::string::npos) return out;
     start = comma + 1;
@@ -157,7 +157,7 @@ std::vector<std::string> split_columns(const std::string& component, const std::
 }
 
 // "init=packed, steps=10" -> {{"init", "packed"}, {"steps", "10"}}.
-std::vector<std::pair<std::string, std::string>> parse_where(const std::string& component, const std::string& text) {
+std::vector<std::pair<std::string, std::string>> parse_where(const std::string& text) {
   std::vector<std::pair<std::string, std::string>> out;
   if (trim(text).empty()) return out;
   std::size_t start = 0;
@@ -166,7 +166,7 @@ std::vector<std::pair<std::string, std::string>> parse_where(const std::string& 
     std::string item = trim(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
     auto eq = item.find('=');
     if (eq == std::string::npos || eq == 0)
-      throw std::invalid_argument(component + ": where expects column=value[, column=value...]; got '" + item + "'");
+      throw std::invalid_argument("where expects column=value[, column=value...]; got '" + item + "'");
     out.emplace_back(trim(item.substr(0, eq)), trim(item.substr(eq + 1)));
     if (comma == std::string::npos) return out;
     start = comma + 1;
@@ -182,13 +182,13 @@ bool cell_matches(const std::string& cell_text, const std::string& wanted) {
 
 PlotOptions read_options(const std::string& component, const Params& p, bool multi_y) {
   PlotOptions o;
-  o.where = parse_where(component, p.get_string("where"));
+  o.where = parse_where(p.get_string("where"));
   o.component = component;
   o.x = p.get_string("x");
   const std::string& y = p.get_string("y");
   if (!multi_y && y.find(',') != std::string::npos)
-    throw std::invalid_argument(component + ": y names one column; got '" + y + "'");
-  o.ys = split_columns(component, y);
+    throw std::invalid_argument("y names one column; got '" + y + "'");
+  o.ys = split_columns(y);
   o.series = p.get_string("series");
   o.logx = p.get_bool("logx");
   o.logy = p.get_bool("logy");
@@ -196,7 +196,7 @@ PlotOptions read_options(const std::string& component, const Params& p, bool mul
   o.xlabel = p.get_string("xlabel").empty() ? o.x : p.get_string("xlabel");
   o.ylabel = p.get_string("ylabel").empty() ? join(o.ys, ", ") : p.get_string("ylabel");
   o.file = p.get_string("file");
-  check_file_name(component, o.file);
+  check_file_name(o.file);
   return o;
 }
 
@@ -226,15 +226,14 @@ std::string escape(const std::string& text) {
   return out;
 }
 
-std::size_t column_index(const Table& t, const std::string& component, const std::string& column) {
+std::size_t column_index(const Table& t, const std::string& column) {
   if (auto i = t.find(column)) return *i;
   std::string listed = t.columns.empty() ? "(none)" : join(t.columns, ", ");
-  throw std::invalid_argument(component + ": unknown column '" + column + "'; columns are: " + listed);
+  throw std::invalid_argument("unknown column '" + column + "'; columns are: " + listed);
 }
 
-std::vector<std::optional<double>> numeric_column(const Table& t, const std::string& component,
-                                                  const std::string& column) {
-  std::size_t c = column_index(t, component, column);
+std::vector<std::optional<double>> numeric_column(const Table& t, const std::string& column) {
+  std::size_t c = column_index(t, column);
   std::vector<std::optional<double>> values;
   values.reserve(t.rows.size());
   for (std::size_t r = 0; r < t.rows.size(); ++r) {
@@ -244,7 +243,7 @@ std::vector<std::optional<double>> numeric_column(const Table& t, const std::str
       std::vector<std::string> numeric;
       for (std::size_t i = 0; i < t.columns.size(); ++i)
         if (t.numeric(i)) numeric.push_back(t.columns[i]);
-      throw std::invalid_argument(component + ": column '" + column + "' is not numeric (row " +
+      throw std::invalid_argument("column '" + column + "' is not numeric (row " +
                                   std::to_string(r + 1) + " holds '" + text + "'); numeric columns are: " +
                                   (numeric.empty() ? "(none)" : join(numeric, ", ")));
     }
@@ -254,14 +253,14 @@ std::vector<std::optional<double>> numeric_column(const Table& t, const std::str
 }
 
 Grouped group_rows(const Table& t, const PlotOptions& o) {
-  auto xs = numeric_column(t, o.component, o.x);
+  auto xs = numeric_column(t, o.x);
   std::vector<std::vector<std::optional<double>>> ys;
-  for (const auto& y : o.ys) ys.push_back(numeric_column(t, o.component, y));
+  for (const auto& y : o.ys) ys.push_back(numeric_column(t, y));
   std::optional<std::size_t> series_col;
-  if (!o.series.empty()) series_col = column_index(t, o.component, o.series);
+  if (!o.series.empty()) series_col = column_index(t, o.series);
 
   std::vector<std::pair<std::size_t, std::string>> filters;
-  for (const auto& [column, wanted] : o.where) filters.emplace_back(column_index(t, o.component, column), wanted);
+  for (const auto& [column, wanted] : o.where) filters.emplace_back(column_index(t, column), wanted);
 
   Grouped g;
   std::map<std::string, std::size_t> by_label;
@@ -284,7 +283,7 @@ Grouped group_rows(const Table& t, const PlotOptions& o) {
   g.notes = dropped.notes();
   if (g.series.empty()) {
     std::string why = t.rows.empty() ? "the table has no rows" : join(g.notes, "; ");
-    throw std::invalid_argument(o.component + ": nothing to plot for " + description(o) + ": " + why);
+    throw std::invalid_argument("nothing to plot for " + description(o) + ": " + why);
   }
   return g;
 }

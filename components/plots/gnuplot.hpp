@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "framework/artifact.hpp"
-#include "framework/registry.hpp"
-#include "framework/table.hpp"
+#include "framework/core/artifact.hpp"
+#include "framework/core/registry.hpp"
+#include "framework/report/table.hpp"
 
 namespace reprise::gnuplot {
 
@@ -40,7 +40,7 @@ OutputSpec output_data();
 
 // The validated settings of one figure.
 struct PlotOptions {
-  std::string component;        // "plot/line": prefixes every error message
+  std::string component;        // "plot/line": named in the header comment of both files
   std::string x;                // x column
   std::vector<std::string> ys;  // y columns, at least one
   std::string series;           // column splitting rows into lines; "" for none
@@ -51,15 +51,16 @@ struct PlotOptions {
   std::string file;                   // validated base name
 };
 
-// Reads the shared parameters. With multi_y, `y` may list several columns separated
-// by commas; otherwise a comma is an error. Throws std::invalid_argument.
+// Reads the shared parameters of plot component `component`. With multi_y, `y` may
+// list several columns separated by commas; otherwise a comma is an error. Throws
+// std::invalid_argument.
 PlotOptions read_options(const std::string& component, const Params& p, bool multi_y);
 
 // Throws std::invalid_argument unless `name` is a plain file name ([A-Za-z0-9_.-]+).
-void check_file_name(const std::string& component, const std::string& name);
+void check_file_name(const std::string& name);
 
 // Splits "a, b,c" into {"a", "b", "c"}; throws on an empty item.
-std::vector<std::string> split_columns(const std::string& component, const std::string& list);
+std::vector<std::string> split_columns(const std::string& list);
 
 // Body of a gnuplot double-quoted string (without the quotes).
 std::string escape(const std::string& text);
@@ -68,12 +69,11 @@ std::string escape(const std::string& text);
 std::string number_text(double v);
 
 // Index of `column`; throws std::invalid_argument listing the columns there are.
-std::size_t column_index(const Table& t, const std::string& component, const std::string& column);
+std::size_t column_index(const Table& t, const std::string& column);
 
 // The column's cells as numbers (nullopt where empty); throws std::invalid_argument
 // when the column is unknown or holds a non-numeric cell.
-std::vector<std::optional<double>> numeric_column(const Table& t, const std::string& component,
-                                                  const std::string& column);
+std::vector<std::optional<double>> numeric_column(const Table& t, const std::string& column);
 
 struct Point {
   double x = 0, y = 0;

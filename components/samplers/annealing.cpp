@@ -25,8 +25,8 @@ struct Particles {
 
 class Path {
  public:
-  Path(const Target& target, double reference_std, const std::string& who)
-      : target_(target), inv_var_(1.0 / (reference_std * reference_std)), who_(who) {}
+  Path(const Target& target, double reference_std)
+      : target_(target), inv_var_(1.0 / (reference_std * reference_std)) {}
 
   // Evaluates the target at every row of p.x (one evaluation per particle).
   void evaluate(Particles& p) {
@@ -38,7 +38,7 @@ class Path {
       // +inf (a particle thrown far out) is a zero weight or a rejected move;
       // NaN means the state itself is broken.
       if (std::isnan(p.energy[i]) || (std::isinf(p.energy[i]) && p.energy[i] < 0))
-        throw std::runtime_error(who_ + ": the target's energy is " + std::to_string(p.energy[i]) +
+        throw std::runtime_error("the target's energy is " + std::to_string(p.energy[i]) +
                                  " at a particle (a non-finite position?)");
       if (std::isinf(p.energy[i])) p.grad.row(i).setZero();
     }
@@ -62,7 +62,6 @@ class Path {
  private:
   const Target& target_;
   double inv_var_;
-  std::string who_;
   double evaluations_ = 0;
 };
 
@@ -123,7 +122,7 @@ double reweight(Particles& p, const Eigen::VectorXd& log_increment) {
   const Eigen::VectorXd joint = p.log_w + log_increment;
   const double increment = log_sum_exp(joint);
   if (!std::isfinite(increment))
-    throw std::runtime_error("annealing: every importance weight vanished (the particles left the target's support)");
+    throw std::runtime_error("every importance weight vanished (the particles left the target's support)");
   p.log_w = joint.array() - increment;
   return increment;
 }
@@ -316,12 +315,12 @@ struct Flow {
 
 }  // namespace
 
-AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, Context& ctx, const std::string& who) {
+AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, Context& ctx) {
   const auto n = static_cast<Index>(o.particles);
   const auto d = static_cast<Index>(target.dim());
   std::mt19937_64 rng(ctx.seed());
   std::normal_distribution<double> normal;
-  Path path(target, o.reference_std, who);
+  Path path(target, o.reference_std);
 
   Particles p;
   p.x.resize(n, d);
@@ -384,7 +383,7 @@ AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, C
       ++mala_sweeps;
       h = std::clamp(h * std::exp(acc - o.target_acceptance), 1e-8, 1e4);
     }
-    ctx.log(who + ": t = " + std::to_string(t_next) + ", ESS/N " + std::to_string(ess) +
+    ctx.log("t = " + std::to_string(t_next) + ", ESS/N " + std::to_string(ess) +
             (flow ? ", ALS residual " + std::to_string(r.residual_history.back()) + ", max rank " +
                         std::to_string(flow->max_rank())
                   : std::string()) +

@@ -36,7 +36,7 @@
 
 #include "components/targets/target.hpp"
 #include "components/ttflow/ftt.hpp"
-#include "framework/registry.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise {
 
@@ -73,8 +73,7 @@ struct AnnealingResult {
   std::vector<double> step_seconds;          // wall time per step
 };
 
-AnnealingResult run_annealing(const Target& target, const AnnealingOptions& options, Context& ctx,
-                              const std::string& who);
+AnnealingResult run_annealing(const Target& target, const AnnealingOptions& options, Context& ctx);
 
 // Shared schema and output writing.
 ParamSpec annealing_param_particles();

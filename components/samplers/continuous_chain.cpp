@@ -2,7 +2,7 @@
 
 #include "components/learners/energy_model.hpp"
 #include "components/metrics/moments.hpp"
-#include "framework/parallel.hpp"
+#include "framework/core/parallel.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -39,8 +39,8 @@ Moments moments_of_rows(const RowMatrixXd& x) {
 
 std::string num(double v) { return canonical(v); }
 
-[[noreturn]] void diverged(const std::string& who, double h, std::size_t step, std::size_t chain) {
-  throw std::runtime_error(who + ": the chains diverged: non-finite state at step " + std::to_string(step) +
+[[noreturn]] void diverged(double h, std::size_t step, std::size_t chain) {
+  throw std::runtime_error("the chains diverged: non-finite state at step " + std::to_string(step) +
                            " (chain " + std::to_string(chain) + ") with step size h = " + num(h) +
                            "; lower step (the discretised dynamics is unstable when h is comparable to the "
                            "smallest length scale of the energy, e.g. h >= 2 / largest precision eigenvalue)");
@@ -54,50 +54,43 @@ struct Plan {
 
 }  // namespace
 
-Artifact run_continuous_chain(const Inputs& in, const Params& prm, Context& ctx, const std::string& who,
-                              ChainKind kind) {
-  const EnergyModel model = EnergyModel::from_artifact(in.get("model"), who + ": model");
+Artifact run_continuous_chain(const Inputs& in, const Params& prm, Context& ctx, ChainKind kind) {
+  const EnergyModel model = EnergyModel::from_artifact(in.get("model"), "model");
   Plan plan;
   plan.d = model.dim();
   plan.h = prm.get_double("step");
-  if (!(plan.h > 0) || !std::isfinite(plan.h)) throw std::invalid_argument(who + ": step must be > 0, got " + num(plan.h));
-  const std::int64_t steps = prm.get_int("steps");
-  if (steps < 0) throw std::invalid_argument(who + ": steps must be >= 0");
-  plan.steps = static_cast<std::size_t>(steps);
+  if (!std::isfinite(plan.h)) throw std::invalid_argument("step must be finite, got " + num(plan.h));
+  plan.steps = static_cast<std::size_t>(prm.get_int("steps"));
   const double init_scale = prm.get_double("init_scale");
 
   RowMatrixXd x;
   if (in.has("init")) {
-    const Array& init = sample_matrix(in.get("init"), "init", who);
+    const Array& init = sample_matrix(in.get("init"), "init");
     if (init.shape()[1] != plan.d)
-      throw std::invalid_argument(who + ": init.samples has " + std::to_string(init.shape()[1]) +
+      throw std::invalid_argument("init.samples has " + std::to_string(init.shape()[1]) +
                                   " columns but the model has dim " + std::to_string(plan.d));
     const std::vector<double> v = init.to_double();
     for (std::size_t q = 0; q < v.size(); ++q)
       if (!std::isfinite(v[q]))
-        throw std::invalid_argument(who + ": init.samples[" + std::to_string(q / plan.d) + "][" +
+        throw std::invalid_argument("init.samples[" + std::to_string(q / plan.d) + "][" +
                                     std::to_string(q % plan.d) + "] is not finite");
     x = Eigen::Map<const RowMatrixXd>(v.data(), static_cast<Eigen::Index>(init.shape()[0]),
                                       static_cast<Eigen::Index>(plan.d));
   } else {
-    const std::int64_t chains = prm.get_int("chains");
-    if (chains < 1) throw std::invalid_argument(who + ": chains must be >= 1");
-    x.resize(chains, static_cast<Eigen::Index>(plan.d));
+    x.resize(prm.get_int("chains"), static_cast<Eigen::Index>(plan.d));
   }
   plan.chains = static_cast<std::size_t>(x.rows());
 
   Moments truth;
   const bool have_truth = in.has("truth");
   if (have_truth) {
-    const Array& t = sample_matrix(in.get("truth"), "truth", who);
+    const Array& t = sample_matrix(in.get("truth"), "truth");
     if (t.shape()[1] != plan.d)
-      throw std::invalid_argument(who + ": truth.samples has " + std::to_string(t.shape()[1]) +
+      throw std::invalid_argument("truth.samples has " + std::to_string(t.shape()[1]) +
                                   " columns but the model has dim " + std::to_string(plan.d));
     truth = moments_of(t);
-    for (std::int64_t s : prm.get_ints("record")) {
-      if (s < 0) throw std::invalid_argument(who + ": record entries must be >= 0");
+    for (std::int64_t s : prm.get_ints("record"))
       if (static_cast<std::size_t>(s) <= plan.steps) plan.recorded.push_back(static_cast<std::size_t>(s));
-    }
     std::sort(plan.recorded.begin(), plan.recorded.end());
     plan.recorded.erase(std::unique(plan.recorded.begin(), plan.recorded.end()), plan.recorded.end());
   }
@@ -122,7 +115,7 @@ Artifact run_continuous_chain(const Inputs& in, const Params& prm, Context& ctx,
     model.energy(x, energy);
     model.gradient(x, grad);
     for (Eigen::Index c = 0; c < x.rows(); ++c)
-      if (!std::isfinite(energy(c))) diverged(who, plan.h, 0, static_cast<std::size_t>(c));
+      if (!std::isfinite(energy(c))) diverged(plan.h, 0, static_cast<std::size_t>(c));
   }
   std::vector<std::uint64_t> accepted(blocks, 0);
 
@@ -138,7 +131,7 @@ Artifact run_continuous_chain(const Inputs& in, const Params& prm, Context& ctx,
       model.gradient(RowMatrixXd(xb), g);
       xb += -h * g + noise * xi;
       for (Eigen::Index c = 0; c < n; ++c)
-        if (!xb.row(c).allFinite()) diverged(who, h, step, static_cast<std::size_t>(first + c));
+        if (!xb.row(c).allFinite()) diverged(h, step, static_cast<std::size_t>(first + c));
       return;
     }
     auto gx = grad.middleRows(first, n);
@@ -183,7 +176,7 @@ Artifact run_continuous_chain(const Inputs& in, const Params& prm, Context& ctx,
     if (workers == 1) {
       for (std::size_t b = 0; b < blocks; ++b) step_block(b, s + 1);
     } else {
-      parallel_for(blocks, workers, ctx, ticks, plan.steps, [&](std::size_t b, const std::atomic<bool>& stop) {
+      parallel_for(blocks, workers, ctx, ticks, plan.steps, [&](std::size_t b, unsigned, const std::atomic<bool>& stop) {
         if (!stop.load()) step_block(b, s + 1);
       });
     }
@@ -217,7 +210,7 @@ Artifact run_continuous_chain(const Inputs& in, const Params& prm, Context& ctx,
 }
 
 ParamSpec chain_param_step(double def) {
-  return param_double("step", def, "step size h of the Langevin proposal x - h grad E(x) + sqrt(2h) xi").at_least(1e-12);
+  return param_double("step", def, "step size h of the Langevin proposal x - h grad E(x) + sqrt(2h) xi").greater_than(0);
 }
 ParamSpec chain_param_steps() { return param_int("steps", 100, "number of steps (each moves every chain once)").at_least(0); }
 ParamSpec chain_param_record() {

@@ -20,18 +20,19 @@
 #pragma once
 
 #include <cstddef>
-#include <string>
 
-#include "framework/registry.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise {
 
+// Chains per block: one random stream each, and the unit of parallel work.
+// Changing it changes both samplers' output for a given seed (bump their versions).
 inline constexpr std::size_t kChainBlock = 256;
 
 enum class ChainKind { Langevin, Mala };
 
-// Runs the chains for the component `who` (its run() is this call).
-Artifact run_continuous_chain(const Inputs& in, const Params& p, Context& ctx, const std::string& who, ChainKind kind);
+// The whole run() of sampler/langevin (ChainKind::Langevin) and sampler/mala.
+Artifact run_continuous_chain(const Inputs& in, const Params& p, Context& ctx, ChainKind kind);
 
 // The schema both samplers declare.
 ParamSpec chain_param_step(double def);

@@ -4,11 +4,6 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "components/samplers/entropy.hpp"
-#include "components/samplers/full.hpp"
-#include "components/samplers/importance.hpp"
-#include "components/samplers/random.hpp"
-
 namespace reprise::coords {
 
 ParamSpec param_ratio() {

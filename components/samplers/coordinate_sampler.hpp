@@ -3,9 +3,10 @@
 //
 // A sampler/full|random|importance|entropy node is a description (string
 // "method", scalar "ratio" and the method's own scalars); codec/inr turns it into
-// a CoordinateSampler over the volume's normalised values and redraws the
-// coordinates every epoch. Each method lives in its own file pair with its
-// component; this header is the interface they share.
+// a CoordinateSampler over the volume's normalised values (make_sampler) and
+// redraws the coordinates every epoch. Each method's draws live in its
+// component's file (full.cpp, random.cpp, importance.cpp, entropy.cpp), which
+// defines its make_*_sampler below; this header is the interface they share.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "framework/registry.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise::coords {
 
@@ -37,5 +38,11 @@ std::size_t draws_per_epoch(double ratio, std::size_t voxels);
 // The sampler a sampler/* artifact describes, over `values` (the volume's
 // normalised values, row-major). Without a description: every voxel (full).
 std::unique_ptr<CoordinateSampler> make_sampler(const Artifact* description, std::span<const float> values);
+
+// Each method's sampler, as make_sampler builds it from the method's parameters.
+std::unique_ptr<CoordinateSampler> make_full_sampler(std::size_t voxels);
+std::unique_ptr<CoordinateSampler> make_random_sampler(std::size_t voxels, double ratio);
+std::unique_ptr<CoordinateSampler> make_importance_sampler(std::span<const float> values, double ratio, double epsilon);
+std::unique_ptr<CoordinateSampler> make_entropy_sampler(std::span<const float> values, double ratio, std::size_t bins);
 
 }  // namespace reprise::coords

@@ -1,11 +1,23 @@
-#include "components/samplers/entropy.hpp"
-
+// sampler/entropy: the TPC paper's entropy-based sampling (seed 001, section 2.1
+// and Appendix C). The values' histogram P over B bins is flattened: each bin
+// may give C = Nρ/B voxels; a bin with fewer gives all it has and its deficit is
+// shared among the bins with more (water filling), so the drawn values are as
+// uniform over their range as the data allows, over-representing rare values.
+// Within a bin, voxels are drawn uniformly without replacement, anew each epoch.
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
-#include <stdexcept>
+#include <random>
+#include <span>
+#include <vector>
+
+#include "components/samplers/coordinate_sampler.hpp"
 
 namespace reprise {
+namespace {
 
+// Water filling: quotas q_b <= counts_b with Σq = min(total, Σcounts), as equal
+// as the counts allow (every bin with q_b < counts_b gets the same quota, ±1).
 std::vector<std::size_t> flat_quotas(const std::vector<std::size_t>& counts, std::size_t total) {
   std::vector<std::size_t> order(counts.size());
   std::iota(order.begin(), order.end(), 0u);
@@ -34,12 +46,9 @@ std::vector<std::size_t> flat_quotas(const std::vector<std::size_t>& counts, std
   return quota;
 }
 
-namespace {
-
 class FlatHistogramDraws : public coords::CoordinateSampler {
  public:
   FlatHistogramDraws(std::span<const float> values, double ratio, std::size_t bins) {
-    if (bins < 1) throw std::invalid_argument("sampler/entropy: bins must be >= 1");
     const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
     const double low = *lo, width = (double(*hi) - low) / static_cast<double>(bins);
     members_.resize(bins);
@@ -69,19 +78,22 @@ class FlatHistogramDraws : public coords::CoordinateSampler {
   std::vector<std::size_t> quota_;
 };
 
+class EntropySampler : public Component {
+ public:
+  Artifact run(const Inputs&, const Params& p, Context&) override {
+    Artifact a;
+    a.set_string("method", "entropy");
+    a.set_scalar("ratio", p.get_double("ratio"));
+    a.set_scalar("bins", static_cast<double>(p.get_int("bins")));
+    return a;
+  }
+};
+
 }  // namespace
 
-std::unique_ptr<coords::CoordinateSampler> make_entropy_sampler(std::span<const float> values, double ratio,
-                                                                std::size_t bins) {
+std::unique_ptr<coords::CoordinateSampler> coords::make_entropy_sampler(std::span<const float> values, double ratio,
+                                                                        std::size_t bins) {
   return std::make_unique<FlatHistogramDraws>(values, ratio, bins);
-}
-
-Artifact EntropySampler::run(const Inputs&, const Params& p, Context&) {
-  Artifact a;
-  a.set_string("method", "entropy");
-  a.set_scalar("ratio", p.get_double("ratio"));
-  a.set_scalar("bins", static_cast<double>(p.get_int("bins")));
-  return a;
 }
 
 REPRISE_COMPONENT(EntropySampler, "sampler/entropy", "1",

@@ -1,6 +1,7 @@
-#include "components/samplers/full.hpp"
-
+// sampler/full: every voxel, every epoch (the paper's baseline, ρ = 1).
 #include <numeric>
+
+#include "components/samplers/coordinate_sampler.hpp"
 
 namespace reprise {
 namespace {
@@ -17,17 +18,20 @@ class AllVoxels : public coords::CoordinateSampler {
   std::size_t voxels_;
 };
 
+class FullSampler : public Component {
+ public:
+  Artifact run(const Inputs&, const Params&, Context&) override {
+    Artifact a;
+    a.set_string("method", "full");
+    a.set_scalar("ratio", 1.0);
+    return a;
+  }
+};
+
 }  // namespace
 
-std::unique_ptr<coords::CoordinateSampler> make_full_sampler(std::size_t voxels) {
+std::unique_ptr<coords::CoordinateSampler> coords::make_full_sampler(std::size_t voxels) {
   return std::make_unique<AllVoxels>(voxels);
-}
-
-Artifact FullSampler::run(const Inputs&, const Params&, Context&) {
-  Artifact a;
-  a.set_string("method", "full");
-  a.set_scalar("ratio", 1.0);
-  return a;
 }
 
 REPRISE_COMPONENT(FullSampler, "sampler/full", "1", "INR training coordinates: every voxel every epoch",

@@ -1,73 +1,56 @@
-#include "components/samplers/gibbs.hpp"
-
-#include "framework/parallel.hpp"
-
+// sampler/gibbs: heat-bath Gibbs sampling of an Ising model, the super-resolution
+// step of the QoI-compression paper (seed 000).
+//
+// The model P(x) ∝ exp(Σ_{i<j} J_ij x_i x_j + Σ_i h_i x_i) (e.g. from learner/grise)
+// is sampled by M independent chains, each started from a row of `init` (the
+// decompressed data: values are mapped to spins by sign) or from uniformly random
+// spins, by the sweeps of gibbs_kernel.hpp (scan: systematic or random). When
+// `truth` is given, the QoI error of the chains, max and mean of
+// |E[x_i] − E_truth[x_i]| and |E[x_i x_j] − E_truth[x_i x_j]| (i < j), is recorded
+// at the requested sweep counts, so one run yields the whole error-vs-steps curve.
+//
+// Chains are processed in fixed blocks of kBlockChains, each with its own random
+// stream seeded from (ctx.seed(), block index): the output depends on the seed
+// only, never on the number of threads.
 #include <Eigen/Dense>
 
 #include <algorithm>
-#include <chrono>
+#include <atomic>
 #include <cmath>
-#include <condition_variable>
-#include <exception>
-#include <functional>
+#include <cstddef>
+#include <cstdint>
 #include <mutex>
-#include <random>
 #include <stdexcept>
 #include <string>
-#include <thread>
-#include <type_traits>
+#include <vector>
+
+#include "components/samplers/gibbs_kernel.hpp"
+#include "framework/core/parallel.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise {
 namespace {
 
-const char* const kWho = "sampler/gibbs";
+using gibbs::Rng;
+using gibbs::SpinRows;
 
-using SpinRows = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using Rng = std::mt19937_64;
+// Chains per block: one random stream each, and the unit of parallel work. A
+// block of 16 spins stays in a core's L2 across all its sweeps. Changing it
+// changes the output for a given seed (bump the component version).
+constexpr std::size_t kBlockChains = 4096;
 
 // ------------------------------------------------------------------ model
 
-// The symmetric couplings as sparse neighbour lists (CSR): a heat-bath update of
-// spin i costs its degree, not p. Weights are float, like the spins in a block:
-// the rounding (1e-7 relative) is far below any Monte Carlo error.
-struct SparseIsing {
-  std::size_t p = 0;
-  std::vector<float> h;
-  std::vector<std::size_t> offset;  // neighbours of i: [offset[i], offset[i+1])
-  std::vector<std::size_t> index;
-  std::vector<float> weight;
-};
-
-// Only Σ_{i<j} J_ij x_i x_j enters the model, so an asymmetric J (e.g. an
-// unsymmetrised learner output) is read through its symmetric part and the
-// diagonal, which multiplies the constant x_i² = 1, is ignored.
-SparseIsing sparse_model(const Artifact& model) {
+gibbs::SparseIsing sparse_model(const Artifact& model) {
   const Array& j_array = model.array("J");
   const Array& h_array = model.array("h");
   if (j_array.rank() != 2 || j_array.shape()[0] != j_array.shape()[1] || j_array.shape()[0] == 0)
-    throw std::invalid_argument(std::string(kWho) + ": model.J must be a square {p, p} matrix, got " +
-                                shape_text(j_array.shape()));
+    throw std::invalid_argument("model.J must be a square {p, p} matrix, got " + shape_text(j_array.shape()));
   const std::size_t p = j_array.shape()[0];
   if (h_array.size() != p)
-    throw std::invalid_argument(std::string(kWho) + ": model.h has " + std::to_string(h_array.size()) +
-                                " entries for " + std::to_string(p) + " spins");
-  const std::vector<double> j = j_array.to_double(), h = h_array.to_double();
-  SparseIsing m;
-  m.p = p;
-  m.offset.push_back(0);
-  for (std::size_t a = 0; a < p; ++a) {
-    if (!std::isfinite(h[a])) throw std::invalid_argument(std::string(kWho) + ": model.h is not finite");
-    m.h.push_back(static_cast<float>(h[a]));
-    for (std::size_t b = 0; b < p; ++b) {
-      const double w = 0.5 * (j[a * p + b] + j[b * p + a]);
-      if (!std::isfinite(w)) throw std::invalid_argument(std::string(kWho) + ": model.J is not finite");
-      if (b == a || w == 0.0) continue;
-      m.index.push_back(b);
-      m.weight.push_back(static_cast<float>(w));
-    }
-    m.offset.push_back(m.index.size());
-  }
-  return m;
+    throw std::invalid_argument("model.h has " + std::to_string(h_array.size()) + " entries for " +
+                                std::to_string(p) + " spins");
+  return gibbs::sparse_ising(p, j_array.to_double(), h_array.to_double());
 }
 
 // ------------------------------------------------------------------ spins in
@@ -87,9 +70,8 @@ struct StrictSpin {
     const double d = static_cast<double>(v);
     if (d == 1.0) return 1.0f;
     if (d == -1.0 || d == 0.0) return -1.0f;
-    throw std::invalid_argument(std::string(kWho) + ": truth.samples[" + std::to_string(row) + "][" +
-                                std::to_string(col) + "] = " + canonical(d) +
-                                " is not a spin; values must be -1/+1 (or 0/1)");
+    throw std::invalid_argument("truth.samples[" + std::to_string(row) + "][" + std::to_string(col) + "] = " +
+                                canonical(d) + " is not a spin; values must be -1/+1 (or 0/1)");
   }
 };
 
@@ -143,13 +125,13 @@ std::vector<double> normalised(const std::vector<std::int64_t>& totals, std::siz
 // E[x_i] then E[x_i x_j] (i < j) of the truth's samples.
 std::vector<double> truth_moments(const Array& samples, std::size_t p) {
   if (samples.rank() != 2 || samples.shape()[0] == 0 || samples.shape()[1] != p)
-    throw std::invalid_argument(std::string(kWho) + ": truth.samples must be a non-empty {N, " + std::to_string(p) +
-                                "} matrix, got " + shape_text(samples.shape()));
+    throw std::invalid_argument("truth.samples must be a non-empty {N, " + std::to_string(p) + "} matrix, got " +
+                                shape_text(samples.shape()));
   const std::size_t rows = samples.shape()[0];
   std::vector<std::int64_t> totals(qoi_count(p), 0);
   SpinRows x;
-  for (std::size_t first = 0; first < rows; first += kGibbsBlockChains) {
-    const std::size_t n = std::min(kGibbsBlockChains, rows - first);
+  for (std::size_t first = 0; first < rows; first += kBlockChains) {
+    const std::size_t n = std::min(kBlockChains, rows - first);
     x.resize(static_cast<Eigen::Index>(p), static_cast<Eigen::Index>(n));
     load_spins(samples, first, n, StrictSpin{}, x);
     add_block_moments(x, totals);
@@ -169,99 +151,6 @@ QoiError qoi_error(const std::vector<double>& a, const std::vector<double>& b) {
   }
   e.mean_abs /= static_cast<double>(a.size());
   return e;
-}
-
-// ------------------------------------------------------------------ sweeps
-
-// Two uniforms in [0, 1) from one 64-bit draw, one per 32-bit half. The
-// generator is the largest cost of a sweep (about half of it at one draw per
-// update), and a 2^-32 grid for u moves a heat-bath probability by at most
-// 2.3e-10, far below any Monte Carlo error.
-inline double upper_uniform(std::uint64_t r) { return static_cast<double>(r >> 32) * 0x1.0p-32; }
-inline double lower_uniform(std::uint64_t r) { return static_cast<double>(r & 0xffffffffu) * 0x1.0p-32; }
-
-void fill_uniforms(std::vector<double>& u, Rng& rng) {
-  std::size_t c = 0;
-  for (; c + 1 < u.size(); c += 2) {
-    const std::uint64_t r = rng();
-    u[c] = upper_uniform(r);
-    u[c + 1] = lower_uniform(r);
-  }
-  if (c < u.size()) u[c] = upper_uniform(rng());
-}
-
-// Heat bath: +1 with probability 1 / (1 + e), e = exp(−2 field), i.e. when
-// d = u (1 + e) − 1 < 0 (no division). The spin is −sign(d), taken with copysign
-// rather than a conditional: the outcome is a coin flip that a branch would
-// mispredict half the time, and GCC compiles `cond ? 1 : -1` here to a branch.
-// d = +0 gives −1 as `<` demands (IEEE subtraction never yields −0), and a tiny
-// negative d stays negative (−0) when rounded to float.
-inline float heat_bath(double u, double e) {
-  const double d = u * (1.0 + e) - 1.0;
-  return -std::copysign(1.0f, static_cast<float>(d));
-}
-
-// Buffers of one block's sweeps, allocated once rather than per spin.
-struct SweepScratch {
-  Eigen::ArrayXf field, e;
-  std::vector<double> u;
-};
-
-// Spins 0..p−1 in order, each across all the block's chains at once: the field
-// and the exponential are vectorised over chains; only the uniforms are serial.
-void sweep_systematic(const SparseIsing& m, SpinRows& x, Rng& rng, SweepScratch& s) {
-  const Eigen::Index n = x.cols();
-  s.field.resize(n);
-  s.e.resize(n);
-  s.u.resize(static_cast<std::size_t>(n));
-  for (std::size_t i = 0; i < m.p; ++i) {
-    s.field.setConstant(m.h[i]);
-    for (std::size_t k = m.offset[i]; k < m.offset[i + 1]; ++k)
-      s.field += m.weight[k] * x.row(static_cast<Eigen::Index>(m.index[k])).array();
-    s.e = (-2.0f * s.field).exp();
-    fill_uniforms(s.u, rng);  // the one serial part
-    float* xi = x.row(static_cast<Eigen::Index>(i)).data();
-    for (Eigen::Index c = 0; c < n; ++c) xi[c] = heat_bath(s.u[static_cast<std::size_t>(c)], s.e(c));
-  }
-}
-
-// Each chain in turn makes p updates at uniformly drawn sites. One draw serves
-// an update: its upper half picks the site by a multiply-shift (Lemire), whose
-// bias p / 2^32 is nil, and its lower half is the heat-bath uniform.
-void sweep_random(const SparseIsing& m, SpinRows& x, Rng& rng) {
-  const Eigen::Index n = x.cols();
-  for (Eigen::Index c = 0; c < n; ++c) {
-    for (std::size_t step = 0; step < m.p; ++step) {
-      const std::uint64_t r = rng();
-      const auto i = static_cast<std::size_t>(((r >> 32) * m.p) >> 32);
-      double field = m.h[i];
-      for (std::size_t k = m.offset[i]; k < m.offset[i + 1]; ++k)
-        field += m.weight[k] * x(static_cast<Eigen::Index>(m.index[k]), c);
-      x(static_cast<Eigen::Index>(i), c) = heat_bath(lower_uniform(r), std::exp(-2.0 * field));
-    }
-  }
-}
-
-void randomise(SpinRows& x, Rng& rng) {
-  std::uint64_t bits = 0;
-  int left = 0;
-  for (Eigen::Index c = 0; c < x.cols(); ++c)
-    for (Eigen::Index i = 0; i < x.rows(); ++i) {
-      if (left == 0) {
-        bits = rng();
-        left = 64;
-      }
-      x(i, c) = (bits & 1u) ? 1.0f : -1.0f;
-      bits >>= 1;
-      --left;
-    }
-}
-
-void store(const SpinRows& x, std::size_t first, std::int8_t* out) {
-  const auto p = static_cast<std::size_t>(x.rows());
-  for (Eigen::Index c = 0; c < x.cols(); ++c)
-    for (std::size_t i = 0; i < p; ++i)
-      out[(first + static_cast<std::size_t>(c)) * p + i] = x(static_cast<Eigen::Index>(i), c) > 0 ? 1 : -1;
 }
 
 // ------------------------------------------------------------------ run
@@ -289,57 +178,50 @@ struct Records {
 
 // Runs block b through all its sweeps, recording moments on the way; returns
 // early, leaving its rows unwritten, once `stop` is raised.
-void run_block(std::size_t b, const SparseIsing& m, const RunPlan& plan, std::uint64_t seed, Records& records,
+void run_block(std::size_t b, const gibbs::SparseIsing& m, const RunPlan& plan, std::uint64_t seed, Records& records,
                std::int8_t* out, std::atomic<std::uint64_t>& ticks, const std::atomic<bool>& stop) {
-  const std::size_t first = b * kGibbsBlockChains;
-  const std::size_t n = std::min(kGibbsBlockChains, plan.chains - first);
+  const std::size_t first = b * kBlockChains;
+  const std::size_t n = std::min(kBlockChains, plan.chains - first);
   Rng rng(block_seed(seed, b));
   SpinRows x(static_cast<Eigen::Index>(m.p), static_cast<Eigen::Index>(n));
   if (plan.init)
     load_spins(*plan.init, first, n, BySign{}, x);
   else
-    randomise(x, rng);
-  SweepScratch scratch;
+    gibbs::randomise(x, rng);
+  gibbs::SweepScratch scratch;
   for (std::size_t s = 0;; ++s) {
     if (plan.record_slot[s] >= 0) records.add(static_cast<std::size_t>(plan.record_slot[s]), x);
     if (s == plan.steps) break;
     if (stop.load(std::memory_order_relaxed)) return;
     if (plan.random_scan)
-      sweep_random(m, x, rng);
+      gibbs::sweep_random(m, x, rng);
     else
-      sweep_systematic(m, x, rng, scratch);
+      gibbs::sweep_systematic(m, x, rng, scratch);
     ++ticks;
   }
   if (plan.final_moments) records.add(plan.recorded.size(), x);
-  store(x, first, out);
+  gibbs::store(x, first, out);
   ++ticks;
 }
 
 RunPlan make_plan(const Inputs& in, const Params& prm, std::size_t p) {
   RunPlan plan;
-  const std::int64_t steps = prm.get_int("steps"), chains = prm.get_int("chains");
-  if (steps < 0) throw std::invalid_argument(std::string(kWho) + ": steps must be >= 0");
-  plan.steps = static_cast<std::size_t>(steps);
+  plan.steps = static_cast<std::size_t>(prm.get_int("steps"));
   plan.random_scan = prm.get_string("scan") == "random";
-  if (prm.get_string("scan") != "systematic" && !plan.random_scan)
-    throw std::invalid_argument(std::string(kWho) + ": scan must be 'systematic' or 'random'");
   if (in.has("init")) {
     plan.init = &in.get("init").array("samples");
     const auto& shape = plan.init->shape();
     if (plan.init->rank() != 2 || shape[0] == 0 || shape[1] != p)
-      throw std::invalid_argument(std::string(kWho) + ": init.samples must be a non-empty {M, " + std::to_string(p) +
-                                  "} matrix for this " + std::to_string(p) + "-spin model, got " + shape_text(shape));
+      throw std::invalid_argument("init.samples must be a non-empty {M, " + std::to_string(p) + "} matrix for this " +
+                                  std::to_string(p) + "-spin model, got " + shape_text(shape));
     plan.chains = shape[0];
   } else {
-    if (chains < 1) throw std::invalid_argument(std::string(kWho) + ": chains must be >= 1");
-    plan.chains = static_cast<std::size_t>(chains);
+    plan.chains = static_cast<std::size_t>(prm.get_int("chains"));
   }
   plan.record_slot.assign(plan.steps + 1, -1);
   if (in.has("truth")) {
-    for (std::int64_t s : prm.get_ints("record")) {
-      if (s < 0) throw std::invalid_argument(std::string(kWho) + ": record entries must be >= 0");
+    for (std::int64_t s : prm.get_ints("record"))
       if (static_cast<std::size_t>(s) <= plan.steps) plan.recorded.push_back(static_cast<std::size_t>(s));
-    }
     std::sort(plan.recorded.begin(), plan.recorded.end());
     plan.recorded.erase(std::unique(plan.recorded.begin(), plan.recorded.end()), plan.recorded.end());
     for (std::size_t k = 0; k < plan.recorded.size(); ++k) plan.record_slot[plan.recorded[k]] = static_cast<int>(k);
@@ -348,10 +230,13 @@ RunPlan make_plan(const Inputs& in, const Params& prm, std::size_t p) {
   return plan;
 }
 
-}  // namespace
+class GibbsSampler : public Component {
+ public:
+  Artifact run(const Inputs& in, const Params& prm, Context& ctx) override;
+};
 
 Artifact GibbsSampler::run(const Inputs& in, const Params& prm, Context& ctx) {
-  const SparseIsing model = sparse_model(in.get("model"));
+  const gibbs::SparseIsing model = sparse_model(in.get("model"));
   const std::size_t p = model.p;
   const RunPlan plan = make_plan(in, prm, p);
   std::vector<double> truth;
@@ -361,10 +246,10 @@ Artifact GibbsSampler::run(const Inputs& in, const Params& prm, Context& ctx) {
   records.totals.assign(plan.recorded.size() + 1, std::vector<std::int64_t>(qoi_count(p), 0));
   std::vector<std::byte> samples(plan.chains * p);
   auto* out = reinterpret_cast<std::int8_t*>(samples.data());
-  const std::size_t blocks = (plan.chains + kGibbsBlockChains - 1) / kGibbsBlockChains;
+  const std::size_t blocks = (plan.chains + kBlockChains - 1) / kBlockChains;
   std::atomic<std::uint64_t> ticks{0};
   parallel_for(blocks, worker_count(prm.get_int("threads"), blocks), ctx, ticks, blocks * (plan.steps + 1),
-               [&](std::size_t b, const std::atomic<bool>& stop) {
+               [&](std::size_t b, unsigned, const std::atomic<bool>& stop) {
                  run_block(b, model, plan, ctx.seed(), records, out, ticks, stop);
                });
 
@@ -393,6 +278,8 @@ Artifact GibbsSampler::run(const Inputs& in, const Params& prm, Context& ctx) {
   }
   return result;
 }
+
+}  // namespace
 
 REPRISE_COMPONENT(GibbsSampler, "sampler/gibbs", "1",
                   "heat-bath Gibbs sampling of an Ising model from decompressed data or random spins, recording "

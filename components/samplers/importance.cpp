@@ -1,9 +1,31 @@
-#include "components/samplers/importance.hpp"
-
+// sampler/importance: the TPC paper's importance sampling (seed 001, Eq. 2 and
+// Appendix C): voxel i has weight w_i = |y_i| (ε where y_i = 0), and ρN voxels
+// are drawn with replacement with probability w_i / Σw — torch.multinomial with
+// replacement in the paper, Walker/Vose's alias method here (O(1) per draw after
+// an O(N) table). y is the volume divided by its largest magnitude, so ε is
+// relative to the largest value.
 #include <cmath>
+#include <cstdint>
+#include <random>
+#include <span>
 #include <stdexcept>
+#include <vector>
+
+#include "components/samplers/coordinate_sampler.hpp"
 
 namespace reprise {
+namespace {
+
+// The alias table of Vose (1991) for weights w: draw i with probability w_i / Σw.
+class AliasTable {
+ public:
+  explicit AliasTable(std::span<const double> weights);  // throws when Σw <= 0 or some w < 0
+  std::uint32_t draw(std::mt19937_64& rng) const;
+
+ private:
+  std::vector<double> accept_;         // P(keep column i) given column i
+  std::vector<std::uint32_t> alias_;   // the other outcome of column i
+};
 
 AliasTable::AliasTable(std::span<const double> weights) : accept_(weights.size()), alias_(weights.size()) {
   const std::size_t n = weights.size();
@@ -42,16 +64,6 @@ std::uint32_t AliasTable::draw(std::mt19937_64& rng) const {
   return coin(rng) < accept_[i] ? static_cast<std::uint32_t>(i) : alias_[i];
 }
 
-double AliasTable::probability(std::size_t i) const {
-  const double n = static_cast<double>(accept_.size());
-  double p = accept_[i] / n;
-  for (std::size_t j = 0; j < accept_.size(); ++j)
-    if (alias_[j] == i && j != i) p += (1 - accept_[j]) / n;
-  return p;
-}
-
-namespace {
-
 class WeightedDraws : public coords::CoordinateSampler {
  public:
   WeightedDraws(std::span<const float> values, double ratio, double epsilon)
@@ -71,19 +83,22 @@ class WeightedDraws : public coords::CoordinateSampler {
   std::size_t draws_;
 };
 
+class ImportanceSampler : public Component {
+ public:
+  Artifact run(const Inputs&, const Params& p, Context&) override {
+    Artifact a;
+    a.set_string("method", "importance");
+    a.set_scalar("ratio", p.get_double("ratio"));
+    a.set_scalar("epsilon", p.get_double("epsilon"));
+    return a;
+  }
+};
+
 }  // namespace
 
-std::unique_ptr<coords::CoordinateSampler> make_importance_sampler(std::span<const float> values, double ratio,
-                                                                   double epsilon) {
+std::unique_ptr<coords::CoordinateSampler> coords::make_importance_sampler(std::span<const float> values, double ratio,
+                                                                           double epsilon) {
   return std::make_unique<WeightedDraws>(values, ratio, epsilon);
-}
-
-Artifact ImportanceSampler::run(const Inputs&, const Params& p, Context&) {
-  Artifact a;
-  a.set_string("method", "importance");
-  a.set_scalar("ratio", p.get_double("ratio"));
-  a.set_scalar("epsilon", p.get_double("epsilon"));
-  return a;
 }
 
 REPRISE_COMPONENT(ImportanceSampler, "sampler/importance", "1",

@@ -1,6 +1,8 @@
-#include "components/samplers/random.hpp"
-
+// sampler/random: ρN voxels drawn uniformly without replacement, redrawn every
+// epoch (the paper's "random sampling").
 #include <numeric>
+
+#include "components/samplers/coordinate_sampler.hpp"
 
 namespace reprise {
 namespace {
@@ -27,17 +29,20 @@ class UniformSubset : public coords::CoordinateSampler {
   std::size_t draws_;
 };
 
+class RandomSampler : public Component {
+ public:
+  Artifact run(const Inputs&, const Params& p, Context&) override {
+    Artifact a;
+    a.set_string("method", "random");
+    a.set_scalar("ratio", p.get_double("ratio"));
+    return a;
+  }
+};
+
 }  // namespace
 
-std::unique_ptr<coords::CoordinateSampler> make_random_sampler(std::size_t voxels, double ratio) {
+std::unique_ptr<coords::CoordinateSampler> coords::make_random_sampler(std::size_t voxels, double ratio) {
   return std::make_unique<UniformSubset>(voxels, ratio);
-}
-
-Artifact RandomSampler::run(const Inputs&, const Params& p, Context&) {
-  Artifact a;
-  a.set_string("method", "random");
-  a.set_scalar("ratio", p.get_double("ratio"));
-  return a;
 }
 
 REPRISE_COMPONENT(RandomSampler, "sampler/random", "1",

@@ -1,25 +1,36 @@
-#include "components/samplers/ttflow.hpp"
-
+// sampler/ttflow: the tensor-train flow sampler of Hagemann et al. (arXiv
+// 2412.07637, seed 002): along the annealing path from a Gaussian to the target,
+// each time step fits the potential of the continuity equation as a functional
+// tensor train (ttflow/ftt on ttflow/basis), moves the particles by RK4 with
+// its gradient, reweights them exactly (the map's log-determinant comes from
+// Δφ), resamples when the weights degenerate and runs `langevin_steps` MALA
+// steps. The machinery is in annealing.hpp. Besides the annealing outputs it
+// records the FTT's bond ranks at every step (rank adaptation) and the relative
+// residual of each fit.
 #include <algorithm>
 #include <chrono>
 #include <numeric>
 
 #include "components/samplers/annealing.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise {
 namespace {
-const std::string kName = "sampler/ttflow";
-}
+
+class TtFlowSampler : public Component {
+ public:
+  Artifact run(const Inputs& in, const Params& p, Context& ctx) override;
+};
 
 Artifact TtFlowSampler::run(const Inputs& in, const Params& p, Context& ctx) {
-  const auto target = Target::from_artifact(in.get("target"), kName + ": target");
-  const FourierBasis basis = FourierBasis::from_artifact(in.get("basis"), kName + ": basis");
+  const auto target = Target::from_artifact(in.get("target"), "target");
+  const FourierBasis basis = FourierBasis::from_artifact(in.get("basis"), "basis");
   AnnealingOptions o = annealing_options(p);
   read_flow_options(p, o);
   o.basis = &basis;
-  o.ftt = FttSettings::from_artifact(in.get("ftt"), kName + ": ftt");
+  o.ftt = FttSettings::from_artifact(in.get("ftt"), "ftt");
   const auto started = std::chrono::steady_clock::now();
-  const AnnealingResult r = run_annealing(*target, o, ctx, kName);
+  const AnnealingResult r = run_annealing(*target, o, ctx);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   Artifact a = annealing_artifact(r, target->dim(), seconds);
 
@@ -44,6 +55,8 @@ Artifact TtFlowSampler::run(const Inputs& in, const Params& p, Context& ctx) {
                                           static_cast<double>(r.residual_history.size()));
   return a;
 }
+
+}  // namespace
 
 REPRISE_COMPONENT(TtFlowSampler, "sampler/ttflow", "1",
                   "tensor-train flow: FTT continuity-equation transport along the annealing path, exact reweighting, "

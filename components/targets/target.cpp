@@ -2,8 +2,8 @@
 
 #include <stdexcept>
 
-#include "components/targets/gmm.hpp"
-#include "components/targets/many_well.hpp"
+#include "components/targets/double_well.hpp"
+#include "components/targets/gaussian_mixture.hpp"
 
 namespace reprise {
 

@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "framework/artifact.hpp"
+#include "framework/core/artifact.hpp"
 
 namespace reprise {
 

@@ -1,3 +1,8 @@
+// ttflow/basis: the box and degree of the H²-orthonormal Fourier basis
+// (basis.hpp) that every dimension of a functional tensor train uses;
+// sampler/ttflow rebuilds the basis from this node (FourierBasis::from_artifact),
+// so a spec can sweep the box and the degree. Also reports how many functions
+// the basis keeps.
 #include "components/ttflow/basis.hpp"
 
 #include <cmath>
@@ -5,10 +10,10 @@
 #include <stdexcept>
 #include <vector>
 
+#include "framework/core/registry.hpp"
+
 namespace reprise {
 namespace {
-
-const std::string kName = "ttflow/basis";
 
 // Gauss–Legendre nodes and weights on [−1, 1] (Golub–Welsch: eigenvalues of the
 // Jacobi matrix of the Legendre recurrence).
@@ -104,18 +109,25 @@ void FourierBasis::eval(double x, double* value, double* d1, double* d2) const {
   if (d2) Eigen::Map<Eigen::VectorXd>(d2, m) = transform_ * f2;
 }
 
-Artifact FourierBasisComponent::run(const Inputs&, const Params& p, Context&) {
-  const double lo = p.get_double("low"), hi = p.get_double("high");
-  if (!(hi > lo))
-    throw std::invalid_argument(kName + ": low = " + canonical(ParamValue(lo)) + " must be below high = " +
-                                canonical(ParamValue(hi)));
-  const FourierBasis basis(lo, hi, static_cast<int>(p.get_int("degree")));
-  Artifact a;
-  a.set_scalar("low", lo).set_scalar("high", hi).set_scalar("degree", static_cast<double>(basis.degree()));
-  a.set_scalar("size", static_cast<double>(basis.size()));
-  a.set_scalar("raw_size", static_cast<double>(2 * basis.degree() + 1));
-  return a;
-}
+namespace {
+
+class FourierBasisComponent : public Component {
+ public:
+  Artifact run(const Inputs&, const Params& p, Context&) override {
+    const double lo = p.get_double("low"), hi = p.get_double("high");
+    if (!(hi > lo))
+      throw std::invalid_argument("low = " + canonical(ParamValue(lo)) + " must be below high = " +
+                                  canonical(ParamValue(hi)));
+    const FourierBasis basis(lo, hi, static_cast<int>(p.get_int("degree")));
+    Artifact a;
+    a.set_scalar("low", lo).set_scalar("high", hi).set_scalar("degree", static_cast<double>(basis.degree()));
+    a.set_scalar("size", static_cast<double>(basis.size()));
+    a.set_scalar("raw_size", static_cast<double>(2 * basis.degree() + 1));
+    return a;
+  }
+};
+
+}  // namespace
 
 REPRISE_COMPONENT(FourierBasisComponent, "ttflow/basis", "1",
                   "H²-orthonormal Fourier basis on a box, one per dimension of a functional tensor train",

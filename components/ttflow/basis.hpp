@@ -1,4 +1,4 @@
-// ttflow/basis: the one-dimensional basis of the functional tensor train of the
+// The one-dimensional basis of the functional tensor train (ftt.hpp) of the
 // tensor-train flow paper (seed 002): Fourier functions on a box [lo, hi],
 // orthonormalised in the Sobolev space H²(lo, hi), with the inner product taken
 // as a mean over the box,
@@ -24,7 +24,9 @@
 
 #include <Eigen/Dense>
 
-#include "framework/registry.hpp"
+#include <string>
+
+#include "framework/core/artifact.hpp"
 
 namespace reprise {
 
@@ -53,11 +55,6 @@ class FourierBasis {
   int degree_;
   static constexpr double kRelativeCutoff = 1e-9;
   Eigen::MatrixXd transform_;  // Λ^(−1/2) Vᵀ, size() × (2·degree + 1): ψ = transform_ · f
-};
-
-class FourierBasisComponent : public Component {
- public:
-  Artifact run(const Inputs& in, const Params& p, Context& ctx) override;
 };
 
 }  // namespace reprise

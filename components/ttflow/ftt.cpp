@@ -1,3 +1,7 @@
+// ttflow/ftt: the settings of the functional tensor train (ftt.hpp) that
+// sampler/ttflow fits to the flow's potential at every step: rank mode (fixed,
+// or adaptive by EMA + TT-SVD rounding) and ALS sweeps and ridge. A node of its
+// own, so a spec can sweep them; FttSettings::from_artifact reads them back.
 #include "components/ttflow/ftt.hpp"
 
 #include <algorithm>
@@ -5,10 +9,11 @@
 #include <limits>
 #include <stdexcept>
 
+#include "framework/core/registry.hpp"
+
 namespace reprise {
 namespace {
 
-const std::string kName = "ttflow/ftt";
 using Index = Eigen::Index;
 
 // G(x_k) = Σ_j C[a·n + j, b] coeff_j: an r_l × r_r matrix.
@@ -429,18 +434,25 @@ FttSettings FttSettings::from_artifact(const Artifact& a, const std::string& who
   return s;
 }
 
-Artifact FttComponent::run(const Inputs&, const Params& p, Context&) {
-  Artifact a;
-  a.set_string("model", "ftt");
-  a.set_scalar("rank", static_cast<double>(p.get_int("rank")));
-  a.set_scalar("ema", p.get_double("ema"));
-  a.set_scalar("tol", p.get_double("tol"));
-  a.set_scalar("max_rank", static_cast<double>(p.get_int("max_rank")));
-  a.set_scalar("grow", static_cast<double>(p.get_int("grow")));
-  a.set_scalar("sweeps", static_cast<double>(p.get_int("sweeps")));
-  a.set_scalar("ridge", p.get_double("ridge"));
-  return a;
-}
+namespace {
+
+class FttComponent : public Component {
+ public:
+  Artifact run(const Inputs&, const Params& p, Context&) override {
+    Artifact a;
+    a.set_string("model", "ftt");
+    a.set_scalar("rank", static_cast<double>(p.get_int("rank")));
+    a.set_scalar("ema", p.get_double("ema"));
+    a.set_scalar("tol", p.get_double("tol"));
+    a.set_scalar("max_rank", static_cast<double>(p.get_int("max_rank")));
+    a.set_scalar("grow", static_cast<double>(p.get_int("grow")));
+    a.set_scalar("sweeps", static_cast<double>(p.get_int("sweeps")));
+    a.set_scalar("ridge", p.get_double("ridge"));
+    return a;
+  }
+};
+
+}  // namespace
 
 REPRISE_COMPONENT(FttComponent, "ttflow/ftt", "1",
                   "functional tensor train for the flow's potential: ALS settings and rank mode (fixed or "

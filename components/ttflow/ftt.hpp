@@ -1,10 +1,10 @@
-// ttflow/ftt: the functional tensor train (FTT) of the tensor-train flow paper
-// (Hagemann et al., arXiv 2412.07637, seed 002), its ALS fit and rank adaptation.
+// The functional tensor train (FTT) of the tensor-train flow paper (Hagemann et
+// al., arXiv 2412.07637, seed 002), its ALS fit and rank adaptation.
 //
 // A potential on R^d in the FTT format is
 //     φ(x) = G_1(x_1) G_2(x_2) ⋯ G_d(x_d),   G_k(x_k) = Σ_j C_k[:, j, :] ψ_j(x_k),
 // with cores C_k of shape r_{k−1} × n × r_k (r_0 = r_d = 1) and ψ the
-// H²-orthonormal Fourier basis of ttflow/basis. Values, gradients and the
+// H²-orthonormal Fourier basis of basis.hpp. Values, gradients and the
 // Laplacian follow from prefix/suffix products of the G_k, G_k′ and G_k″.
 //
 // Fitting (fit_als): minimise the weighted empirical risk over samples x_i
@@ -32,7 +32,7 @@
 
 #include "components/targets/target.hpp"
 #include "components/ttflow/basis.hpp"
-#include "framework/registry.hpp"
+#include "framework/core/artifact.hpp"
 
 namespace reprise {
 
@@ -115,11 +115,6 @@ struct FttSettings {
   std::size_t grow = 1;
   AlsOptions als;
   static FttSettings from_artifact(const Artifact& a, const std::string& who);
-};
-
-class FttComponent : public Component {
- public:
-  Artifact run(const Inputs& in, const Params& p, Context& ctx) override;
 };
 
 }  // namespace reprise

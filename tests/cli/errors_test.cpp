@@ -66,7 +66,7 @@ TEST_CASE("values out of range, of the wrong type, or not among the choices") {
         std::string::npos);
   CHECK(rejected("nodes:\n  d: {use: dataset/mvn, structure: smoth}\n").find("did you mean 'smooth'?") != std::string::npos);
   std::string swept = rejected("sweep:\n  e: [0.5, 2]\nnodes:\n  d: {use: dataset/mvn}\n  p: {use: codec/dct, data: d, energy: \"${e}\"}\n");
-  CHECK(swept.find("parameter 'energy' must be in [0, 1], got 2 (at sweep point e=2)") != std::string::npos);
+  CHECK(swept.find("parameter 'energy' must be in (0, 1], got 2 (at sweep point e=2)") != std::string::npos);
 }
 
 TEST_CASE("structural mistakes: unknown top-level key, missing use, missing input, invalid YAML") {

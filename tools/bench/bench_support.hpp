@@ -23,7 +23,8 @@
 #include <utility>
 #include <vector>
 
-#include "framework/registry.hpp"
+#include "framework/core/parallel.hpp"
+#include "framework/core/registry.hpp"
 
 namespace reprise::bench {
 
@@ -49,15 +50,7 @@ inline bool available(const std::string& name) {
 
 // Schema defaults of `name` with `overrides` on top (each must be a declared parameter).
 inline Params params(const std::string& name, const std::map<std::string, ParamValue>& overrides) {
-  const ComponentInfo& info = component(name);
-  std::map<std::string, ParamValue> values;
-  for (const auto& spec : info.params)
-    if (spec.default_value) values[spec.name] = *spec.default_value;
-  for (const auto& [k, v] : overrides) {
-    if (info.find_param(k) == nullptr) throw std::runtime_error("benchmark: " + name + " has no parameter " + k);
-    values[k] = v;
-  }
-  return Params(std::move(values));
+  return component(name).make_params(overrides);
 }
 
 using Named = std::vector<std::pair<std::string, std::shared_ptr<const Artifact>>>;
@@ -75,27 +68,6 @@ double seconds(F&& f) {
   const auto start = std::chrono::steady_clock::now();
   f();
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-// Runs f(i) for i in [0, n) on `workers` threads pulling indices from a shared counter.
-// Tasks 0..n-1 handed to `workers` threads (this one included) as they free up;
-// f(worker, task) learns which thread runs it (0..workers-1), so each thread can
-// keep its own scratch buffers.
-template <class F>
-void parallel_tasks(std::size_t n, unsigned workers, F&& f) {
-  std::atomic<std::size_t> next{0};
-  auto loop = [&](unsigned worker) {
-    for (std::size_t i; (i = next.fetch_add(1)) < n;) f(worker, i);
-  };
-  std::vector<std::thread> pool;
-  for (unsigned w = 1; w < workers; ++w) pool.emplace_back(loop, w);
-  loop(0);
-  for (auto& t : pool) t.join();
-}
-
-template <class F>
-void parallel_blocks(std::size_t n, unsigned workers, F&& f) {
-  parallel_tasks(n, workers, [&](unsigned, std::size_t i) { f(i); });
 }
 
 }  // namespace reprise::bench

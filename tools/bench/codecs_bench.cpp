@@ -1,4 +1,4 @@
-// Codec throughput (issue 9, Benchmarks), each next to a peer measured in the same run:
+// Codec throughput, each next to a peer measured in the same run:
 //   dct_codec   codec/dct (encode + decode, energy 0.9) of 100 000 x 64 float64 samples
 //   dct_fftw    the bound: FFTW's forward and inverse DCT-II of the same rows, one plan
 //               (FFTW_MEASURE) over all rows, executed on the same data

@@ -1,5 +1,5 @@
 // One INR training step (forward + backward + Adam) of SIREN 3 -> 5x128 -> 1 at batch
-// 65 536, float32 (issue 9, Benchmarks; the network of issue 6's target):
+// 65 536, float32:
 //   inr_step_reprise    components/inr (Mlp, BatchRunner, Adam) as codec/inr trains
 //   inr_step_libtorch   the peer: libtorch's CPU build (Debian's, over OpenBLAS) running
 //                       the same network from the same initial weights (copied from
@@ -126,7 +126,7 @@ void inr_bound_gemm(benchmark::State& state) {
   const std::size_t tasks = kBatch / kMicroBatch;
   for (auto _ : state) {
     const double s = bench::seconds([&] {
-      bench::parallel_tasks(tasks, workers, [&](unsigned t, std::size_t) {
+      parallel_for(tasks, workers, [&](std::size_t, unsigned t, const std::atomic<bool>&) {
         Buffers& b = per_thread[t];
         for (std::size_t l = 0; l < shapes.size(); ++l) {
           b.d[l].noalias() = b.w[l] * b.a[l];
@@ -151,7 +151,7 @@ void inr_bound_peak_eigen(benchmark::State& state) {
   constexpr int kRepeats = 200;
   for (auto _ : state) {
     const double s = bench::seconds([&] {
-      bench::parallel_blocks(workers, workers, [&](std::size_t t) {
+      parallel_for(workers, workers, [&](std::size_t t, unsigned, const std::atomic<bool>&) {
         for (int r = 0; r < kRepeats; ++r) out[t].noalias() = w[t] * a[t];
       });
     });
@@ -171,7 +171,7 @@ void inr_bound_sincos(benchmark::State& state) {
   const std::size_t tasks = kBatch / kMicroBatch;
   for (auto _ : state) {
     const double s = bench::seconds([&] {
-      bench::parallel_tasks(tasks, workers, [&](unsigned t, std::size_t) {
+      parallel_for(tasks, workers, [&](std::size_t, unsigned t, const std::atomic<bool>&) {
         for (int l = 0; l < c.depth; ++l) {
           a[t] = (c.hidden_omega * z[t].array()).sin();
           e[t] = d[t].array() * (c.hidden_omega * (c.hidden_omega * z[t].array()).cos());

@@ -1,5 +1,5 @@
 // learner/grise at the QoI paper's size, p = 16 spins, M = 10^6 samples from
-// dataset/ising, next to one pass over the same samples (issue 9, Benchmarks):
+// dataset/ising, next to one pass over the same samples:
 //   grise      the component, histogram of the samples included, on bench::threads()
 //   one_pass   every spin read once: each row packed into a 16-bit key and the keys
 //              summed, on the same threads. GRISE cannot do less than this, since it
@@ -46,7 +46,7 @@ void one_pass(benchmark::State& state) {
   std::vector<std::uint64_t> sums(chunks);
   for (auto _ : state) {
     const double s = bench::seconds([&] {
-      bench::parallel_blocks(chunks, workers, [&](std::size_t c) {
+      parallel_for(chunks, workers, [&](std::size_t c, unsigned, const std::atomic<bool>&) {
         std::uint64_t sum = 0;
         const std::size_t end = std::min(rows, (c + 1) * kChunk);
         for (std::size_t r = c * kChunk; r < end; ++r) {

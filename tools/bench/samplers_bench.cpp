@@ -1,4 +1,4 @@
-// Sampler throughput (issue 9, Benchmarks), each next to a peer measured in the same run:
+// Sampler throughput, each next to a peer measured in the same run:
 //   gibbs            sampler/gibbs on dataset/ising's p = 16 model (random 3-regular
 //                    graph), random starts: spin updates per second
 //   gibbs_scalar     the peer: a minimal hand-written heat-bath loop over the same graph,
@@ -17,7 +17,7 @@
 
 #include "components/learners/energy_model.hpp"
 #include "components/samplers/continuous_chain.hpp"
-#include "framework/parallel.hpp"
+#include "framework/core/parallel.hpp"
 #include "tools/bench/bench_support.hpp"
 
 namespace {
@@ -66,7 +66,7 @@ void gibbs_scalar(benchmark::State& state) {
   std::vector<std::int64_t> magnetisation(workers);
   for (auto _ : state) {
     const double s = bench::seconds([&] {
-      bench::parallel_blocks(workers, workers, [&](std::size_t w) {
+      parallel_for(workers, workers, [&](std::size_t w, unsigned, const std::atomic<bool>&) {
         std::mt19937_64 rng(block_seed(7, w));
         std::uniform_real_distribution<double> u(0.0, 1.0);
         std::vector<std::int8_t> x(p);
@@ -133,7 +133,7 @@ void model_evaluations(benchmark::State& state, bool with_energy, std::int64_t s
   for (auto _ : state) {
     const double s = bench::seconds([&] {
       for (std::int64_t step = 0; step < steps; ++step)
-        bench::parallel_blocks(blocks, workers, [&](std::size_t b) {
+        parallel_for(blocks, workers, [&](std::size_t b, unsigned, const std::atomic<bool>&) {
           const auto first = static_cast<Eigen::Index>(b * kChainBlock);
           const auto n = std::min<Eigen::Index>(static_cast<Eigen::Index>(kChainBlock), x.rows() - first);
           const RowMatrixXd xb = x.middleRows(first, n);

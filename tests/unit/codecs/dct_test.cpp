@@ -1,5 +1,3 @@
-#include "components/codecs/dct.hpp"
-
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -12,14 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "framework/core/params.hpp"
+#include "tests/unit/component_support.hpp"
+
 using namespace reprise;
 
 namespace {
 
-// Every parameter spelled out, as the framework hands them after validation.
-Params dct_params(double energy, const std::string& values = "float64", const std::string& round = "none") {
-  return Params(std::map<std::string, ParamValue>{{"energy", energy}, {"values", values}, {"round", round}});
-}
+using Overrides = std::map<std::string, ParamValue>;
 
 // Definition of the orthonormal DCT-II, summed directly: the truth FFTW is checked against.
 double basis(std::size_t k, std::size_t n, std::size_t d) {
@@ -57,16 +55,15 @@ Artifact data_of(std::size_t rows, std::size_t d, const std::vector<T>& values) 
   return a;
 }
 
-Artifact compress(const Artifact& data, const Params& p, Context& ctx) {
-  const ComponentInfo* info = Registry::instance().find("codec/dct");
-  REQUIRE(info != nullptr);
+// codec/dct on `data` with the schema's defaults and `overrides`.
+Artifact compress(const Artifact& data, const Overrides& overrides, Context& ctx) {
   Inputs in;
   in.set("data", std::make_shared<const Artifact>(data));
-  return info->make()->run(in, p, ctx);
+  return test::component_info("codec/dct").make()->run(in, test::default_params("codec/dct", overrides), ctx);
 }
-Artifact compress(const Artifact& data, const Params& p) {
+Artifact compress(const Artifact& data, const Overrides& overrides) {
   SimpleContext ctx;
-  return compress(data, p, ctx);
+  return compress(data, overrides, ctx);
 }
 
 double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b) {
@@ -122,7 +119,7 @@ TEST_CASE("codec/dct: coefficients are the orthonormal DCT-II (Parseval holds)")
   for (std::size_t d : {1, 2, 7, 64, 257}) {
     CAPTURE(d);
     const std::vector<double> x = random_rows(1, d, d);
-    const Artifact out = compress(data_of(1, d, x), dct_params(1.0));
+    const Artifact out = compress(data_of(1, d, x), {{"energy", 1.0}});
     const std::vector<KeptRow> rows = kept_rows(out);
     REQUIRE(rows[0].indices.size() == d);  // energy 1: a random row has no zero coefficient
     const std::vector<double> truth = naive_dct(x);
@@ -136,7 +133,7 @@ TEST_CASE("codec/dct: coefficients are the orthonormal DCT-II (Parseval holds)")
 
 TEST_CASE("codec/dct: energy 1 decodes exactly") {
   const std::vector<double> x = random_rows(50, 33, 3);
-  const Artifact out = compress(data_of(50, 33, x), dct_params(1.0));
+  const Artifact out = compress(data_of(50, 33, x), {{"energy", 1.0}});
   CHECK(out.array("samples").dtype() == DType::f64);
   CHECK(out.array("samples").shape() == std::vector<std::size_t>{50, 33});
   CHECK(max_abs_diff(out.array("samples").to_double(), x) < 1e-12);
@@ -162,7 +159,7 @@ TEST_CASE("codec/dct: keeps the fewest largest coefficients of a hand-made row")
   for (const Case& t : {Case{0.5, {5}}, Case{0.8, {2, 5}}, Case{0.9, {2, 5, 11}}, Case{0.95, {2, 5, 11}},
                         Case{0.99, {0, 2, 5, 11}}}) {
     CAPTURE(t.energy);
-    const Artifact out = compress(data_of(1, d, x), dct_params(t.energy));
+    const Artifact out = compress(data_of(1, d, x), {{"energy", t.energy}});
     const KeptRow row = kept_rows(out)[0];
     CHECK(row.indices == t.kept);
     for (std::size_t i = 0; i < row.indices.size(); ++i)
@@ -182,7 +179,7 @@ TEST_CASE("codec/dct: every row keeps its largest coefficients, just enough to r
   const std::vector<double> x = random_rows(rows, d, 5);
   for (double energy : {0.1, 0.5, 0.9, 0.99, 0.999}) {
     CAPTURE(energy);
-    const Artifact out = compress(data_of(rows, d, x), dct_params(energy));
+    const Artifact out = compress(data_of(rows, d, x), {{"energy", energy}});
     CHECK(out.scalar("energy_kept") >= energy);
     const std::vector<KeptRow> kept = kept_rows(out);
     for (std::size_t r = 0; r < rows; ++r) {
@@ -206,13 +203,13 @@ TEST_CASE("codec/dct: every row keeps its largest coefficients, just enough to r
 TEST_CASE("codec/dct: a zero row keeps nothing and decodes to zeros") {
   std::vector<double> x = random_rows(3, 10, 9);
   std::fill(x.begin() + 10, x.begin() + 20, 0.0);
-  const Artifact out = compress(data_of(3, 10, x), dct_params(1.0));
+  const Artifact out = compress(data_of(3, 10, x), {{"energy", 1.0}});
   const auto counts = out.array("counts").view<std::int32_t>();
   CHECK(counts[0] == 10);
   CHECK(counts[1] == 0);
   CHECK(counts[2] == 10);
   CHECK(max_abs_diff(out.array("samples").to_double(), x) < 1e-12);
-  const Artifact zeros = compress(data_of(2, 4, std::vector<double>(8, 0.0)), dct_params(0.5));
+  const Artifact zeros = compress(data_of(2, 4, std::vector<double>(8, 0.0)), {{"energy", 0.5}});
   CHECK(zeros.scalar("energy_kept") == 1.0);
   CHECK(zeros.scalar("bytes") == 8.0);
   CHECK(zeros.array("samples").to_double() == std::vector<double>(8, 0.0));
@@ -223,7 +220,7 @@ TEST_CASE("codec/dct: sizes follow the stored dtypes") {
   const std::vector<double> x = random_rows(rows, d, 13);
   for (const std::string values : {"float64", "float32"}) {
     CAPTURE(values);
-    const Artifact out = compress(data_of(rows, d, x), dct_params(0.9, values));
+    const Artifact out = compress(data_of(rows, d, x), {{"energy", 0.9}, {"values", values}});
     const std::size_t kept = out.array("coefficients").size();
     const std::size_t value_bytes = values == "float64" ? 8 : 4;
     CHECK(out.array("counts").dtype() == DType::i32);
@@ -238,7 +235,7 @@ TEST_CASE("codec/dct: sizes follow the stored dtypes") {
   }
   // The original size counts the input's own element size.
   const std::vector<std::int32_t> small(rows * d, 3);
-  const Artifact ints = compress(data_of(rows, d, small), dct_params(1.0));
+  const Artifact ints = compress(data_of(rows, d, small), {{"energy", 1.0}});
   CHECK(ints.scalar("original_bytes") == static_cast<double>(rows * d * 4));
   CHECK(max_abs_diff(ints.array("samples").to_double(), std::vector<double>(rows * d, 3.0)) < 1e-12);
 }
@@ -246,8 +243,8 @@ TEST_CASE("codec/dct: sizes follow the stored dtypes") {
 TEST_CASE("codec/dct: float32 coefficients bound the error by float rounding") {
   const std::size_t rows = 30, d = 64;
   const std::vector<double> x = random_rows(rows, d, 17);
-  const std::vector<double> exact = compress(data_of(rows, d, x), dct_params(0.95)).array("samples").to_double();
-  const Artifact out = compress(data_of(rows, d, x), dct_params(0.95, "float32"));
+  const std::vector<double> exact = compress(data_of(rows, d, x), {{"energy", 0.95}}).array("samples").to_double();
+  const Artifact out = compress(data_of(rows, d, x), {{"energy", 0.95}, {"values", std::string("float32")}});
   const std::vector<double> rounded = out.array("samples").to_double();
   CHECK(exact != rounded);  // the float32 round trip is really applied
   // Orthonormal transform: the per-row error norm is the coefficient rounding
@@ -260,15 +257,25 @@ TEST_CASE("codec/dct: float32 coefficients bound the error by float rounding") {
   }
 }
 
-TEST_CASE("codec/dct: rejects bad input and stops when cancelled") {
+TEST_CASE("codec/dct: the schema refuses energy outside (0, 1] and an unknown value type") {
+  CHECK_THROWS_WITH_AS(test::default_params("codec/dct", {{"energy", 0.0}}),
+                       "codec/dct: parameter 'energy' must be in (0, 1], got 0", ParamError);
+  CHECK_THROWS_WITH_AS(test::default_params("codec/dct", {{"energy", 1.5}}),
+                       "codec/dct: parameter 'energy' must be in (0, 1], got 1.5", ParamError);
+  CHECK_THROWS_WITH_AS(test::default_params("codec/dct", {{"values", std::string("float16")}}),
+                       doctest::Contains("parameter 'values' must be one of float64, float32, got 'float16'"),
+                       ParamError);
+  CHECK_NOTHROW(test::default_params("codec/dct", {{"energy", 1.0}}));
+  CHECK_NOTHROW(test::default_params("codec/dct", {{"energy", 1e-9}}));
+}
+
+TEST_CASE("codec/dct: rejects a sample set that is not a matrix and stops when cancelled") {
   const Artifact data = data_of(4, 8, random_rows(4, 8, 1));
-  CHECK_THROWS_AS(compress(data, dct_params(0.0)), std::invalid_argument);
-  CHECK_THROWS_AS(compress(data, dct_params(1.5)), std::invalid_argument);
   Artifact flat;
   flat.set_array("samples", Array::from<double>({8}, std::vector<double>(8, 1.0)));
-  CHECK_THROWS_AS(compress(flat, dct_params(0.9)), std::runtime_error);
+  CHECK_THROWS_AS(compress(flat, {}), std::runtime_error);
   CancelledContext cancelled;
-  CHECK_THROWS_AS(compress(data, dct_params(0.9), cancelled), Cancelled);
+  CHECK_THROWS_AS(compress(data, {}, cancelled), Cancelled);
 }
 
 TEST_CASE("codec/dct: round: sign turns decoded ±1 data back into int8 spins") {
@@ -280,13 +287,13 @@ TEST_CASE("codec/dct: round: sign turns decoded ±1 data back into int8 spins") 
     for (std::size_t n = 0; n < d; ++n) spins[r * d + n] = (n < 4 + r % 8) == (rng() % 16 != 0) ? 1 : -1;
   Artifact data = data_of<std::int8_t>(rows, d, spins);
 
-  Artifact exact = compress(data, dct_params(1.0, "float64", "sign"));
+  Artifact exact = compress(data, {{"energy", 1.0}, {"round", std::string("sign")}});
   REQUIRE(exact.array("samples").dtype() == DType::i8);
   const auto decoded = exact.array("samples").view<std::int8_t>();
   CHECK(std::equal(decoded.begin(), decoded.end(), spins.begin()));  // lossless at energy 1
   CHECK(exact.scalar("original_bytes") == rows * d);  // one byte per int8 spin
 
-  Artifact lossy = compress(data, dct_params(0.5, "float64", "sign"));
+  Artifact lossy = compress(data, {{"energy", 0.5}, {"round", std::string("sign")}});
   const auto rounded = lossy.array("samples").view<std::int8_t>();
   std::size_t flipped = 0;
   for (std::size_t i = 0; i < spins.size(); ++i) {

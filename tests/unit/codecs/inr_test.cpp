@@ -1,5 +1,3 @@
-#include "components/codecs/inr.hpp"
-
 #include <doctest/doctest.h>
 
 #include <cmath>

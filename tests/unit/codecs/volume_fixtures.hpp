@@ -14,7 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "framework/registry.hpp"
+#include "framework/core/registry.hpp"
+#include "tests/unit/component_support.hpp"
 
 namespace reprise::test {
 
@@ -69,14 +70,12 @@ Artifact volume_artifact(const std::vector<std::size_t>& shape, const std::vecto
   return a;
 }
 
-// Runs component `name` on `data` through the registry.
-inline Artifact run_codec(const std::string& name, const Artifact& data, std::map<std::string, ParamValue> params) {
-  const ComponentInfo* info = Registry::instance().find(name);
-  REQUIRE(info != nullptr);
+// Runs component `name` on input `data` with the schema's defaults and `overrides`.
+inline Artifact run_codec(const std::string& name, const Artifact& data,
+                          const std::map<std::string, ParamValue>& overrides = {}) {
   Inputs in;
   in.set("data", std::make_shared<const Artifact>(data));
-  SimpleContext ctx;
-  return info->make()->run(in, Params(std::move(params)), ctx);
+  return run_component(name, overrides, in);
 }
 
 inline double max_abs_error(const std::vector<double>& truth, const Array& decoded) {

@@ -1,5 +1,3 @@
-#include "components/codecs/zfp.hpp"
-
 #include <doctest/doctest.h>
 #include <zfp.h>
 
@@ -12,6 +10,7 @@
 #include <vector>
 
 #include "components/datasets/volume.hpp"
+#include "framework/core/params.hpp"
 #include "tests/unit/codecs/volume_fixtures.hpp"
 
 using namespace reprise;
@@ -19,12 +18,10 @@ using namespace reprise::test;
 
 namespace {
 
-// Every parameter spelled out, as the framework hands them after validation.
-std::map<std::string, ParamValue> zfp_params(const std::string& mode, double rate = 8, std::int64_t precision = 16,
-                                             double tolerance = 1, const std::string& type = "float32",
-                                             std::int64_t original_bits = 16) {
-  return {{"mode", mode},           {"rate", rate}, {"precision", precision}, {"tolerance", tolerance},
-          {"type", type},           {"original_bits", original_bits}};
+// Mode `mode` with the other parameters a test sets; the rest keep the schema's defaults.
+std::map<std::string, ParamValue> zfp_params(const std::string& mode, std::map<std::string, ParamValue> more = {}) {
+  more["mode"] = mode;
+  return more;
 }
 
 // zfp's fixed-rate stream size, from its block arithmetic: a d-D field is cut
@@ -73,7 +70,8 @@ TEST_CASE("fixed accuracy keeps every error within the tolerance on a smooth 3-D
     for (double tolerance : {1e-1, 1e-2, 1e-3}) {
       CAPTURE(type);
       CAPTURE(tolerance);
-      Artifact out = run_codec("codec/zfp", volume_artifact(shape, truth), zfp_params("accuracy", 8, 16, tolerance, type));
+      Artifact out = run_codec("codec/zfp", volume_artifact(shape, truth),
+          zfp_params("accuracy", {{"tolerance", tolerance}, {"type", std::string(type)}}));
       check_codec_output(out, shape, 16);
       CHECK(max_abs_error(truth, out.array("volume")) <= tolerance);
       CHECK(out.scalar("ratio") > 1);  // 16-bit original, smooth data
@@ -93,7 +91,8 @@ TEST_CASE("fixed accuracy on a sparse TPC-like volume of uint16 ADC counts") {
   double previous_bytes = std::numeric_limits<double>::infinity();
   for (double tolerance : {0.5, 4.0, 32.0}) {
     CAPTURE(tolerance);
-    Artifact out = run_codec("codec/zfp", volume_artifact(shape, adc), zfp_params("accuracy", 8, 16, tolerance));
+    Artifact out = run_codec("codec/zfp", volume_artifact(shape, adc),
+        zfp_params("accuracy", {{"tolerance", tolerance}}));
     check_codec_output(out, shape, 16);
     CHECK(max_abs_error(truth, out.array("volume")) <= tolerance);
     CHECK(out.scalar("bytes") < previous_bytes);  // a looser bound compresses more
@@ -114,7 +113,7 @@ TEST_CASE("fixed rate: the stream size follows zfp's block arithmetic exactly") 
     std::mt19937_64 rng(3);
     std::normal_distribution<double> normal;
     for (double& v : values) v = normal(rng);
-    Artifact out = run_codec("codec/zfp", volume_artifact(k.shape, values), zfp_params("rate", k.rate));
+    Artifact out = run_codec("codec/zfp", volume_artifact(k.shape, values), zfp_params("rate", {{"rate", k.rate}}));
     check_codec_output(out, k.shape, 16);
     CHECK(out.scalar("bytes") == fixed_rate_bytes(k.shape, k.rate));
     // Without padding or header it would be rate * elements / 8; with them it is
@@ -133,7 +132,8 @@ TEST_CASE("fixed rate: ratio and bits per value follow original_bits") {
   const std::vector<std::uint16_t> adc = sparse_tpc_field(shape, 4, 11);
   for (std::int64_t original_bits : {16, 10, 32}) {
     CAPTURE(original_bits);
-    Artifact out = run_codec("codec/zfp", volume_artifact(shape, adc), zfp_params("rate", 4, 16, 1, "float32", original_bits));
+    Artifact out = run_codec("codec/zfp", volume_artifact(shape, adc),
+        zfp_params("rate", {{"rate", 4.0}, {"original_bits", original_bits}}));
     check_codec_output(out, shape, static_cast<double>(original_bits));
     const double bytes = fixed_rate_bytes(shape, 4);
     CHECK(out.scalar("bytes") == bytes);
@@ -158,7 +158,8 @@ TEST_CASE("reversible mode is lossless") {
     std::normal_distribution<float> normal;
     for (float& v : noise) v = normal(rng);
     for (const char* type : {"float32", "float64"}) {
-      Artifact out = run_codec("codec/zfp", volume_artifact(shape, noise), zfp_params("reversible", 8, 16, 1, type));
+      Artifact out = run_codec("codec/zfp", volume_artifact(shape, noise),
+          zfp_params("reversible", {{"type", std::string(type)}}));
       check_codec_output(out, shape, 16);
       const auto decoded = out.array("volume").view<float>();
       CHECK(std::equal(decoded.begin(), decoded.end(), noise.begin()));
@@ -172,7 +173,8 @@ TEST_CASE("fixed precision: more bit planes, smaller error and a bigger stream")
   double previous_error = std::numeric_limits<double>::infinity(), previous_bytes = 0;
   for (std::int64_t precision : {6, 12, 20}) {
     CAPTURE(precision);
-    Artifact out = run_codec("codec/zfp", volume_artifact(shape, truth), zfp_params("precision", 8, precision));
+    Artifact out = run_codec("codec/zfp", volume_artifact(shape, truth),
+        zfp_params("precision", {{"precision", precision}}));
     const double error = max_abs_error(truth, out.array("volume"));
     CHECK(error < previous_error);
     CHECK(out.scalar("bytes") > previous_bytes);
@@ -188,7 +190,7 @@ TEST_CASE("shape order: zfp's x is the volume's last axis, and the stream decode
   for (std::size_t a = 0, i = 0; a < 3; ++a)
     for (std::size_t b = 0; b < 5; ++b)
       for (std::size_t c = 0; c < 7; ++c) values[i++] = 100.0 * a + 10.0 * b + c;
-  Artifact out = run_codec("codec/zfp", volume_artifact(shape, values), zfp_params("accuracy", 8, 16, 0.01));
+  Artifact out = run_codec("codec/zfp", volume_artifact(shape, values), zfp_params("accuracy", {{"tolerance", 0.01}}));
   CHECK(max_abs_error(values, out.array("volume")) <= 0.01);
   const auto decoded = out.array("volume").view<float>();
   CHECK(decoded[1 * 35 + 2 * 7 + 3] == doctest::Approx(123).epsilon(1e-4));
@@ -222,7 +224,8 @@ TEST_CASE("ranks 1, 2 and 4 round-trip within the tolerance") {
     CAPTURE(shape_text(shape));
     std::vector<double> values(elements(shape));
     for (std::size_t i = 0; i < values.size(); ++i) values[i] = std::sin(0.1 * i) * 50;
-    Artifact out = run_codec("codec/zfp", volume_artifact(shape, values), zfp_params("accuracy", 8, 16, 0.05));
+    Artifact out = run_codec("codec/zfp", volume_artifact(shape, values),
+        zfp_params("accuracy", {{"tolerance", 0.05}}));
     check_codec_output(out, shape, 16);
     CHECK(max_abs_error(values, out.array("volume")) <= 0.05);
   }
@@ -234,7 +237,7 @@ TEST_CASE("the grid frame of a subsampled volume is copied through") {
   volume::GridFrame frame{shape, {2, 2, 4}, {16, 16, 16}};
   volume::set_frame(data, frame);
   Artifact out = run_codec("codec/zfp", data, zfp_params("accuracy"));
-  volume::GridFrame copied = volume::frame_of(out, "test", "out");
+  volume::GridFrame copied = volume::frame_of(out, "out");
   CHECK(copied.step == frame.step);
   CHECK(copied.extent == frame.extent);
   // Without a frame in, none out.
@@ -263,11 +266,18 @@ TEST_CASE("codec/zfp errors name what is wrong") {
   values[17] = std::numeric_limits<double>::infinity();
   CHECK(message(volume_artifact(shape, values), zfp_params("accuracy")).find("finite values only") !=
         std::string::npos);
-  values[17] = 1.0;
-  CHECK(message(volume_artifact(shape, values), zfp_params("rate", 0)).find("rate must be in (0, 64]") !=
-        std::string::npos);
-  CHECK(message(volume_artifact(shape, values), zfp_params("accuracy", 8, 16, 0)).find("tolerance must be > 0") !=
-        std::string::npos);
-  // A mode's bad value does not matter in another mode.
-  CHECK(message(volume_artifact(shape, values), zfp_params("accuracy", 0)) == "(no error)");
+}
+
+TEST_CASE("codec/zfp: the schema refuses a rate or tolerance of 0, and a precision or type zfp lacks") {
+  CHECK_THROWS_WITH_AS(default_params("codec/zfp", zfp_params("rate", {{"rate", 0.0}})),
+                       "codec/zfp: parameter 'rate' must be in (0, 64], got 0", ParamError);
+  CHECK_THROWS_AS(default_params("codec/zfp", zfp_params("rate", {{"rate", 64.5}})), ParamError);
+  CHECK_THROWS_WITH_AS(default_params("codec/zfp", zfp_params("accuracy", {{"tolerance", 0.0}})),
+                       "codec/zfp: parameter 'tolerance' must be > 0, got 0", ParamError);
+  CHECK_THROWS_AS(default_params("codec/zfp", zfp_params("precision", {{"precision", std::int64_t{0}}})), ParamError);
+  CHECK_THROWS_AS(default_params("codec/zfp", zfp_params("precision", {{"precision", std::int64_t{65}}})), ParamError);
+  CHECK_THROWS_AS(default_params("codec/zfp", {{"type", std::string("int32")}}), ParamError);
+  // A rate of 0 bits or a tolerance of 0 means nothing in any mode, so it is refused whatever the mode.
+  CHECK_THROWS_AS(default_params("codec/zfp", zfp_params("accuracy", {{"rate", 0.0}})), ParamError);
+  CHECK_NOTHROW(default_params("codec/zfp", zfp_params("rate", {{"rate", 64.0}})));
 }

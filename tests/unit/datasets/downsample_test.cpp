@@ -1,5 +1,3 @@
-#include "components/datasets/downsample.hpp"
-
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -10,6 +8,8 @@
 #include <vector>
 
 #include "components/datasets/volume.hpp"
+#include "framework/core/params.hpp"
+#include "framework/core/registry.hpp"
 
 using namespace reprise;
 
@@ -19,8 +19,8 @@ Artifact downsample(const Artifact& data, std::vector<std::int64_t> factors) {
   Inputs in;
   in.set("data", std::make_shared<const Artifact>(data));
   SimpleContext ctx;
-  return Registry::instance().find("dataset/downsample")->make()->run(
-      in, Params(std::map<std::string, ParamValue>{{"factors", factors}}), ctx);
+  const ComponentInfo* info = Registry::instance().find("dataset/downsample");
+  return info->make()->run(in, info->make_params({{"factors", factors}}), ctx);
 }
 
 // A {c, z, r} volume whose value encodes its index: v = 10000 c + 100 z + r.
@@ -70,10 +70,10 @@ TEST_CASE("dataset/downsample: the paper's scales on the TPC grid") {
 
 TEST_CASE("dataset/downsample: coarse sample j sits at the full-grid coordinate of index f * j") {
   const Artifact data = coded_volume<float>(192, 249, 16);
-  const volume::GridFrame full = volume::frame_of(data, "test", "data");
+  const volume::GridFrame full = volume::frame_of(data, "data");
   const std::vector<std::int64_t> factors = {4, 2, 2};
   const Artifact out = downsample(data, factors);
-  const volume::GridFrame coarse = volume::frame_of(out, "test", "data");
+  const volume::GridFrame coarse = volume::frame_of(out, "data");
   CHECK(coarse.step == std::vector<double>{4, 2, 2});
   CHECK(coarse.extent == std::vector<double>{192, 249, 16});
   CHECK(coarse.shape == std::vector<std::size_t>{48, 125, 8});
@@ -83,7 +83,7 @@ TEST_CASE("dataset/downsample: coarse sample j sits at the full-grid coordinate 
 
   // Twice in a row composes: steps multiply, the extent stays the full grid's.
   const Artifact twice = downsample(out, {2, 1, 2});
-  const volume::GridFrame f2 = volume::frame_of(twice, "test", "data");
+  const volume::GridFrame f2 = volume::frame_of(twice, "data");
   CHECK(f2.step == std::vector<double>{8, 2, 4});
   CHECK(f2.extent == std::vector<double>{192, 249, 16});
   CHECK(f2.coordinate(0, 3) == doctest::Approx(full.coordinate(0, 24)));
@@ -95,9 +95,12 @@ TEST_CASE("dataset/downsample: coarse sample j sits at the full-grid coordinate 
 TEST_CASE("dataset/downsample: one factor per axis, or an error naming the shape") {
   const Artifact data = coded_volume<float>(4, 4, 2);
   CHECK_THROWS_WITH_AS(downsample(data, {2, 2}),
-                       doctest::Contains("dataset/downsample: factors [2, 2] has 2 entries but input 'data' has a "
+                       doctest::Contains("factors [2, 2] has 2 entries but input 'data' has a "
                                          "volume of shape {4, 4, 2} (rank 3)"),
                        std::invalid_argument);
   Artifact empty;
-  CHECK_THROWS_WITH(downsample(empty, {1}), doctest::Contains("dataset/downsample: input 'data' has no array 'volume'"));
+  CHECK_THROWS_WITH(downsample(empty, {1}), doctest::Contains("input 'data' has no array 'volume'"));
+  // Factors below 1 are refused by the schema, before the component runs.
+  CHECK_THROWS_WITH_AS(downsample(data, {2, 0, 1}), doctest::Contains("must be >= 1, got 0 in [2, 0, 1]"),
+                       ParamError);
 }

@@ -1,5 +1,3 @@
-#include "components/datasets/ising.hpp"
-
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -9,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "framework/core/params.hpp"
 #include "tests/unit/component_support.hpp"
 #include "tests/unit/framework/test_support.hpp"
 
@@ -17,11 +16,7 @@ using reprise::test::TempDir;
 
 namespace {
 
-const ComponentInfo& ising() {
-  const ComponentInfo* info = Registry::instance().find("dataset/ising");
-  REQUIRE(info != nullptr);
-  return *info;
-}
+const ComponentInfo& ising() { return test::component_info("dataset/ising"); }
 
 // Every parameter at its declared default, then `changes` on top: what the framework
 // hands a node that sets only those.
@@ -230,6 +225,9 @@ TEST_CASE("dataset/ising: strong couplings stay finite (log-sum-exp)") {
     CHECK(std::count(x.begin() + r * 4, x.begin() + r * 4 + 4, x[r * 4]) == 4);
 }
 
+// The Gibbs path (p > 20) runs sampler/gibbs's kernel, one chain per block, each
+// chain with its own stream; its moments are checked against brute force over all
+// 2^21 states, which shares nothing with the sampler.
 TEST_CASE("dataset/ising: Gibbs path (p = 21) reproduces the moments of an exact enumeration") {
   const std::size_t m = 20000;
   const Artifact a = generate(ising_params({{"p", n(21)}, {"samples", static_cast<std::int64_t>(m)}, {"degree", n(4)}}));
@@ -373,7 +371,15 @@ TEST_CASE("dataset/ising: couplings file errors name the line") {
 TEST_CASE("dataset/ising: rejects inconsistent parameters") {
   CHECK(error_of(ising_params({{"coupling_min", 0.9}, {"coupling_max", 0.5}})).find("coupling_min <= coupling_max") !=
         std::string::npos);
-  CHECK_THROWS_AS(generate(ising_params({{"p", n(1)}})), std::invalid_argument);
-  CHECK_THROWS_AS(generate(ising_params({{"samples", n(0)}})), std::invalid_argument);
-  CHECK_THROWS_AS(generate(ising_params({{"graph", std::string("ring")}})), std::invalid_argument);
+}
+
+TEST_CASE("dataset/ising: the schema refuses out-of-range parameters before the component runs") {
+  CHECK_THROWS_WITH_AS(ising_params({{"p", n(1)}}), doctest::Contains("'p' must be in [2, 4096], got 1"), ParamError);
+  CHECK_THROWS_WITH_AS(ising_params({{"p", n(4097)}}), doctest::Contains("'p' must be in [2, 4096]"), ParamError);
+  CHECK_THROWS_WITH_AS(ising_params({{"samples", n(0)}}), doctest::Contains("'samples' must be >= 1"), ParamError);
+  CHECK_THROWS_WITH_AS(ising_params({{"thin", n(0)}}), doctest::Contains("'thin' must be >= 1"), ParamError);
+  CHECK_THROWS_WITH_AS(ising_params({{"burn_in", n(-1)}}), doctest::Contains("'burn_in' must be >= 0"), ParamError);
+  CHECK_THROWS_WITH_AS(ising_params({{"coupling_min", -0.1}}), doctest::Contains("'coupling_min' must be >= 0"),
+                       ParamError);
+  CHECK_THROWS_WITH_AS(ising_params({{"graph", std::string("ring")}}), doctest::Contains("must be one of"), ParamError);
 }

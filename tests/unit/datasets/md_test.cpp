@@ -1,4 +1,4 @@
-#include "components/datasets/md.hpp"
+#include "components/datasets/lennard_jones.hpp"
 
 #include <doctest/doctest.h>
 
@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "framework/core/params.hpp"
 #include "tests/unit/component_support.hpp"
 
 using namespace reprise;
@@ -181,4 +182,15 @@ TEST_CASE("dataset/md: deterministic per seed, independent of the thread count; 
   } catch (const std::invalid_argument& e) {
     CHECK(std::string(e.what()).find("exceeds half the box side") != std::string::npos);
   }
+}
+
+TEST_CASE("dataset/md: the schema states the exact bounds: density, temperature, dt and cutoff > 0") {
+  for (const char* name : {"density", "temperature", "dt", "cutoff"}) {
+    CAPTURE(name);
+    CHECK_THROWS_WITH_AS(test::default_params("dataset/md", {{name, 0.0}}),
+                         doctest::Contains(("'" + std::string(name) + "' must be > 0, got 0").c_str()), ParamError);
+    CHECK_NOTHROW(test::default_params("dataset/md", {{name, 1e-7}}));  // below the old inclusive 1e-6 / 1e-9 bounds
+  }
+  CHECK_THROWS_WITH_AS(test::default_params("dataset/md", {{"dim", n(4)}}), doctest::Contains("'dim' must be in [2, 3]"),
+                       ParamError);
 }

@@ -1,5 +1,3 @@
-#include "components/datasets/mvn.hpp"
-
 #include <doctest/doctest.h>
 #include <Eigen/Dense>
 
@@ -10,27 +8,25 @@
 #include <string>
 #include <vector>
 
+#include "framework/core/params.hpp"
+#include "tests/unit/component_support.hpp"
+
 using namespace reprise;
 
 namespace {
 
 using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-// Every parameter spelled out, as the framework hands them after validation.
+// The values a test sets; every other parameter keeps its default.
 Params mvn_params(std::int64_t dim, std::int64_t samples, double condition, const std::string& structure,
-                  double mean = 0.0) {
-  return Params(std::map<std::string, ParamValue>{{"dim", dim},
-                                                  {"samples", samples},
-                                                  {"condition", condition},
-                                                  {"structure", structure},
-                                                  {"mean", mean}});
+                  std::map<std::string, ParamValue> more = {}) {
+  more.insert({{"dim", dim}, {"samples", samples}, {"condition", condition}, {"structure", structure}});
+  return test::default_params("dataset/mvn", more);
 }
 
 Artifact generate(const Params& p, std::uint64_t seed = 7) {
-  const ComponentInfo* info = Registry::instance().find("dataset/mvn");
-  REQUIRE(info != nullptr);
   SimpleContext ctx(seed);
-  return info->make()->run(Inputs{}, p, ctx);
+  return test::component_info("dataset/mvn").make()->run(Inputs{}, p, ctx);
 }
 
 RowMatrix matrix(const Array& a) {
@@ -71,7 +67,7 @@ TEST_CASE("dataset/mvn: schema declares the documented defaults") {
 }
 
 TEST_CASE("dataset/mvn: shapes, mean and scalars") {
-  const Artifact a = generate(mvn_params(5, 123, 4.0, "smooth", 2.5));
+  const Artifact a = generate(mvn_params(5, 123, 4.0, "smooth", {{"mean", 2.5}}));
   CHECK(a.array("samples").dtype() == DType::f64);
   CHECK(a.array("samples").shape() == std::vector<std::size_t>{123, 5});
   CHECK(a.array("covariance").shape() == std::vector<std::size_t>{5, 5});
@@ -85,7 +81,7 @@ TEST_CASE("dataset/mvn: shapes, mean and scalars") {
 TEST_CASE("dataset/mvn: sample covariance and mean match the stored ones") {
   for (const std::string structure : {"smooth", "random"}) {
     CAPTURE(structure);
-    const Artifact a = generate(mvn_params(8, 200000, 10.0, structure, -1.5));
+    const Artifact a = generate(mvn_params(8, 200000, 10.0, structure, {{"mean", -1.5}}));
     const RowMatrix x = matrix(a.array("samples"));
     const Eigen::MatrixXd stored = matrix(a.array("covariance"));
     const Eigen::MatrixXd empirical = sample_covariance(x);
@@ -141,7 +137,9 @@ TEST_CASE("dataset/mvn: same seed gives the same samples, another seed others") 
 }
 
 TEST_CASE("dataset/mvn: rejects parameters outside the schema") {
-  CHECK_THROWS_AS(generate(mvn_params(0, 10, 10.0, "smooth")), std::invalid_argument);
-  CHECK_THROWS_AS(generate(mvn_params(4, 10, 0.5, "smooth")), std::invalid_argument);
-  CHECK_THROWS_AS(generate(mvn_params(4, 10, 10.0, "wavy")), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(mvn_params(0, 10, 10.0, "smooth"), doctest::Contains("'dim' must be in [1, 4096]"), ParamError);
+  CHECK_THROWS_WITH_AS(mvn_params(4, 10, 0.5, "smooth"), doctest::Contains("'condition' must be >= 1"), ParamError);
+  CHECK_THROWS_WITH_AS(mvn_params(4, 10, 10.0, "wavy"), doctest::Contains("must be one of"), ParamError);
+  CHECK_THROWS_WITH_AS(generate(mvn_params(4, 10, INFINITY, "smooth")), doctest::Contains("condition must be finite"),
+                       std::invalid_argument);
 }

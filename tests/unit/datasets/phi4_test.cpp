@@ -1,4 +1,4 @@
-#include "components/datasets/phi4.hpp"
+#include "components/datasets/phi4_lattice.hpp"
 
 #include <doctest/doctest.h>
 

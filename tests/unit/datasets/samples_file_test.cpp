@@ -1,5 +1,3 @@
-#include "components/datasets/samples_file.hpp"
-
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -92,7 +90,7 @@ TEST_CASE("dataset/samples-file: CSV of 0/1 maps 0 to -1; only 1s read as spins"
   CHECK(values(load(file_params(bits, {{"values", std::string("binary")}}))) ==
         std::vector<std::int8_t>{-1, 1, 1, 1, -1, -1});
   CHECK(contains(error_of(file_params(bits, {{"values", std::string("spin")}})),
-                 "samples-file: value 0 at row 1, column 1 (line 1 of bits.txt) is not ±1 (values: spin)"));
+                 "value 0 at row 1, column 1 (line 1 of bits.txt) is not ±1 (values: spin)"));
   const std::string ones = dir.write("ones.csv", "1,1\n1,1\n");
   CHECK(values(load(file_params(ones))) == std::vector<std::int8_t>{1, 1, 1, 1});
   const std::string spins = dir.write("spins.csv", "1,-1\n");
@@ -108,12 +106,12 @@ TEST_CASE("dataset/samples-file: CSV errors say what and where") {
     for (int r = 0; r < 16; ++r) text += "1,-1,1\n";
     text += "1,-1,2\n";
     CHECK(contains(error_for(text),
-                   "samples-file: value 2 at row 17, column 3 (line 18 of d.csv) is neither ±1 nor 0/1"));
+                   "value 2 at row 17, column 3 (line 18 of d.csv) is neither ±1 nor 0/1"));
     CHECK(contains(error_for("1,0.5\n"), "value 0.5 at row 1, column 2"));
   }
   SUBCASE("ragged rows") {
     CHECK(contains(error_for("# c\n1,-1,1\n1,1\n"),
-                   "samples-file: row 2 (line 3 of d.csv) has 2 values, expected 3 like the first row (line 2)"));
+                   "row 2 (line 3 of d.csv) has 2 values, expected 3 like the first row (line 2)"));
     CHECK(contains(error_for("1,1\n1,1,1\n"), "row 2 (line 2 of d.csv) has 3 values, expected 2"));
   }
   SUBCASE("a header or other text") {
@@ -126,7 +124,7 @@ TEST_CASE("dataset/samples-file: CSV errors say what and where") {
     CHECK(contains(error_for("# nothing\n\n"), "holds no samples"));
   }
   SUBCASE("missing file, unknown extension") {
-    CHECK(contains(error_of(file_params(dir.file("absent.csv"))), "samples-file: cannot open"));
+    CHECK(contains(error_of(file_params(dir.file("absent.csv"))), "cannot open"));
     const std::string dat = dir.write("d.dat", "1,-1\n");
     CHECK(contains(error_of(file_params(dat)), "set format: csv or format: hdf5"));
     CHECK(values(load(file_params(dat, {{"format", std::string("csv")}}))) == std::vector<std::int8_t>{1, -1});
@@ -158,11 +156,11 @@ TEST_CASE("dataset/samples-file: HDF5 datasets of integer and float types") {
 
   SUBCASE("errors") {
     CHECK(contains(error_of(file_params(path, {{"dataset", std::string("artifact/counts")}})),
-                   "samples-file: value 7 at row 2, column 2 is neither ±1 nor 0/1"));
+                   "value 7 at row 2, column 2 is neither ±1 nor 0/1"));
     CHECK(contains(error_of(file_params(path, {{"dataset", std::string("artifact/h")}})),
                    "dataset 'artifact/h' of reads.h5 has rank 1 {3}; expected a 2-D {samples, spins} matrix"));
     const std::string missing = error_of(file_params(path));  // default name "samples" is not at the root
-    CHECK(contains(missing, "samples-file: no dataset 'samples' in reads.h5; datasets present: "));
+    CHECK(contains(missing, "no dataset 'samples' in reads.h5; datasets present: "));
     CHECK(contains(missing, "artifact/samples {2, 3}"));
     CHECK(contains(missing, "artifact/anneal/reads {1, 3}"));
     CHECK(contains(error_of(file_params(path, {{"dataset", std::string("nowhere/x")}})), "no dataset 'nowhere/x'"));
@@ -174,10 +172,10 @@ TEST_CASE("dataset/samples-file: HDF5 datasets of integer and float types") {
     std::string bytes(size, '\0');
     in.read(bytes.data(), static_cast<std::streamsize>(size));
     const std::string cut = dir.write("cut.h5", bytes.substr(0, size / 2));
-    CHECK(contains(error_of(file_params(cut, {{"dataset", std::string("artifact/samples")}})), "samples-file: cannot read"));
+    CHECK(contains(error_of(file_params(cut, {{"dataset", std::string("artifact/samples")}})), "cannot read"));
     const std::string text = dir.write("text.h5", "1,-1\n");
     CHECK(contains(error_of(file_params(text)), "cannot read '" + text + "' as HDF5"));
-    CHECK(contains(error_of(file_params(dir.file("absent.h5"))), "samples-file: cannot open"));
+    CHECK(contains(error_of(file_params(dir.file("absent.h5"))), "cannot open"));
   }
 }
 

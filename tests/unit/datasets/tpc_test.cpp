@@ -1,5 +1,3 @@
-#include "components/datasets/tpc.hpp"
-
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -141,5 +139,5 @@ TEST_CASE("dataset/tpc: noise that alone exceeds the occupancy target is refused
   const Params p = tpc_params({{"noise", 200.0}, {"threshold", std::int64_t{64}}, {"c", std::int64_t{32}}});
   SimpleContext ctx;
   CHECK_THROWS_WITH_AS(Registry::instance().find("dataset/tpc")->make()->run(Inputs{}, p, ctx),
-                       doctest::Contains("dataset/tpc: noise alone"), std::invalid_argument);
+                       doctest::Contains("noise alone (noise 200.000000 ADC)"), std::invalid_argument);
 }

@@ -1,5 +1,3 @@
-#include "components/figures/rank_history.hpp"
-
 #include <doctest/doctest.h>
 
 #include <map>
@@ -99,9 +97,9 @@ TEST_CASE("figure/rank-history: errors say what the input lacks") {
   Artifact smc;  // what sampler/smc writes: samples and times, no ranks
   smc.set_array("samples", Array::from<double>({1, 2}, {0, 0}));
   smc.set_array("times", Array::from<double>({2}, {0, 1}));
-  CHECK_THROWS_WITH(draw(smc), doctest::Contains("figure/rank-history: input 'sampler' has no rank history (no array "
-                                                 "'max_rank_history'; arrays: samples, times); feed it a sampler/ttflow "
-                                                 "node (sampler/smc fits no tensor train)"));
+  CHECK_THROWS_WITH(draw(smc), doctest::Contains("input 'sampler' has no rank history (no array 'max_rank_history'; "
+                                                 "arrays: samples, times); feed it a sampler/ttflow node (sampler/smc "
+                                                 "fits no tensor train)"));
   Artifact bad_times = ttflow_like();
   bad_times.set_array("times", Array::from<double>({4}, {0, 0.25, 0.5, 1}));
   CHECK_THROWS_WITH(draw(bad_times), doctest::Contains("'times' of input 'sampler' has shape {4}; expected {5}"));

@@ -1,5 +1,3 @@
-#include "components/figures/samples.hpp"
-
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -11,6 +9,7 @@
 #include <vector>
 
 #include "components/plots/gnuplot.hpp"
+#include "framework/core/params.hpp"
 #include "tests/unit/component_support.hpp"
 #include "tests/unit/figures/figure_data.hpp"
 
@@ -155,17 +154,16 @@ TEST_CASE("figure/samples: errors name the input, the shapes and the dims") {
   const Artifact gmm = two_mode_gmm();
   const Artifact ok = samples_of({2, 2}, {0, 0, 1, 1});
   CHECK_THROWS_WITH(draw(gmm, samples_of({2, 3}, {0, 0, 0, 1, 1, 1})),
-                    doctest::Contains("figure/samples: 'samples' of input 'samples' has shape {2, 3}; expected {n, 2}, "
-                                      "the target's dimension d = 2"));
+                    doctest::Contains("'samples' of input 'samples' has shape {2, 3}; expected {n, 2}, the target's "
+                                      "dimension d = 2"));
   CHECK_THROWS_WITH(draw(gmm, samples_of({0, 2}, {})), doctest::Contains("has no rows; nothing to draw"));
   Artifact no_samples;
   no_samples.set_array("x", Array::from<double>({1}, {0.0}));
   CHECK_THROWS_WITH(draw(gmm, no_samples),
-                    doctest::Contains("figure/samples: input 'samples' has no array 'samples' (arrays: x)"));
-  CHECK_THROWS_WITH(draw(no_samples, ok), doctest::Contains("figure/samples: target: the input is not a target"));
+                    doctest::Contains("input 'samples' has no array 'samples' (arrays: x)"));
+  CHECK_THROWS_WITH(draw(no_samples, ok), doctest::Contains("input 'target': the input is not a target"));
   CHECK_THROWS_WITH(draw(gmm, ok, {{"dims", std::vector<std::int64_t>{0, 2}}}),
-                    doctest::Contains("figure/samples: dims [0, 2]: coordinate 2 is out of range for the target's "
-                                      "d = 2 (indices 0..1)"));
+                    doctest::Contains("dims [0, 2]: coordinate 2 is out of range for the target's d = 2 (indices 0..1)"));
   CHECK_THROWS_WITH(draw(gmm, ok, {{"dims", std::vector<std::int64_t>{1, 1}}}),
                     doctest::Contains("names coordinate 1 twice"));
   CHECK_THROWS_WITH(draw(gmm, ok, {{"dims", std::vector<std::int64_t>{0}}}),
@@ -177,4 +175,11 @@ TEST_CASE("figure/samples: errors name the input, the shapes and the dims") {
   const Artifact gmm1 = test::run_component("target/gmm", {{"dim", std::int64_t{1}}, {"means", std::vector<double>{0}}});
   CHECK_THROWS_WITH(draw(gmm1, samples_of({1, 1}, {0})),
                     doctest::Contains("the target has d = 1; a scatter plot needs two coordinates"));
+}
+
+TEST_CASE("figure/samples: the schema refuses negative coordinates and a grid below 2 before drawing") {
+  CHECK_THROWS_WITH_AS(test::default_params("figure/samples", {{"dims", std::vector<std::int64_t>{-1, 0}}}),
+                       "figure/samples: parameter 'dims' must be >= 0, got -1 in [-1, 0]", ParamError);
+  CHECK_THROWS_AS(test::default_params("figure/samples", {{"grid", std::int64_t{1}}}), ParamError);
+  CHECK_THROWS_AS(test::default_params("figure/samples", {{"max_points", std::int64_t{0}}}), ParamError);
 }

@@ -1,5 +1,3 @@
-#include "components/figures/slices.hpp"
-
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -9,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "framework/core/params.hpp"
 #include "tests/unit/component_support.hpp"
 #include "tests/unit/figures/figure_data.hpp"
 
@@ -112,7 +111,7 @@ TEST_CASE("figure/slices: another axis, and one event of a stacked volume") {
 TEST_CASE("figure/slices: errors name the shapes, layers and events") {
   const Artifact a = volume_of({2, 3, 4}, coded(2, 3, 4, 0));
   CHECK_THROWS_WITH(draw(a, volume_of({2, 3, 2}, coded(2, 3, 2, 0))),
-                    doctest::Contains("figure/slices: 'volume' of truth has shape {2, 3, 4} but test has {2, 3, 2}"));
+                    doctest::Contains("'volume' of truth has shape {2, 3, 4} but test has {2, 3, 2}"));
   CHECK_THROWS_WITH(draw(a, a), doctest::Contains("layer 8 is outside axis 2 of 'volume' (shape {2, 3, 4}, indices 0..3)"));
   CHECK_THROWS_WITH(draw(a, a, {{"layers", std::vector<std::int64_t>{0}}, {"event", std::int64_t{1}}}),
                     doctest::Contains("holds one volume (event must be 0)"));
@@ -120,4 +119,11 @@ TEST_CASE("figure/slices: errors name the shapes, layers and events") {
   CHECK_THROWS_WITH(draw(flat, flat), doctest::Contains("expected rank 3 ({c, z, r}) or 4 ({events, c, z, r})"));
   CHECK_THROWS_WITH(draw(a, a, {{"layers", std::vector<std::int64_t>{0}}, {"file", std::string("../x")}}),
                     doctest::Contains("file must be a plain base name"));
+}
+
+TEST_CASE("figure/slices: the schema refuses negative layers and events, and axes outside [-3, 2]") {
+  CHECK_THROWS_WITH_AS(reprise::test::default_params("figure/slices", {{"layers", std::vector<std::int64_t>{0, -1}}}),
+                       "figure/slices: parameter 'layers' must be >= 0, got -1 in [0, -1]", ParamError);
+  CHECK_THROWS_AS(reprise::test::default_params("figure/slices", {{"event", std::int64_t{-1}}}), ParamError);
+  CHECK_THROWS_AS(reprise::test::default_params("figure/slices", {{"axis", std::int64_t{3}}}), ParamError);
 }

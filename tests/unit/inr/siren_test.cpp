@@ -1,5 +1,3 @@
-#include "components/inr/siren.hpp"
-
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -28,6 +26,18 @@ TEST_CASE("inr/siren describes the network the codec builds: 3 -> 5x128 -> 1 has
   auto net = inr::build_network(model, 3, 1);
   // 3*128+128 + 4*(128*128+128) + 128+1
   CHECK(net->parameters().size() == 66689);
+}
+
+TEST_CASE("inr/ffnet and inr/wire describe the networks the codec builds") {
+  // FFNet: 2 x 128 features -> 5x128 ReLU -> 1.
+  auto ffnet = inr::build_network(test::run_component("inr/ffnet"), 3, 1);
+  CHECK(ffnet->parameters().size() == 256 * 128 + 128 + 4 * (128 * 128 + 128) + 128 + 1);
+  // WIRE of width 128 holds floor(128 / sqrt 2) = 90 complex units: a real first
+  // layer, 4 complex layers, a complex output.
+  auto wire = inr::build_network(test::run_component("inr/wire"), 3, 1);
+  CHECK(wire->describe().find("5x90(complex)") != std::string::npos);
+  CHECK(wire->parameters().size() == 3 * 90 + 90 + 4 * 2 * (90 * 90 + 90) + 2 * (90 + 1));
+  CHECK_THROWS_WITH(inr::build_network(Artifact{}, 3, 1), doctest::Contains("not an inr/* node"));
 }
 
 TEST_CASE("SIREN fits a 1-D sine to MSE < 1e-4") {

@@ -1,4 +1,4 @@
-#include "components/inr/wire.hpp"
+#include "components/inr/wire_network.hpp"
 
 #include <doctest/doctest.h>
 

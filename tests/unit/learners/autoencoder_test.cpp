@@ -1,4 +1,4 @@
-#include "components/learners/autoencoder.hpp"
+#include "components/learners/autoencoder_network.hpp"
 
 #include <doctest/doctest.h>
 

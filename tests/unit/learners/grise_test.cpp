@@ -1,4 +1,4 @@
-#include "components/learners/grise.hpp"
+#include "components/learners/interaction_screening.hpp"
 
 #include <doctest/doctest.h>
 
@@ -11,28 +11,19 @@
 #include <string>
 #include <vector>
 
+#include "framework/core/params.hpp"
+#include "tests/unit/component_support.hpp"
 #include "tests/unit/learners/ising_exact.hpp"
 
 using namespace reprise;
 
 namespace {
 
-// Every parameter spelled out, as the framework hands them after validation.
-Params grise_params(std::map<std::string, ParamValue> overrides = {}) {
-  std::map<std::string, ParamValue> v{{"c", 0.2},           {"delta", 1e-4},      {"lambda", -1.0},
-                                      {"tol", 1e-8},        {"max_iter", std::int64_t{10000}},
-                                      {"symmetrize", true}, {"threads", std::int64_t{0}}};
-  for (auto& [k, x] : overrides) v[k] = x;
-  return Params(v);
-}
-
-Artifact learn(const Artifact& data, const Params& p) {
-  const ComponentInfo* info = Registry::instance().find("learner/grise");
-  REQUIRE(info != nullptr);
+// learner/grise on `data` with the given parameters (the rest at their defaults).
+Artifact learn(const Artifact& data, const std::map<std::string, ParamValue>& given = {}) {
   Inputs in;
   in.set("data", std::make_shared<const Artifact>(data));
-  SimpleContext ctx(3);
-  return info->make()->run(in, p, ctx);
+  return test::run_component("learner/grise", given, in, 3);
 }
 
 // S_u's smooth part by its definition, straight from the raw rows.
@@ -206,7 +197,7 @@ TEST_CASE("learner/grise: extreme fields are evaluated accurately on both sides 
 
 TEST_CASE("learner/grise: recovers the couplings and fields of an 8-spin model from 10^5 exact samples") {
   const Recovery& r = recovery();
-  const Artifact a = learn(r.data, grise_params());
+  const Artifact a = learn(r.data);
   const std::vector<double> J = a.array("J").to_double(), h = a.array("h").to_double();
   REQUIRE(J.size() == 64);
   double j_err = 0, h_err = 0;
@@ -231,7 +222,7 @@ TEST_CASE("learner/grise: recovers the couplings and fields of an 8-spin model f
 
 TEST_CASE("learner/grise: each node's solution meets the l1 optimality conditions") {
   const Recovery& r = recovery();
-  const Artifact a = learn(r.data, grise_params());
+  const Artifact a = learn(r.data);
   const SpinHistogram hist = spin_histogram(r.data.array("samples"));
   const std::vector<double> raw = a.array("J_raw").to_double(), h = a.array("h").to_double();
   const double lambda = a.scalar("lambda");
@@ -254,7 +245,7 @@ TEST_CASE("learner/grise: each node's solution meets the l1 optimality condition
 
 TEST_CASE("learner/grise: a large lambda zeroes J and leaves h = atanh of the magnetisation") {
   const Recovery& r = recovery();
-  const Artifact a = learn(r.data, grise_params({{"lambda", 10.0}}));
+  const Artifact a = learn(r.data, {{"lambda", 10.0}});
   for (double v : a.array("J").to_double()) CHECK(v == 0.0);
   const ising_exact::Moments m = ising_exact::sample_moments(r.x, 100000, 8);
   const std::vector<double> h = a.array("h").to_double();
@@ -265,7 +256,7 @@ TEST_CASE("learner/grise: a large lambda zeroes J and leaves h = atanh of the ma
 
 TEST_CASE("learner/grise: a single spin gets only its field") {
   const std::vector<std::int8_t> x{1, 1, -1, 1, -1, 1, 1, 1};
-  const Artifact a = learn(ising_exact::samples_artifact(x, 8, 1), grise_params());
+  const Artifact a = learn(ising_exact::samples_artifact(x, 8, 1));
   CHECK(a.array("J").to_double() == std::vector<double>{0.0});
   CHECK(a.array("h").to_double()[0] == doctest::Approx(std::atanh(0.5)).epsilon(1e-6));
   CHECK(a.scalar("unique_configurations") == 2);
@@ -277,13 +268,14 @@ TEST_CASE("learner/grise: a cancelled run throws Cancelled") {
   } ctx;
   Inputs in;
   in.set("data", std::make_shared<const Artifact>(recovery().data));
-  CHECK_THROWS_AS(Registry::instance().find("learner/grise")->make()->run(in, grise_params(), ctx), Cancelled);
+  CHECK_THROWS_AS(test::component_info("learner/grise").make()->run(in, test::default_params("learner/grise"), ctx),
+                  Cancelled);
 }
 
 TEST_CASE("learner/grise: results do not depend on the number of threads") {
   const Recovery& r = recovery();
-  const Artifact one = learn(r.data, grise_params({{"threads", std::int64_t{1}}}));
-  const Artifact two = learn(r.data, grise_params({{"threads", std::int64_t{2}}}));
+  const Artifact one = learn(r.data, {{"threads", std::int64_t{1}}});
+  const Artifact two = learn(r.data, {{"threads", std::int64_t{2}}});
   CHECK(one.array("J") == two.array("J"));
   CHECK(one.array("J_raw") == two.array("J_raw"));
   CHECK(one.array("h") == two.array("h"));
@@ -292,9 +284,9 @@ TEST_CASE("learner/grise: results do not depend on the number of threads") {
 
 TEST_CASE("learner/grise: symmetrize false reports the per-node estimates") {
   const Recovery& r = recovery();
-  const Artifact a = learn(r.data, grise_params({{"symmetrize", false}}));
+  const Artifact a = learn(r.data, {{"symmetrize", false}});
   CHECK(a.array("J") == a.array("J_raw"));
-  const std::vector<double> sym = learn(r.data, grise_params()).array("J").to_double();
+  const std::vector<double> sym = learn(r.data).array("J").to_double();
   const std::vector<double> raw = a.array("J_raw").to_double();
   for (std::size_t i = 0; i < 8; ++i)
     for (std::size_t k = 0; k < 8; ++k) CHECK(sym[i * 8 + k] == 0.5 * (raw[i * 8 + k] + raw[k * 8 + i]));
@@ -302,17 +294,32 @@ TEST_CASE("learner/grise: symmetrize false reports the per-node estimates") {
 
 TEST_CASE("learner/grise: max_iter caps the iterations and clears converged") {
   const Recovery& r = recovery();
-  const Artifact a = learn(r.data, grise_params({{"max_iter", std::int64_t{3}}}));
+  const Artifact a = learn(r.data, {{"max_iter", std::int64_t{3}}});
   CHECK(a.scalar("max_iterations") == 3);
   CHECK(a.scalar("converged") == 0.0);
   for (std::int32_t it : a.array("iterations").view<std::int32_t>()) CHECK(it == 3);
 }
 
-TEST_CASE("learner/grise: rejects bad data and parameters") {
+TEST_CASE("learner/grise: rejects bad data, and a negative lambda other than -1") {
   Artifact flat;
   flat.set_array("samples", Array::from<std::int8_t>({4}, {1, -1, 1, 1}));
-  CHECK_THROWS_AS(learn(flat, grise_params()), std::invalid_argument);
-  const Recovery& r = recovery();
-  CHECK_THROWS_AS(learn(r.data, grise_params({{"lambda", -0.5}})), std::invalid_argument);
-  CHECK_THROWS_AS(learn(r.data, grise_params({{"tol", 0.0}})), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(learn(flat), doctest::Contains("non-empty {samples, spins} matrix"), std::invalid_argument);
+  // The schema lets lambda down to -1; only -1 itself means "use the formula".
+  CHECK_THROWS_WITH_AS(learn(recovery().data, {{"lambda", -0.5}}), doctest::Contains("-1 for the formula"),
+                       std::invalid_argument);
+}
+
+TEST_CASE("learner/grise: the schema bounds tol, delta, c, lambda and max_iter") {
+  const ComponentInfo& info = test::component_info("learner/grise");
+  CHECK_THROWS_WITH_AS(info.make_params({{"tol", 0.0}}), doctest::Contains("tol"), ParamError);
+  CHECK_THROWS_AS(info.make_params({{"tol", -1e-8}}), ParamError);
+  CHECK_NOTHROW(info.make_params({{"tol", 1e-300}}));
+  for (double delta : {0.0, 1.0, -0.1, 1.5}) {
+    CAPTURE(delta);
+    CHECK_THROWS_WITH_AS(info.make_params({{"delta", delta}}), doctest::Contains("delta"), ParamError);
+  }
+  CHECK_NOTHROW(info.make_params({{"delta", 0.5}}));
+  CHECK_THROWS_AS(info.make_params({{"c", -0.1}}), ParamError);
+  CHECK_THROWS_AS(info.make_params({{"lambda", -1.5}}), ParamError);
+  CHECK_THROWS_AS(info.make_params({{"max_iter", std::int64_t{0}}}), ParamError);
 }

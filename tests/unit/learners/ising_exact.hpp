@@ -13,7 +13,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "framework/artifact.hpp"
+#include "framework/core/artifact.hpp"
 
 namespace ising_exact {
 

@@ -1,5 +1,3 @@
-#include "components/learners/score_matching.hpp"
-
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -9,28 +7,21 @@
 #include <string>
 #include <vector>
 
+#include "components/learners/energy_model.hpp"
+#include "tests/unit/component_support.hpp"
+
 using namespace reprise;
 
 namespace {
 
-Params sm_params(std::map<std::string, ParamValue> overrides = {}) {
-  std::map<std::string, ParamValue> v{{"degree", std::int64_t{2}},          {"neighbours", std::string("all")},
-                                      {"lattice", std::int64_t{0}},         {"solver", std::string("auto")},
-                                      {"ridge", 0.0},                       {"threads", std::int64_t{0}}};
-  for (auto& [k, x] : overrides) v[k] = x;
-  return Params(v);
-}
-
-Artifact learn(const RowMatrixXd& x, const Params& p) {
-  const ComponentInfo* info = Registry::instance().find("learner/score-matching");
-  REQUIRE(info != nullptr);
+// learner/score-matching on the rows of x with the given parameters (the rest at their defaults).
+Artifact learn(const RowMatrixXd& x, const std::map<std::string, ParamValue>& given = {}) {
   Artifact data;
   data.set_array("samples", Array::from<double>({static_cast<std::size_t>(x.rows()), static_cast<std::size_t>(x.cols())},
                                                 std::vector<double>(x.data(), x.data() + x.size())));
   Inputs in;
   in.set("data", std::make_shared<const Artifact>(data));
-  SimpleContext ctx(1);
-  return info->make()->run(in, p, ctx);
+  return test::run_component("learner/score-matching", given, in, 1);
 }
 
 // M samples of N(μ, P⁻¹) drawn here, independently of dataset/mvn.
@@ -68,7 +59,7 @@ TEST_CASE("score matching recovers a known Gaussian's precision matrix (d = 5, M
   const Eigen::MatrixXd p = test_precision(5);
   Eigen::VectorXd mu(5);
   mu << 1.0, -0.5, 0.0, 2.0, 0.3;
-  const Artifact out = learn(gaussian_samples(p, mu, 100000, 11), sm_params());
+  const Artifact out = learn(gaussian_samples(p, mu, 100000, 11));
   CHECK(out.string("solver") == "closed-form");
   const Eigen::MatrixXd learned = matrix_of(out.array("precision"));
   const double rel = (learned - p).norm() / p.norm();
@@ -86,8 +77,8 @@ TEST_CASE("score matching: the Gaussian closed form equals the generic linear so
   const Eigen::MatrixXd p = test_precision(4);
   const Eigen::VectorXd mu = Eigen::VectorXd::LinSpaced(4, -1.0, 1.0);
   const RowMatrixXd x = gaussian_samples(p, mu, 3000, 5);
-  const Artifact closed = learn(x, sm_params());
-  const Artifact linear = learn(x, sm_params({{"solver", std::string("linear")}}));
+  const Artifact closed = learn(x);
+  const Artifact linear = learn(x, {{"solver", std::string("linear")}});
   CHECK(linear.string("solver") == "linear");
   const std::vector<double> a = closed.array("theta").to_double(), b = linear.array("theta").to_double();
   REQUIRE(a.size() == 4 + 10);
@@ -113,7 +104,7 @@ TEST_CASE("score matching recovers a 1-D quartic energy from exact (rejection) s
     const double c = u(rng);
     if (v(rng) < std::exp(emin - energy(c))) x(n++, 0) = c;
   }
-  const Artifact out = learn(x, sm_params({{"degree", std::int64_t{4}}}));
+  const Artifact out = learn(x, {{"degree", std::int64_t{4}}});
   const std::vector<double> theta = out.array("theta").to_double();
   REQUIRE(theta.size() == 3);  // x, x², x⁴ (no pairs in one dimension)
   MESSAGE("learned theta: " << theta[0] << " " << theta[1] << " " << theta[2]);
@@ -124,18 +115,32 @@ TEST_CASE("score matching recovers a 1-D quartic energy from exact (rejection) s
 }
 
 TEST_CASE("score matching: term sets for chains and periodic lattices") {
-  CHECK(score_matching_terms(9, 4, "lattice2d", 3).size() == 9 * 3 + 18);
-  CHECK(score_matching_terms(4, 4, "lattice2d", 0).size() == 4 * 3 + 4);  // L = 2: wrapped pairs counted once
-  CHECK(score_matching_terms(5, 4, "chain", 0).size() == 5 * 3 + 4);
-  CHECK(score_matching_terms(5, 2, "all", 0).size() == 5 + 15);
-  CHECK_THROWS_WITH_AS(score_matching_terms(10, 4, "lattice2d", 0), doctest::Contains("lattice2d needs dim = lattice²"),
+  // Independent standard normal samples: every term set is well posed on them.
+  auto terms_count = [](std::size_t d, std::int64_t degree, const std::string& neighbours, std::int64_t lattice) {
+    const RowMatrixXd x = gaussian_samples(Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(d)),
+                                           Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d)), 2000, 17);
+    return learn(x, {{"degree", degree}, {"neighbours", neighbours}, {"lattice", lattice}}).scalar("terms_count");
+  };
+  CHECK(terms_count(9, 4, "lattice2d", 3) == 9 * 3 + 18);
+  CHECK(terms_count(4, 4, "lattice2d", 0) == 4 * 3 + 4);  // L = 2: wrapped pairs counted once
+  CHECK(terms_count(5, 4, "chain", 0) == 5 * 3 + 4);
+  CHECK(terms_count(5, 2, "all", 0) == 5 + 15);
+  CHECK_THROWS_WITH_AS(terms_count(10, 4, "lattice2d", 0), doctest::Contains("lattice2d needs dim = lattice²"),
                        std::invalid_argument);
+  // The schema's range [2, 4] lets 3 through; the term sets exist for 2 and 4 only.
+  CHECK_THROWS_WITH_AS(terms_count(3, 3, "all", 0), doctest::Contains("degree must be 2 or 4"), std::invalid_argument);
+}
+
+TEST_CASE("score matching: closed-form needs degree 2 with all pairs") {
+  const RowMatrixXd x = gaussian_samples(Eigen::MatrixXd::Identity(3, 3), Eigen::VectorXd::Zero(3), 500, 2);
+  CHECK_THROWS_WITH_AS(learn(x, {{"solver", std::string("closed-form")}, {"neighbours", std::string("chain")}}),
+                       doctest::Contains("closed-form needs degree 2 with neighbours all"), std::invalid_argument);
 }
 
 TEST_CASE("score matching: degenerate data asks for more samples or a ridge") {
   RowMatrixXd x = RowMatrixXd::Zero(10, 3);
   for (Eigen::Index n = 0; n < 10; ++n) x(n, 0) = x(n, 1) = static_cast<double>(n);  // x_0 = x_1, x_2 = 0
-  CHECK_THROWS_WITH_AS(learn(x, sm_params()), doctest::Contains("ridge"), std::runtime_error);
-  const Artifact ok = learn(x, sm_params({{"ridge", 0.1}}));
+  CHECK_THROWS_WITH_AS(learn(x), doctest::Contains("ridge"), std::runtime_error);
+  const Artifact ok = learn(x, {{"ridge", 0.1}});
   CHECK(ok.array("precision").shape()[0] == 3);
 }

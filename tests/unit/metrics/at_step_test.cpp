@@ -1,8 +1,8 @@
-#include "components/metrics/at_step.hpp"
-
 #include <doctest/doctest.h>
 
 #include <memory>
+
+#include "tests/unit/component_support.hpp"
 
 using namespace reprise;
 
@@ -14,9 +14,7 @@ Artifact pick(std::int64_t step, const std::string& keys = "max_abs,mean_abs") {
   curve.set_array("record_mean_abs", Array::from<double>({3}, {0.3, 0.05, 0.01}));
   Inputs in;
   in.set("curve", std::make_shared<const Artifact>(curve));
-  SimpleContext ctx;
-  Params p(std::map<std::string, ParamValue>{{"step", step}, {"keys", keys}});
-  return Registry::instance().find("metric/at-step")->make()->run(in, p, ctx);
+  return test::run_component("metric/at-step", {{"step", step}, {"keys", keys}}, in);
 }
 }  // namespace
 

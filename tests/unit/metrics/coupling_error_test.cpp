@@ -1,9 +1,9 @@
-#include "components/metrics/coupling_error.hpp"
-
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <memory>
+
+#include "tests/unit/component_support.hpp"
 
 using namespace reprise;
 
@@ -20,8 +20,7 @@ Artifact error(const Artifact& truth, const Artifact& learned) {
   Inputs in;
   in.set("truth", std::make_shared<const Artifact>(truth));
   in.set("model", std::make_shared<const Artifact>(learned));
-  SimpleContext ctx;
-  return Registry::instance().find("metric/coupling-error")->make()->run(in, Params{}, ctx);
+  return test::run_component("metric/coupling-error", {}, in);
 }
 }  // namespace
 

@@ -6,7 +6,6 @@
 #include <numbers>
 #include <random>
 
-#include "components/metrics/energy_distance.hpp"
 #include "tests/unit/component_support.hpp"
 
 namespace reprise {

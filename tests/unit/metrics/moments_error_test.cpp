@@ -1,5 +1,3 @@
-#include "components/metrics/moments_error.hpp"
-
 #include <doctest/doctest.h>
 
 #include <cstdint>

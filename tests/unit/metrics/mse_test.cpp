@@ -1,5 +1,3 @@
-#include "components/metrics/mse.hpp"
-
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -29,8 +27,8 @@ TEST_CASE("metric/mse: key selects the array; shapes must match") {
   CHECK(run_metric("metric/mse", {{"truth", truth}, {"test", test}}, {{"key", std::string("samples")}})
             .scalar("mse") == doctest::Approx(6.0));
   CHECK_THROWS_WITH(run_metric("metric/mse", {{"truth", truth}, {"test", test}}),
-                    doctest::Contains("metric/mse: input 'truth' has no array 'volume' (arrays: samples)"));
+                    doctest::Contains("input 'truth' has no array 'volume' (arrays: samples)"));
   CHECK_THROWS_WITH(run_metric("metric/mse", {{"truth", volume_artifact({2, 3}, {1, 2, 3, 4, 5, 6})},
                                               {"test", volume_artifact({3, 2}, {1, 2, 3, 4, 5, 6})}}),
-                    doctest::Contains("metric/mse: 'volume' of truth has shape {2, 3} but test has {3, 2}"));
+                    doctest::Contains("'volume' of truth has shape {2, 3} but test has {3, 2}"));
 }

@@ -1,9 +1,9 @@
-#include "components/metrics/qoi_error.hpp"
-
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <memory>
+
+#include "tests/unit/component_support.hpp"
 
 using namespace reprise;
 
@@ -18,8 +18,7 @@ Artifact qoi(const Artifact& truth, const Artifact& sample) {
   Inputs in;
   in.set("truth", std::make_shared<const Artifact>(truth));
   in.set("sample", std::make_shared<const Artifact>(sample));
-  SimpleContext ctx;
-  return Registry::instance().find("metric/qoi-error")->make()->run(in, Params{}, ctx);
+  return test::run_component("metric/qoi-error", {}, in);
 }
 }  // namespace
 

@@ -1,10 +1,9 @@
-#include "components/metrics/ratio.hpp"
-
 #include <doctest/doctest.h>
 
 #include <cstdint>
 #include <vector>
 
+#include "framework/core/params.hpp"
 #include "tests/unit/metrics/volume_metric_support.hpp"
 
 using namespace reprise;
@@ -30,9 +29,16 @@ TEST_CASE("metric/ratio: the packed input must say how many bytes it stores") {
   Artifact not_a_codec;
   not_a_codec.set_scalar("mse", 1);
   CHECK_THROWS_WITH(run_metric("metric/ratio", {{"truth", truth}, {"packed", not_a_codec}}),
-                    doctest::Contains("metric/ratio: input 'packed' has no scalar 'bytes' (scalars: mse)"));
+                    doctest::Contains("input 'packed' has no scalar 'bytes' (scalars: mse)"));
   Artifact zero;
   zero.set_scalar("bytes", 0);
   CHECK_THROWS_WITH(run_metric("metric/ratio", {{"truth", truth}, {"packed", zero}}),
                     doctest::Contains("expected > 0"));
+}
+
+TEST_CASE("metric/ratio: the schema refuses bits outside [1, 64] before the metric runs") {
+  CHECK_THROWS_WITH_AS(test::default_params("metric/ratio", {{"bits", std::int64_t{0}}}),
+                       "metric/ratio: parameter 'bits' must be in [1, 64], got 0", ParamError);
+  CHECK_THROWS_AS(test::default_params("metric/ratio", {{"bits", std::int64_t{65}}}), ParamError);
+  CHECK_THROWS_AS(test::default_params("metric/energy-distance", {{"max_samples", std::int64_t{-1}}}), ParamError);
 }

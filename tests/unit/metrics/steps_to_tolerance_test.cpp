@@ -1,10 +1,9 @@
-#include "components/metrics/steps_to_tolerance.hpp"
-
 #include <doctest/doctest.h>
 
-#include <map>
 #include <memory>
 #include <string>
+
+#include "tests/unit/component_support.hpp"
 
 using namespace reprise;
 
@@ -17,9 +16,7 @@ Artifact reach(double tol, bool with_seconds = true, const std::string& key = "m
   if (with_seconds) curve.set_array("record_seconds", Array::from<double>({5}, {0.0, 0.1, 0.5, 1.0, 5.0}));
   Inputs in;
   in.set("curve", std::make_shared<const Artifact>(curve));
-  SimpleContext ctx;
-  Params p(std::map<std::string, ParamValue>{{"tol", tol}, {"key", key}});
-  return Registry::instance().find("metric/steps-to-tolerance")->make()->run(in, p, ctx);
+  return test::run_component("metric/steps-to-tolerance", {{"tol", tol}, {"key", key}}, in);
 }
 }  // namespace
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "framework/registry.hpp"
+#include "framework/core/registry.hpp"
 #include "tests/unit/component_support.hpp"
 
 namespace reprise::test {

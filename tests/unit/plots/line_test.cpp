@@ -10,8 +10,9 @@
 #include <sstream>
 #include <string>
 
-#include "framework/registry.hpp"
-#include "framework/table.hpp"
+#include "framework/core/params.hpp"
+#include "framework/core/registry.hpp"
+#include "framework/report/table.hpp"
 #include "tests/unit/plots/plot_test_support.hpp"
 
 using namespace reprise;
@@ -20,15 +21,12 @@ using reprise::test::read_all;
 
 namespace {
 
-// Every parameter of plot/line, as the framework passes them after validation.
-Params line_params(std::map<std::string, ParamValue> overrides) {
-  std::map<std::string, ParamValue> v{{"x", std::string("energy")}, {"y", std::string("err.max_abs")},
-                                      {"series", std::string("")}, {"where", std::string("")},  {"logx", false},
-                                      {"logy", false},              {"title", std::string("")},
-                                      {"xlabel", std::string("")},  {"ylabel", std::string("")},
-                                      {"file", std::string("qoi_vs_energy")}};
-  for (auto& [k, val] : overrides) v[k] = val;
-  return Params(v);
+// The required x, y and file of these tests, `overrides` on top; the rest at their defaults.
+Params line_params(const std::map<std::string, ParamValue>& overrides = {}) {
+  std::map<std::string, ParamValue> v{
+      {"x", std::string("energy")}, {"y", std::string("err.max_abs")}, {"file", std::string("qoi_vs_energy")}};
+  for (const auto& [k, val] : overrides) v[k] = val;
+  return reprise::test::default_params("plot/line", v);
 }
 
 // A metrics table with rows out of x order, a zero and a missing value.
@@ -55,6 +53,14 @@ TEST_CASE("plot/line declares its parameters once, x y and file required") {
     CHECK(info->find_param(name)->default_value.has_value());
   CHECK(info->params.size() == 10);
   REQUIRE(info->find_input("table") != nullptr);
+}
+
+TEST_CASE("plot/line: the schema refuses a missing file and a mistyped flag before the plot runs") {
+  CHECK_THROWS_WITH_AS(reprise::test::default_params("plot/line", {{"x", std::string("energy")},
+                                                                   {"y", std::string("err.max_abs")}}),
+                       doctest::Contains("plot/line: parameter 'file' is required"), ParamError);
+  CHECK_THROWS_WITH_AS(line_params({{"logy", std::string("yes")}}),
+                       doctest::Contains("parameter 'logy' expects a bool"), ParamError);
 }
 
 TEST_CASE("plot/line writes one sorted block per series and drops non-positive y on a log axis") {
@@ -142,14 +148,13 @@ TEST_CASE("plot/line escapes series values in gnuplot titles") {
 TEST_CASE("plot/line names the columns it has when one is unknown or not numeric") {
   Table t = sweep_table();
   CHECK_THROWS_WITH_AS(run_line(t, line_params({{"y", std::string("err.maxabs")}})),
-                       "plot/line: unknown column 'err.maxabs'; columns are: structure, energy, err.max_abs, "
-                       "err.mean",
+                       "unknown column 'err.maxabs'; columns are: structure, energy, err.max_abs, err.mean",
                        std::invalid_argument);
   CHECK_THROWS_WITH_AS(run_line(t, line_params({{"series", std::string("kind")}})),
-                       "plot/line: unknown column 'kind'; columns are: structure, energy, err.max_abs, err.mean",
+                       "unknown column 'kind'; columns are: structure, energy, err.max_abs, err.mean",
                        std::invalid_argument);
   CHECK_THROWS_WITH_AS(run_line(t, line_params({{"x", std::string("structure")}})),
-                       "plot/line: column 'structure' is not numeric (row 1 holds 'b'); numeric columns are: "
+                       "column 'structure' is not numeric (row 1 holds 'b'); numeric columns are: "
                        "energy, err.max_abs, err.mean",
                        std::invalid_argument);
 }
@@ -165,16 +170,14 @@ TEST_CASE("plot/line says why when nothing is left to plot") {
   t.columns = {"energy", "err.max_abs"};
   t.rows = {{"0.5", "0"}, {"0.9", "-1"}};
   CHECK_THROWS_WITH_AS(run_line(t, line_params({{"logy", true}})),
-                       "plot/line: nothing to plot for err.max_abs against energy: dropped 2 points: "
+                       "nothing to plot for err.max_abs against energy: dropped 2 points: "
                        "err.max_abs <= 0 (logy)",
                        std::invalid_argument);
 }
 
-TEST_CASE("plot/line script renders an svg and a png with gnuplot") {
-  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
-    MESSAGE("gnuplot not on PATH: rendering not checked");
-    return;
-  }
+// Without gnuplot on PATH this is reported as skipped, not passed.
+TEST_CASE("plot/line script renders an svg and a png with gnuplot" *
+          doctest::skip(!reprise::test::gnuplot_on_path())) {
   Artifact a = run_line(sweep_table(), line_params({{"series", std::string("structure")}, {"logy", true}}));
   std::string tmpl = (std::filesystem::temp_directory_path() / "reprise-plot-line-XXXXXX").string();
   REQUIRE(mkdtemp(tmpl.data()) != nullptr);

@@ -3,14 +3,16 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
 
-#include "framework/registry.hpp"
-#include "framework/table.hpp"
+#include "framework/core/registry.hpp"
+#include "framework/report/table.hpp"
+#include "tests/unit/component_support.hpp"
 
 namespace reprise::test {
 
@@ -23,6 +25,9 @@ inline Artifact run_plot(const std::string& name, const Table& t, const Params& 
   SimpleContext ctx;
   return info->make()->run(in, p, ctx);
 }
+
+// Whether gnuplot can be run; the rendering tests are skipped (and reported so) without it.
+inline bool gnuplot_on_path() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
 
 inline std::size_t count(const std::string& text, const std::string& needle) {
   std::size_t n = 0;

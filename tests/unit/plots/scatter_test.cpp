@@ -10,8 +10,8 @@
 #include <sstream>
 #include <string>
 
-#include "framework/registry.hpp"
-#include "framework/table.hpp"
+#include "framework/core/registry.hpp"
+#include "framework/report/table.hpp"
 #include "tests/unit/plots/plot_test_support.hpp"
 
 using namespace reprise;
@@ -20,15 +20,12 @@ using reprise::test::read_all;
 
 namespace {
 
-// Every parameter of plot/scatter, as the framework passes them after validation.
-Params scatter_params(std::map<std::string, ParamValue> overrides) {
-  std::map<std::string, ParamValue> v{{"x", std::string("ratio")}, {"y", std::string("psnr")},
-                                      {"series", std::string("")}, {"where", std::string("")}, {"logx", false},
-                                      {"logy", false},             {"title", std::string("")},
-                                      {"xlabel", std::string("")}, {"ylabel", std::string("")},
-                                      {"file", std::string("psnr_vs_ratio")}};
-  for (auto& [k, val] : overrides) v[k] = val;
-  return Params(v);
+// The required x, y and file of these tests, `overrides` on top; the rest at their defaults.
+Params scatter_params(const std::map<std::string, ParamValue>& overrides = {}) {
+  std::map<std::string, ParamValue> v{
+      {"x", std::string("ratio")}, {"y", std::string("psnr")}, {"file", std::string("psnr_vs_ratio")}};
+  for (const auto& [k, val] : overrides) v[k] = val;
+  return reprise::test::default_params("plot/scatter", v);
 }
 
 // Rows out of x order (a scatter keeps them so), a non-positive x and a missing y.
@@ -84,15 +81,15 @@ TEST_CASE("plot/scatter keeps table order within each series and drops non-posit
 
 TEST_CASE("plot/scatter takes exactly one y column") {
   CHECK_THROWS_WITH_AS(run_scatter(codec_table(), scatter_params({{"y", std::string("psnr,ratio")}})),
-                       "plot/scatter: y names one column; got 'psnr,ratio'", std::invalid_argument);
+                       "y names one column; got 'psnr,ratio'", std::invalid_argument);
 }
 
 TEST_CASE("plot/scatter names the columns it has when one is unknown or not numeric") {
   CHECK_THROWS_WITH_AS(run_scatter(codec_table(), scatter_params({{"x", std::string("rate")}})),
-                       "plot/scatter: unknown column 'rate'; columns are: codec, ratio, psnr",
+                       "unknown column 'rate'; columns are: codec, ratio, psnr",
                        std::invalid_argument);
   CHECK_THROWS_WITH_AS(run_scatter(codec_table(), scatter_params({{"y", std::string("codec")}})),
-                       "plot/scatter: column 'codec' is not numeric (row 1 holds 'zfp'); numeric columns are: "
+                       "column 'codec' is not numeric (row 1 holds 'zfp'); numeric columns are: "
                        "ratio, psnr",
                        std::invalid_argument);
 }
@@ -103,11 +100,9 @@ TEST_CASE("plot/scatter rejects file names that are not plain base names") {
                     std::invalid_argument);
 }
 
-TEST_CASE("plot/scatter script renders an svg and a png with gnuplot") {
-  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
-    MESSAGE("gnuplot not on PATH: rendering not checked");
-    return;
-  }
+// Without gnuplot on PATH this is reported as skipped, not passed.
+TEST_CASE("plot/scatter script renders an svg and a png with gnuplot" *
+          doctest::skip(!reprise::test::gnuplot_on_path())) {
   Artifact a = run_scatter(codec_table(), scatter_params({{"series", std::string("codec")}, {"logy", true}}));
   std::string tmpl = (std::filesystem::temp_directory_path() / "reprise-plot-scatter-XXXXXX").string();
   REQUIRE(mkdtemp(tmpl.data()) != nullptr);

@@ -8,8 +8,6 @@
 #include <vector>
 
 #include "components/samplers/coordinate_sampler.hpp"
-#include "components/samplers/entropy.hpp"
-#include "components/samplers/importance.hpp"
 #include "tests/unit/component_support.hpp"
 
 using namespace reprise;
@@ -29,15 +27,6 @@ double chi_square(const std::vector<double>& counts, const std::vector<double>& 
 
 }  // namespace
 
-TEST_CASE("alias table probabilities equal the normalised weights exactly") {
-  const std::vector<double> w{0.5, 3, 0, 1, 1e-3, 7};
-  AliasTable table(w);
-  const double total = 0.5 + 3 + 0 + 1 + 1e-3 + 7;
-  for (std::size_t i = 0; i < w.size(); ++i) CHECK(table.probability(i) == doctest::Approx(w[i] / total).epsilon(1e-12));
-  CHECK_THROWS(AliasTable(std::vector<double>{0, 0}));
-  CHECK_THROWS(AliasTable(std::vector<double>{1, -1}));
-}
-
 TEST_CASE("importance sampling: draw frequencies match |y| (ε for zeros) by a χ² test") {
   const std::vector<float> values{0, 0.2f, -0.5f, 0, 1.0f, 0.05f, 0, 0.7f};
   const double eps = 0.1;
@@ -53,7 +42,7 @@ TEST_CASE("importance sampling: draw frequencies match |y| (ε for zeros) by a �
   std::vector<double> counts(values.size(), 0);
   std::vector<std::uint32_t> drawn;
   double draws = 0;
-  for (int epoch = 0; epoch < 5000; ++epoch) {
+  for (int epoch = 0; epoch < 50000; ++epoch) {
     sampler->draw(rng, drawn);
     CHECK(drawn.size() == values.size());  // ρN with replacement
     for (auto i : drawn) counts[i] += 1;
@@ -92,11 +81,29 @@ TEST_CASE("full sampling: every voxel once") {
   for (std::uint32_t i = 0; i < 17; ++i) CHECK(drawn[i] == i);
 }
 
-TEST_CASE("water-filling quotas: small bins give everything, the rest share equally") {
-  CHECK(flat_quotas({2, 100, 5, 50}, 40) == std::vector<std::size_t>{2, 17, 5, 16});
-  CHECK(flat_quotas({10, 10, 10}, 12) == std::vector<std::size_t>{4, 4, 4});
-  CHECK(flat_quotas({1, 2, 3}, 100) == std::vector<std::size_t>{1, 2, 3});  // more asked than there is
-  CHECK(flat_quotas({0, 9}, 4) == std::vector<std::size_t>{0, 4});
+// One epoch of sampler/entropy over `counts[k]` voxels of value k (so value k
+// fills histogram bin k of `counts.size()` bins, or stays empty), asking for
+// `draws` voxels: how many were drawn of each value. Every voxel at most once.
+std::vector<std::size_t> entropy_draws(const std::vector<std::size_t>& counts, std::size_t draws) {
+  std::vector<float> values;
+  for (std::size_t k = 0; k < counts.size(); ++k) values.insert(values.end(), counts[k], static_cast<float>(k));
+  const Artifact d = run_component("sampler/entropy", {{"ratio", static_cast<double>(draws) / values.size()},
+                                                       {"bins", static_cast<std::int64_t>(counts.size())}});
+  auto sampler = coords::make_sampler(&d, values);
+  std::mt19937_64 rng(4);
+  std::vector<std::uint32_t> drawn;
+  sampler->draw(rng, drawn);
+  CHECK(std::set<std::uint32_t>(drawn.begin(), drawn.end()).size() == drawn.size());
+  std::vector<std::size_t> per_value(counts.size(), 0);
+  for (auto i : drawn) ++per_value[static_cast<std::size_t>(values[i])];
+  return per_value;
+}
+
+TEST_CASE("entropy sampling: water filling, small bins give everything, the rest share equally") {
+  CHECK(entropy_draws({2, 100, 5, 50}, 40) == std::vector<std::size_t>{2, 17, 5, 16});
+  CHECK(entropy_draws({10, 10, 10}, 12) == std::vector<std::size_t>{4, 4, 4});
+  CHECK(entropy_draws({1, 2, 3}, 6) == std::vector<std::size_t>{1, 2, 3});  // everything asked for
+  CHECK(entropy_draws({1, 0, 8}, 4) == std::vector<std::size_t>{1, 0, 3});  // an empty bin
 }
 
 TEST_CASE("entropy sampling: the drawn values' histogram is flatter than the data's") {

@@ -1,5 +1,3 @@
-#include "components/samplers/gibbs.hpp"
-
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -12,21 +10,18 @@
 #include <string>
 #include <vector>
 
+#include "framework/core/params.hpp"
+#include "framework/core/registry.hpp"
 #include "tests/unit/learners/ising_exact.hpp"
 
 using namespace reprise;
 
 namespace {
 
-// Every parameter spelled out, as the framework hands them after validation.
+// `steps` and the test's other values; every other parameter keeps its default.
 Params gibbs_params(std::int64_t steps, std::map<std::string, ParamValue> overrides = {}) {
-  std::map<std::string, ParamValue> v{{"steps", steps},
-                                      {"record", std::vector<std::int64_t>{0, 1, 2, 5, 10, 20, 50, 100, 250}},
-                                      {"scan", std::string("systematic")},
-                                      {"chains", std::int64_t{10000}},
-                                      {"threads", std::int64_t{0}}};
-  for (auto& [k, x] : overrides) v[k] = x;
-  return Params(v);
+  overrides.emplace("steps", steps);
+  return Registry::instance().find("sampler/gibbs")->make_params(overrides);
 }
 
 struct Run {
@@ -264,4 +259,14 @@ TEST_CASE("sampler/gibbs: rejects inputs that do not fit the model") {
   bad_model.set_array("J", Array::from<double>({2, 3}, std::vector<double>(6, 0.0)));
   bad_model.set_array("h", Array::from<double>({2}, std::vector<double>(2, 0.0)));
   CHECK_THROWS_AS(sample(Run{bad_model, {}, {}}, gibbs_params(1)), std::invalid_argument);
+}
+
+TEST_CASE("sampler/gibbs: the schema refuses what the sampler no longer checks") {
+  CHECK_THROWS_WITH_AS(gibbs_params(-1), doctest::Contains("'steps' must be >= 0, got -1"), ParamError);
+  CHECK_THROWS_WITH_AS(gibbs_params(1, {{"chains", std::int64_t{0}}}), doctest::Contains("'chains' must be >= 1"),
+                       ParamError);
+  CHECK_THROWS_WITH_AS(gibbs_params(1, {{"record", std::vector<std::int64_t>{0, -2}}}),
+                       doctest::Contains("'record' must be >= 0, got -2 in [0, -2]"), ParamError);
+  CHECK_THROWS_WITH_AS(gibbs_params(1, {{"scan", std::string("checkerboard")}}), doctest::Contains("must be one of"),
+                       ParamError);
 }

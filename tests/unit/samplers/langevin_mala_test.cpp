@@ -1,5 +1,4 @@
 #include "components/learners/energy_model.hpp"
-#include "components/samplers/continuous_chain.hpp"
 
 #include <doctest/doctest.h>
 
@@ -11,22 +10,23 @@
 #include <string>
 #include <vector>
 
+#include "framework/core/params.hpp"
+#include "framework/core/registry.hpp"
+
 using namespace reprise;
 
 namespace {
 
-Params chain_params(double step, std::int64_t steps, std::map<std::string, ParamValue> overrides = {}) {
-  std::map<std::string, ParamValue> v{{"step", step},
-                                      {"steps", steps},
-                                      {"record", std::vector<std::int64_t>{0, 1, 2, 5, 10, 20, 50, 100}},
-                                      {"chains", std::int64_t{20000}},
-                                      {"init_scale", 1.0},
-                                      {"threads", std::int64_t{0}}};
-  for (auto& [k, x] : overrides) v[k] = x;
-  return Params(v);
+using Values = std::map<std::string, ParamValue>;
+
+// The values a test sets (20000 chains unless it says otherwise); sample()
+// validates them against the sampler's schema, which fills in the rest.
+Values chain_params(double step, std::int64_t steps, Values overrides = {}) {
+  overrides.insert({{"step", step}, {"steps", steps}, {"chains", std::int64_t{20000}}});
+  return overrides;
 }
 
-Artifact sample(const std::string& name, const Artifact& model, const Params& p, const Artifact* init = nullptr,
+Artifact sample(const std::string& name, const Artifact& model, const Values& p, const Artifact* init = nullptr,
                 const Artifact* truth = nullptr, std::uint64_t seed = 7) {
   const ComponentInfo* info = Registry::instance().find(name);
   REQUIRE(info != nullptr);
@@ -35,7 +35,7 @@ Artifact sample(const std::string& name, const Artifact& model, const Params& p,
   if (init) in.set("init", std::make_shared<const Artifact>(*init));
   if (truth) in.set("truth", std::make_shared<const Artifact>(*truth));
   SimpleContext ctx(seed);
-  return info->make()->run(in, p, ctx);
+  return info->make()->run(in, info->make_params(p), ctx);
 }
 
 // 1-D N(μ, σ²) through the polynomial path only: E = −(μ/σ²) x + x² / (2σ²).
@@ -107,7 +107,7 @@ TEST_CASE("sampler/langevin on N(0, σ²) has the closed-form O(h) stationary va
 
 TEST_CASE("sampler/langevin divergence stops with an error naming the step size, the step and the remedy") {
   const Artifact quartic = polynomial_energy_artifact(1, {Monomial{{0, 0, 0, 0}}}, {1.0});
-  const Params p = chain_params(0.5, 100, {{"chains", std::int64_t{50}}, {"init_scale", 3.0}});
+  const auto p = chain_params(0.5, 100, {{"chains", std::int64_t{50}}, {"init_scale", 3.0}});
   CHECK_THROWS_WITH_AS(sample("sampler/langevin", quartic, p),
                        doctest::Contains("with step size h = 0.5; lower step"), std::runtime_error);
   CHECK_THROWS_WITH_AS(sample("sampler/langevin", quartic, p), doctest::Contains("non-finite state at step "),
@@ -133,7 +133,7 @@ TEST_CASE("continuous chains: records follow the QoI error, and threads do not c
   for (Eigen::Index r = 0; r < t.rows(); ++r) t.row(r) = (mu + l * Eigen::Vector3d(n01(rng), n01(rng), n01(rng))).transpose();
   const Artifact truth = samples_artifact(t);
 
-  const Params prm = chain_params(0.1, 100, {{"chains", std::int64_t{4000}}, {"init_scale", 3.0}});
+  const Values prm = chain_params(0.1, 100, {{"chains", std::int64_t{4000}}, {"init_scale", 3.0}});
   const Artifact a = sample("sampler/mala", model, prm, nullptr, &truth);
   const auto steps = a.array("record_steps").view<std::int64_t>();
   const auto err = a.array("record_max_abs").view<double>();
@@ -149,8 +149,8 @@ TEST_CASE("continuous chains: records follow the QoI error, and threads do not c
   CHECK(warm.array("record_max_abs").view<double>()[0] == doctest::Approx(0.0));
   CHECK(warm.scalar("chains") == 4000);
 
-  Params one = chain_params(0.1, 20, {{"chains", std::int64_t{700}}, {"threads", std::int64_t{1}}});
-  Params two = chain_params(0.1, 20, {{"chains", std::int64_t{700}}, {"threads", std::int64_t{2}}});
+  const Values one = chain_params(0.1, 20, {{"chains", std::int64_t{700}}, {"threads", std::int64_t{1}}});
+  const Values two = chain_params(0.1, 20, {{"chains", std::int64_t{700}}, {"threads", std::int64_t{2}}});
   CHECK(sample("sampler/mala", model, one).array("samples") == sample("sampler/mala", model, two).array("samples"));
   CHECK(sample("sampler/langevin", model, one).array("samples") ==
         sample("sampler/langevin", model, two).array("samples"));
@@ -162,10 +162,24 @@ TEST_CASE("continuous chains: inputs that do not fit the model are named") {
   const Artifact model = gaussian_1d_polynomial(0.0, 1.0);
   const Artifact init = samples_artifact(RowMatrixXd::Zero(5, 2));
   CHECK_THROWS_WITH_AS(sample("sampler/langevin", model, chain_params(0.1, 5), &init),
-                       doctest::Contains("sampler/langevin: init.samples has 2 columns but the model has dim 1"),
+                       doctest::Contains("init.samples has 2 columns but the model has dim 1"),
                        std::invalid_argument);
   Artifact not_model;
   not_model.set_array("samples", Array::from<double>({1, 1}, {0.0}));
   CHECK_THROWS_WITH_AS(sample("sampler/mala", not_model, chain_params(0.1, 5)),
-                       doctest::Contains("sampler/mala: model: not an energy model"), std::invalid_argument);
+                       doctest::Contains("model: not an energy model"), std::invalid_argument);
+}
+
+TEST_CASE("continuous chains: the schema states the exact bound step > 0") {
+  const Artifact model = gaussian_1d_polynomial(0.0, 1.0);
+  for (const std::string name : {"sampler/langevin", "sampler/mala"}) {
+    CAPTURE(name);
+    CHECK_THROWS_WITH_AS(sample(name, model, chain_params(0.0, 5)), doctest::Contains("'step' must be > 0, got 0"),
+                         ParamError);
+    CHECK_THROWS_WITH_AS(sample(name, model, chain_params(-0.1, 5)), doctest::Contains("'step' must be > 0"),
+                         ParamError);
+    CHECK_NOTHROW(sample(name, model, chain_params(1e-14, 2, {{"chains", std::int64_t{10}}})));  // below the old 1e-12
+    CHECK_THROWS_WITH_AS(sample(name, model, chain_params(0.1, -1)), doctest::Contains("'steps' must be >= 0"),
+                         ParamError);
+  }
 }

@@ -7,8 +7,8 @@
 #include <numbers>
 #include <random>
 
-#include "components/targets/gmm.hpp"
-#include "components/targets/many_well.hpp"
+#include "components/targets/double_well.hpp"
+#include "components/targets/gaussian_mixture.hpp"
 #include "tests/unit/component_support.hpp"
 
 namespace reprise {

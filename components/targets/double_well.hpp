@@ -1,7 +1,8 @@
-// target/many-well: the "many well" energy of FAB (Midgley et al. 2023) used by
-// the tensor-train flow paper (seed 002) for d = 4, 8, 16 (32 a stretch): d/2
-// independent copies of FAB's 2-D double well,
-//     E(x, y) = c x⁴ + b x² + a x + y²/2,   (a, b, c) = (−0.5, −6, 1),
+// FAB's (Midgley et al. 2023) double well and the "many well" density built from
+// it, as a Boltzmann target (target.hpp): target/many-well's density, rebuilt
+// from its artifact by Target::from_artifact. d/2 independent copies of the 2-D
+// double well
+//     E(x, y) = c x⁴ + b x² + a x + y²/2,   (a, b, c) = (−0.5, −6, 1) in FAB,
 // so 2^(d/2) modes, one per sign pattern of the x coordinates, separated by
 // barriers of about 9 nats (Langevin alone does not cross them).
 //
@@ -14,10 +15,11 @@
 // per-pair masses.
 #pragma once
 
+#include <random>
+#include <string>
 #include <vector>
 
 #include "components/targets/target.hpp"
-#include "framework/registry.hpp"
 
 namespace reprise {
 
@@ -59,11 +61,6 @@ class ManyWellTarget : public Target {
  private:
   std::size_t dim_;
   QuarticWell well_;
-};
-
-class ManyWellTargetComponent : public Component {
- public:
-  Artifact run(const Inputs& in, const Params& p, Context& ctx) override;
 };
 
 }  // namespace reprise

@@ -1,22 +1,14 @@
-// learner/autoencoder: the baselines of the QoI-compression paper (seed 000):
-// an autoencoder compresses each sample to `latent` numbers, and its regularised
-// variant adds a penalty on the drift of the QoIs (first and second moments) of
-// the reconstructed batch from those of the original batch. The paper's method
-// (codec/dct + MCMC correction) is compared with both at equal compression ratio;
-// the latent size can be taken from a codec node (`match`) to get that ratio.
-//
-// Encoder d -> depth x width (ReLU) -> latent (linear), decoder latent -> depth x
-// width (ReLU) -> d (linear), on the INR issue's MLP core (components/inr/mlp.*),
-// trained with Adam on standardised variables. The stored form is the codes
-// (float32), so ratio = original bytes / code bytes; the decoder's weights and the
-// standardisation are shared by all samples and not counted, as in the paper.
+// The autoencoder of learner/autoencoder: encoder d -> depth x width (ReLU) ->
+// latent (linear), decoder latent -> depth x width (ReLU) -> d (linear), on the
+// MLP core of the INRs (components/inr/mlp.hpp), with an optional penalty on the
+// drift of the batch's QoIs (first and second moments) between input and
+// reconstruction.
 #pragma once
 
 #include <cstdint>
 #include <span>
 
 #include "components/inr/mlp.hpp"
-#include "framework/registry.hpp"
 
 namespace reprise {
 
@@ -49,10 +41,5 @@ class Autoencoder {
 };
 
 }  // namespace ae
-
-class AutoencoderLearner : public Component {
- public:
-  Artifact run(const Inputs& in, const Params& p, Context& ctx) override;
-};
 
 }  // namespace reprise

@@ -1,13 +1,10 @@
-// learner/grise: the discrete learner of the QoI-compression paper (seed 000).
-//
-// GRISE, the generalized regularized interaction screening estimator (Vuffray,
-// Misra, Lokhov & Chertkov 2016, "Interaction Screening: Efficient and
-// Sample-Optimal Learning of Ising Models"), fits the Ising model
+// Interaction screening (Vuffray, Misra, Lokhov & Chertkov 2016, "Interaction
+// Screening: Efficient and Sample-Optimal Learning of Ising Models"): for the
+// Ising model
 //     P(x) ∝ exp(Σ_{i<j} J_ij x_i x_j + Σ_i h_i x_i),   x ∈ {−1,+1}^p,
-// whose sufficient statistics are exactly the QoIs <x_i> and <x_i x_j>. For each
-// spin u it minimises the convex interaction-screening objective
-//     S_u(θ) = (1/M) Σ_k exp(−x_u^(k) (h_u + Σ_{j≠u} J_uj x_j^(k))) + λ Σ_{j≠u} |J_uj|
-// with FISTA. Nodes are independent, so they are solved in parallel.
+// the parameters of spin u minimise the convex interaction-screening objective
+//     S_u(θ) = (1/M) Σ_k exp(−x_u^(k) (h_u + Σ_{j≠u} J_uj x_j^(k))) + λ Σ_{j≠u} |J_uj|,
+// solved here with FISTA. learner/grise solves it for every spin.
 //
 // The objective only depends on the data through the histogram of distinct
 // configurations, which for the paper's p = 16, M = 10^6 case holds at most
@@ -19,7 +16,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "framework/registry.hpp"
+#include "framework/core/artifact.hpp"
 
 namespace reprise {
 
@@ -77,10 +74,5 @@ struct ScreeningFit {
 // `stop`, when given, is polled once per iteration.
 ScreeningFit fit_screening_node(const SpinHistogram& hist, std::size_t u, const ScreeningOptions& options,
                                 const std::atomic<bool>* stop = nullptr);
-
-class GriseLearner : public Component {
- public:
-  Artifact run(const Inputs& in, const Params& p, Context& ctx) override;
-};
 
 }  // namespace reprise

@@ -1,24 +1,18 @@
-// dataset/md: configurations of a small Lennard-Jones molecular-dynamics trajectory,
-// the molecular-dynamics case of the QoI-compression paper (seed 000), whose
-// quantities of interest are the coordinate means E[x_i] and covariances.
+// A tethered Lennard-Jones system in a periodic box (reduced LJ units: σ = 1,
+// mass = 1, k_B = 1; energies in units of ε_LJ): the physics of dataset/md, which
+// defines these functions; the unit tests check the forces and the integrator on
+// them directly.
 //
-// System (reduced LJ units: σ = 1, mass = 1, k_B = 1; energies in units of ε_LJ):
-//   N particles in a periodic square (dim 2) or cubic (dim 3) box of side
-//   L = (N / density)^(1/dim), minimum-image pair distances, and
+//   N particles in a periodic square (dim 2) or cubic (dim 3) box of side `box`,
+//   minimum-image pair distances, and
 //   U(x) = Σ_{i<j} u_sf(r_ij) + Σ_i ½ k |x_i − s_i|²
 //   u(r) = 4 ε (r⁻¹² − r⁻⁶), u_sf(r) = u(r) − u(r_c) − (r − r_c) u'(r_c) for r < r_c, 0 beyond
 //   (the shifted-force cut-off: energy and force both continuous at r_c, so the
 //   integrator conserves energy to O(dt²) without kicks at the cut-off).
 // Each particle is tethered by a harmonic spring of stiffness k to its own site s_i
 // of a simple square/cubic lattice filling the box (⌈N^(1/dim)⌉ sites per side, the
-// first N used). The tether is what makes coordinate moments meaningful QoIs: the
-// particles form a thermally vibrating, LJ-coupled crystal, so E[x_i] sits near s_i
-// and Cov(x_i, x_j) carries the LJ-mediated correlations (phonons). Coordinates are
-// kept unwrapped (never folded into the box); the tether acts on them directly.
-// Output rows are coordinate-major (all x, then all y, then all z): the collective
-// translation of the crystal, its softest mode, is then the DC component of each
-// block, which a DCT compressor keeps, rather than the alternating x,y,x,y pattern
-// (the highest DCT frequency) of a particle-major row.
+// first N used). Coordinates are unwrapped (never folded into the box); the tether
+// acts on them directly.
 //
 // Dynamics: Langevin BAOAB splitting (Leimkuhler & Matthews 2013): half kick (B),
 // half drift (A), Ornstein–Uhlenbeck velocity update v ← c v + √((1 − c²) T) ξ with
@@ -30,12 +24,9 @@
 #include <random>
 #include <vector>
 
-#include "framework/registry.hpp"
-
 namespace reprise {
 
-// Potential, forces and one BAOAB step; shared with the tests. Positions,
-// velocities and forces are flat {N * dim} arrays, particle-major.
+// Positions, velocities and forces are flat {N * dim} arrays, particle-major.
 struct LjSystem {
   std::size_t particles = 0, dim = 2;
   double box = 0, cutoff = 2.5, epsilon = 1.0, tether = 1.0;
@@ -52,16 +43,6 @@ struct LjSystem {
   double baoab_step(std::vector<double>& x, std::vector<double>& v, std::vector<double>& f, double dt,
                     double friction, double temperature, std::mt19937_64& rng,
                     std::normal_distribution<double>& normal) const;
-};
-
-// Runs `replicas` independent trajectories (each with its own random stream derived
-// from ctx.seed() and the replica index, so rows do not depend on the thread count),
-// each started at the lattice sites with Maxwell–Boltzmann velocities, equilibrated
-// for `equilibration` steps, then sampled every `stride` steps; replica c writes rows
-// c, c + R, c + 2R, ...
-class MdDataset : public Component {
- public:
-  Artifact run(const Inputs& in, const Params& p, Context& ctx) override;
 };
 
 }  // namespace reprise

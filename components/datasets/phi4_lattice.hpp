@@ -1,6 +1,6 @@
-// dataset/phi4: samples of the 2-D lattice φ⁴ scalar field theory by Hybrid (Hamiltonian)
-// Monte Carlo: the lattice-field-theory case of the QoI-compression paper (seed 000),
-// whose quantities of interest are ⟨φ⟩, ⟨φ²⟩, ⟨φ⁴⟩ and the nearest-neighbour ⟨φ_i φ_j⟩.
+// The 2-D lattice φ⁴ action and its Hamiltonian dynamics: the physics of
+// dataset/phi4, which defines these functions; the unit tests check the force and
+// leapfrog energy conservation on them directly.
 //
 // Convention (kinetic form, lattice spacing 1, periodic L x L lattice, site (r, c) = r*L + c):
 //   S(φ) = Σ_x [ ½ Σ_{μ=1,2} (φ_{x+μ} − φ_x)² + ½ m² φ_x² + λ φ_x⁴ ]
@@ -14,12 +14,8 @@
 #include <cstddef>
 #include <vector>
 
-#include "framework/registry.hpp"
-
 namespace reprise {
 
-// The action and its gradient on one lattice, shared with the tests (leapfrog
-// energy conservation is checked on these exact functions).
 struct Phi4Lattice {
   std::size_t side = 0;  // L
   double m2 = 0, lambda = 0;
@@ -34,19 +30,6 @@ struct Phi4Lattice {
   // holds force(phi) on return.
   void leapfrog(std::vector<double>& phi, std::vector<double>& pi, std::vector<double>& force_buf, double eps,
                 std::size_t steps) const;
-};
-
-// Runs `chains` independent HMC chains (each with its own random stream derived
-// from ctx.seed() and the chain index, so the rows do not depend on the thread
-// count): unit-mass Gaussian momenta, `leapfrog_steps` leapfrog steps of a step size
-// jittered uniformly within ±10 % per trajectory (avoids resonant, non-ergodic
-// trajectory lengths), Metropolis accept/reject on ΔH. With step_size = 0 each
-// chain tunes its step size during burn-in only (multiplicative Robbins–Monro
-// updates towards target_acceptance), then freezes it, so every kept trajectory is
-// an exact HMC step. Chain c writes rows c, c + C, c + 2C, ...
-class Phi4Dataset : public Component {
- public:
-  Artifact run(const Inputs& in, const Params& p, Context& ctx) override;
 };
 
 }  // namespace reprise

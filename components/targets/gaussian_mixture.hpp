@@ -1,18 +1,14 @@
-// target/gmm: a mixture of Gaussians with diagonal covariances, the multimodal
-// benchmark of the tensor-train flow paper (seed 002). The 40-mode 2-D case is
-// the one FAB (Midgley et al. 2023) introduced: means uniform in [−40, 40]²,
-// every component's standard deviation softplus(1) ≈ 1.3133, equal weights.
-// FAB draws the means with torch's generator; reprise draws them with its own
-// from `layout_seed`, so the layout is fixed and reproducible but not FAB's
-// exact one. `means` (a flat K·d list) replaces the random layout, e.g. for the
-// 2-mode case.
-//
-// The density is normalised, so E = −log Σ_k w_k N(x; μ_k, diag σ_k²) and
-// log Z = 0 exactly. Mode k is the component with the largest responsibility.
+// A mixture of Gaussians with diagonal covariances as a Boltzmann target
+// (target.hpp): target/gmm's density, rebuilt from its artifact by
+// Target::from_artifact. The density is normalised, so
+// E = −log Σ_k w_k N(x; μ_k, diag σ_k²) and log Z = 0 exactly. Mode k is the
+// component with the largest responsibility.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "components/targets/target.hpp"
-#include "framework/registry.hpp"
 
 namespace reprise {
 
@@ -36,11 +32,6 @@ class GmmTarget : public Target {
   void log_components(const double* x, Eigen::VectorXd& out) const;
   RowMatrixXd means_, stds_;
   Eigen::VectorXd weights_, log_norm_;  // log_norm_k = log w_k − Σ_i log(σ_ki √(2π))
-};
-
-class GmmTargetComponent : public Component {
- public:
-  Artifact run(const Inputs& in, const Params& p, Context& ctx) override;
 };
 
 }  // namespace reprise

@@ -1,0 +1,137 @@
+#include "components/inr/wire_network.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <stdexcept>
+
+namespace reprise::inr {
+
+WireNet::WireNet(const WireConfig& config, std::uint64_t seed) : config_(config) {
+  if (config_.input_dim < 1 || config_.width < 1 || config_.depth < 1)
+    throw std::invalid_argument("WIRE needs input_dim, width and depth >= 1");
+  re_.push_back(add_dense(config_.input_dim, config_.width));
+  im_.push_back(DenseSlot{});
+  for (int l = 1; l < config_.depth; ++l) {
+    re_.push_back(add_dense(config_.width, config_.width));
+    im_.push_back(add_dense(config_.width, config_.width));
+  }
+  out_re_ = add_dense(config_.width, 1);
+  out_im_ = add_dense(config_.width, 1);  // its bias never reaches the real output: gradient 0
+  std::mt19937_64 rng(seed);
+  auto init = [&](const DenseSlot& s) {
+    fill_uniform({params_.data() + s.offset, s.size()}, 1.0 / std::sqrt(double(s.in)), rng);
+  };
+  for (std::size_t l = 0; l < re_.size(); ++l) {
+    init(re_[l]);
+    if (l > 0) init(im_[l]);
+  }
+  init(out_re_);
+  init(out_im_);
+}
+
+std::string WireNet::describe() const {
+  return "wire " + std::to_string(config_.input_dim) + "->" + std::to_string(config_.depth) + "x" +
+         std::to_string(config_.width) + "(complex)->1 omega=" + std::to_string(config_.omega) +
+         " scale=" + std::to_string(config_.scale);
+}
+
+// Buffers of layer l: 4l = Re z, 4l+1 = Im z, 4l+2 = Re σ, 4l+3 = Im σ; 4L = output;
+// 4L+1 .. 4L+4: two (∂/∂Re, ∂/∂Im) pairs the backward pass alternates between.
+std::size_t WireNet::forward(const MatrixView& x, Workspace& ws) const {
+  const Eigen::Index n = x.cols();
+  const std::size_t layers = re_.size();
+  ws.buffers.resize(std::max(ws.buffers.size(), 4 * layers + 5));
+  const float* p = params_.data();
+  const float w = config_.omega, s2 = config_.scale * config_.scale;
+  for (std::size_t l = 0; l < layers; ++l) {
+    Matrix& a = ws.at(4 * l, config_.width, n);
+    Matrix& b = ws.at(4 * l + 1, config_.width, n);
+    if (l == 0) {
+      a.noalias() = re_[0].w(p) * x;
+      b.setZero();
+    } else {
+      const Matrix& u = ws.buffers[4 * l - 2];
+      const Matrix& v = ws.buffers[4 * l - 1];
+      a.noalias() = re_[l].w(p) * u;
+      a.noalias() -= im_[l].w(p) * v;
+      b.noalias() = re_[l].w(p) * v;
+      b.noalias() += im_[l].w(p) * u;
+      b.colwise() += im_[l].b(p);
+    }
+    a.colwise() += re_[l].b(p);
+    Matrix& u = ws.at(4 * l + 2, config_.width, n);
+    Matrix& v = ws.at(4 * l + 3, config_.width, n);
+    const auto magnitude = (-w * b.array() - s2 * (a.array().square() + b.array().square())).exp();
+    u = magnitude * (w * a.array()).cos();
+    v = magnitude * (w * a.array()).sin();
+  }
+  Matrix& y = ws.at(4 * layers, 1, n);
+  y.noalias() = out_re_.w(p) * ws.buffers[4 * layers - 2];
+  y.noalias() -= out_im_.w(p) * ws.buffers[4 * layers - 1];
+  y.array() += out_re_.b(p)(0);
+  return 4 * layers;
+}
+
+void WireNet::predict(const MatrixView& x, float* y, Workspace& ws) const {
+  const Matrix& out = ws.buffers[forward(x, ws)];
+  std::copy_n(out.data(), x.cols(), y);
+}
+
+double WireNet::accumulate_gradient(const MatrixView& x, const float* t, float* grad, Workspace& ws) const {
+  const Eigen::Index n = x.cols();
+  const std::size_t layers = re_.size();
+  const float* p = params_.data();
+  const float w = config_.omega, s2 = config_.scale * config_.scale;
+  Matrix& r = ws.buffers[forward(x, ws)];
+  r.row(0) -= Eigen::Map<const Eigen::RowVectorXf>(t, n);
+  const double loss = r.cast<double>().squaredNorm();
+
+  // y = Re(W_o σ) + b = W_re u − W_im v + b.
+  const Matrix& u_last = ws.buffers[4 * layers - 2];
+  const Matrix& v_last = ws.buffers[4 * layers - 1];
+  out_re_.w(grad).noalias() += r * u_last.transpose();
+  out_im_.w(grad).noalias() -= r * v_last.transpose();
+  out_re_.b(grad)(0) += r.sum();
+
+  std::size_t g = 4 * layers + 1;  // (g, g+1) = ∂/∂u, ∂/∂v of the current layer's output
+  ws.at(g, config_.width, n).noalias() = out_re_.w(p).transpose() * r;
+  ws.at(g + 1, config_.width, n).noalias() = -(out_im_.w(p).transpose() * r);
+  for (std::size_t l = layers; l-- > 0;) {
+    Matrix& gu = ws.buffers[g];  // becomes ∂/∂a
+    Matrix& gv = ws.buffers[g + 1];  // becomes ∂/∂b
+    const auto a = ws.buffers[4 * l].array();
+    const auto b = ws.buffers[4 * l + 1].array();
+    const auto u = ws.buffers[4 * l + 2].array();
+    const auto v = ws.buffers[4 * l + 3].array();
+    // ∂u/∂a = −2s²a u − ω v, ∂v/∂a = −2s²a v + ω u, ∂u/∂b = (−ω − 2s²b) u, ∂v/∂b = (−ω − 2s²b) v.
+    // gv is read before it is overwritten, so the two updates go through one temporary.
+    Eigen::ArrayXXf radial = gu.array() * u + gv.array() * v;
+    gu = (-2 * s2 * a * radial + w * (gv.array() * u - gu.array() * v)).matrix();
+    gv = ((-w - 2 * s2 * b) * radial).matrix();
+    if (l == 0) {
+      re_[0].w(grad).noalias() += gu * x.transpose();
+      re_[0].b(grad) += gu.rowwise().sum();
+      break;
+    }
+    const Matrix& u_in = ws.buffers[4 * l - 2];
+    const Matrix& v_in = ws.buffers[4 * l - 1];
+    re_[l].w(grad).noalias() += gu * u_in.transpose();
+    re_[l].w(grad).noalias() += gv * v_in.transpose();
+    im_[l].w(grad).noalias() -= gu * v_in.transpose();
+    im_[l].w(grad).noalias() += gv * u_in.transpose();
+    re_[l].b(grad) += gu.rowwise().sum();
+    im_[l].b(grad) += gv.rowwise().sum();
+    const std::size_t next = g == 4 * layers + 1 ? g + 2 : g - 2;
+    Matrix& nu = ws.at(next, config_.width, n);
+    Matrix& nv = ws.at(next + 1, config_.width, n);
+    nu.noalias() = re_[l].w(p).transpose() * gu;
+    nu.noalias() += im_[l].w(p).transpose() * gv;
+    nv.noalias() = re_[l].w(p).transpose() * gv;
+    nv.noalias() -= im_[l].w(p).transpose() * gu;
+    g = next;
+  }
+  return loss;
+}
+
+}  // namespace reprise::inr

@@ -54,11 +54,17 @@ void require_model(const Artifact& model) {
                              "string 'model'");
 }
 
-std::unique_ptr<Network> siren_network(const Artifact& model, int input_dim, std::uint64_t seed) {
+// The shape every MLP model shares: inputs, hidden width and depth.
+MlpConfig mlp_shape(const Artifact& model, int input_dim) {
   MlpConfig c;
   c.input_dim = input_dim;
   c.width = static_cast<int>(model.scalar("width"));
   c.depth = static_cast<int>(model.scalar("depth"));
+  return c;
+}
+
+std::unique_ptr<Network> siren_network(const Artifact& model, int input_dim, std::uint64_t seed) {
+  MlpConfig c = mlp_shape(model, input_dim);
   c.activation = Activation::Sine;
   c.first_omega = static_cast<float>(model.scalar("first_omega0"));
   c.hidden_omega = static_cast<float>(model.scalar("omega0"));
@@ -67,10 +73,7 @@ std::unique_ptr<Network> siren_network(const Artifact& model, int input_dim, std
 
 // B is drawn from `seed` with the weights, so a decoder needs only the seed.
 std::unique_ptr<Network> ffnet_network(const Artifact& model, int input_dim, std::uint64_t seed) {
-  MlpConfig c;
-  c.input_dim = input_dim;
-  c.width = static_cast<int>(model.scalar("width"));
-  c.depth = static_cast<int>(model.scalar("depth"));
+  MlpConfig c = mlp_shape(model, input_dim);
   c.activation = Activation::Relu;
   c.fourier_features = static_cast<int>(model.scalar("features"));
   c.fourier_sigma = static_cast<float>(model.scalar("sigma"));

@@ -66,6 +66,9 @@ class Network {
   virtual void predict(const MatrixView& x, float* y, Workspace& ws) const = 0;
   // Adds the gradient of ½ Σ_j (f(x_j) - t_j)² with respect to θ to `grad`
   // (same layout as parameters()) and returns Σ_j (f(x_j) - t_j)².
+  // The bits depend on grad's address modulo 64 (Eigen sums the entries before
+  // an aligned address in another order): pass Eigen-allocated memory, such as
+  // an Eigen::VectorXf's data(), never a std::vector's, for reproducible results.
   virtual double accumulate_gradient(const MatrixView& x, const float* t, float* grad, Workspace& ws) const = 0;
 
  protected:
@@ -108,6 +111,7 @@ class Mlp : public Network {
   const Matrix& outputs(const MatrixView& x, Workspace& ws) const;
   // ... then, from dL/d(outputs) of that same call, adds dL/dθ to grad and, when
   // dx is given, writes dL/dx (input_dim x n; not with Fourier features).
+  // grad as for accumulate_gradient: Eigen-allocated, for reproducible bits.
   void backward(const MatrixView& x, const Matrix& d_outputs, float* grad, Workspace& ws, Matrix* dx = nullptr) const;
 
  private:

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <numeric>
 #include <random>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -75,7 +76,14 @@ class AutoencoderLearner : public Component {
     const Standardised data = standardise(samples);
 
     inr::Adam enc_adam(net.encoder().parameters().size()), dec_adam(net.decoder().parameters().size());
-    std::vector<float> enc_grad(net.encoder().parameters().size()), dec_grad(net.decoder().parameters().size());
+    // Eigen vectors, not std::vector: Mlp::backward adds the bias gradients with
+    // Eigen's rowwise().sum() straight into these buffers, and Eigen sums the
+    // entries before the first aligned address in another order than the rest.
+    // In malloc'd memory that split, and so the trained network, changed from run
+    // to run; Eigen's own alignment fixes it (as for BatchRunner's partial sums).
+    Eigen::VectorXf enc_grad(net.encoder().parameters().size()), dec_grad(net.decoder().parameters().size());
+    const std::span<float> enc_g(enc_grad.data(), static_cast<std::size_t>(enc_grad.size()));
+    const std::span<float> dec_g(dec_grad.data(), static_cast<std::size_t>(dec_grad.size()));
     std::vector<std::uint32_t> order(m);
     std::iota(order.begin(), order.end(), 0u);
     std::mt19937_64 rng(ctx.seed() ^ 0x2545f4914f6cdd1dULL);
@@ -93,14 +101,14 @@ class AutoencoderLearner : public Component {
         const std::size_t n = std::min(batch, m - first);
         x.resize(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(n));
         for (std::size_t j = 0; j < n; ++j) x.col(static_cast<Eigen::Index>(j)) = data.x.col(order[first + j]);
-        std::fill(enc_grad.begin(), enc_grad.end(), 0.0f);
-        std::fill(dec_grad.begin(), dec_grad.end(), 0.0f);
-        const double loss = net.loss_and_gradient(x, enc_grad, dec_grad);
+        enc_grad.setZero();
+        dec_grad.setZero();
+        const double loss = net.loss_and_gradient(x, enc_g, dec_g);
         if (!std::isfinite(loss))
           throw std::runtime_error("training diverged in epoch " + std::to_string(epoch + 1) +
                                    " at learning rate " + std::to_string(rate) + ": lower 'lr'");
-        enc_adam.step(net.encoder().parameters(), enc_grad, rate);
-        dec_adam.step(net.decoder().parameters(), dec_grad, rate);
+        enc_adam.step(net.encoder().parameters(), enc_g, rate);
+        dec_adam.step(net.decoder().parameters(), dec_g, rate);
         sum += loss;
         ++batches;
       }
@@ -136,7 +144,7 @@ class AutoencoderLearner : public Component {
 
 }  // namespace
 
-REPRISE_COMPONENT(AutoencoderLearner, "learner/autoencoder", "1",
+REPRISE_COMPONENT(AutoencoderLearner, "learner/autoencoder", "2",
                   "autoencoder baseline (optionally QoI-regularised): each sample compressed to `latent` float32 codes",
                   param_int("latent", 0, "code size per sample; 0: from the 'match' input's ratio").at_least(0),
                   param_int("width", 128, "units per hidden layer").range(1, 8192),

@@ -25,7 +25,8 @@ struct AutoencoderConfig {
 class Autoencoder {
  public:
   Autoencoder(const AutoencoderConfig& config, std::uint64_t seed);
-  // Loss of the batch; adds dLoss/dθ to the two gradient buffers (encoder, decoder).
+  // Loss of the batch; adds dLoss/dθ to the two gradient buffers (encoder, decoder),
+  // which must be Eigen-allocated for reproducible bits (inr::Mlp::backward).
   double loss_and_gradient(const inr::Matrix& x, std::span<float> encoder_grad, std::span<float> decoder_grad);
   double loss(const inr::Matrix& x);
   inr::Matrix encode(const inr::Matrix& x);

@@ -141,7 +141,7 @@ void fill_histogram(const Array& samples, unsigned threads, SpinHistogram& h) {
 class ScreeningKernel {
  public:
   ScreeningKernel(const SpinHistogram& h, std::size_t u)
-      : h_(h), u_(u), nb_(h.bytes_per_row), table_(nb_ * 256), factor_(2 * nb_ * 256), bins_(nb_ * 256),
+      : h_(h), u_(u), nb_(h.bytes_per_row), table_(nb_ * 256), bins_(nb_ * 256), factor_(2 * nb_ * 256),
         side_(h.unique()), weight_(static_cast<Eigen::Index>(h.unique())), sign_(weight_.size()),
         e_(weight_.size()) {
     const double m = static_cast<double>(h.samples);
@@ -193,7 +193,7 @@ class ScreeningKernel {
     const double bound = fill_tables(theta) + std::abs(theta[u_]);
     // The product form cannot overflow while every partial product stays below
     // e^bound; tabulating only pays when there are more rows than table entries.
-    if (bound < 700.0 && factor_.size() < h_.unique())
+    if (bound < 700.0 && static_cast<std::size_t>(factor_.size()) < h_.unique())
       exponentials_by_factors(theta[u_]);
     else
       exponentials_direct(theta[u_]);
@@ -202,9 +202,15 @@ class ScreeningKernel {
   void exponentials_by_factors(double h_u) {
     // factor_[(s*nb + b)*256 + v] = exp(−x_u T_b[v]) with s = 0 for x_u = +1, 1 for −1.
     const auto n = static_cast<Eigen::Index>(nb_ * 256);
+    // Written into Eigen-allocated (aligned) storage, whose two halves start on
+    // a packet boundary: every entry then goes through Eigen's vectorised exp.
+    // Into a Map of a std::vector's memory, Eigen computed the entries before
+    // the first aligned address (and after the last) with the scalar std::exp,
+    // which rounds differently, so results depended on where malloc put the
+    // table: they changed from run to run with the nodes running alongside.
     const Eigen::Map<const Eigen::ArrayXd> t(table_.data(), n);
-    Eigen::Map<Eigen::ArrayXd>(factor_.data(), n) = (-t).exp();
-    Eigen::Map<Eigen::ArrayXd>(factor_.data() + n, n) = t.exp();
+    factor_.head(n) = (-t).exp();
+    factor_.tail(n) = t.exp();
     const double lead[2] = {std::exp(-h_u), std::exp(h_u)};
     // Indexing by side_ rather than branching on the sign: the sign of x_u
     // alternates unpredictably along the sorted rows.
@@ -263,7 +269,8 @@ class ScreeningKernel {
 
   const SpinHistogram& h_;
   std::size_t u_, nb_;
-  std::vector<double> table_, factor_, bins_;
+  std::vector<double> table_, bins_;
+  Eigen::ArrayXd factor_;  // Eigen's alignment, not malloc's: see exponentials_by_factors
   std::vector<std::uint8_t> side_;  // 0 where x_u = +1, 1 where x_u = −1
   Eigen::ArrayXd weight_, sign_, e_;
 };

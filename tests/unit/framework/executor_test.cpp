@@ -66,7 +66,7 @@ TEST_CASE("each distinct node runs once; a failure skips its downstream, not its
   Fixture f(kSpec);
   Cache cache(f.dir.file("cache"));
   g_source_runs = 0;
-  ExecReport r = execute(f.plan, cache, {2, {}, 0, true});
+  ExecReport r = execute(f.plan, cache, {.jobs = 2, .verbosity = 0, .keep_going = true});
   CHECK(g_source_runs == 1);
   CHECK_FALSE(r.interrupted);
   CHECK(r.count(NodeStatus::Ran) == 7);
@@ -80,7 +80,7 @@ TEST_CASE("each distinct node runs once; a failure skips its downstream, not its
 
   // Second execution: everything that succeeded is a cache hit; the failed node runs again.
   g_source_runs = 0;
-  ExecReport again = execute(f.plan, cache, {1, {}, 0, true});
+  ExecReport again = execute(f.plan, cache, {.jobs = 1, .verbosity = 0, .keep_going = true});
   CHECK(g_source_runs == 0);
   CHECK(again.count(NodeStatus::Cached) == 7);
   CHECK(again.count(NodeStatus::Failed) == 1);
@@ -90,10 +90,10 @@ TEST_CASE("each distinct node runs once; a failure skips its downstream, not its
 TEST_CASE("forced nodes ignore the cache; inputs of forced nodes are loaded from it") {
   Fixture f(kSpec);
   Cache cache(f.dir.file("cache"));
-  execute(f.plan, cache, {1, {}, 0, true});
+  execute(f.plan, cache, {.jobs = 1, .verbosity = 0, .keep_going = true});
   g_source_runs = 0;
   auto force = f.plan.downstream_of("sum");
-  ExecReport r = execute(f.plan, cache, {2, force, 0, true});
+  ExecReport r = execute(f.plan, cache, {.jobs = 2, .force = force, .verbosity = 0, .keep_going = true});
   CHECK(g_source_runs == 0);
   CHECK(r.nodes[f.plan.point_nodes[0][0]].status == NodeStatus::Cached);
   CHECK(r.nodes[f.plan.point_nodes[0][1]].status == NodeStatus::Ran);
@@ -103,11 +103,11 @@ TEST_CASE("forced nodes ignore the cache; inputs of forced nodes are loaded from
 TEST_CASE("an input whose cache entry vanished is recomputed on demand") {
   Fixture f(kSpec);
   Cache cache(f.dir.file("cache"));
-  execute(f.plan, cache, {1, {}, 0, true});
+  execute(f.plan, cache, {.jobs = 1, .verbosity = 0, .keep_going = true});
   std::filesystem::remove(cache.path_for(f.plan.nodes[f.plan.point_nodes[0][0]].identity));
   g_source_runs = 0;
   auto force = f.plan.downstream_of("again");
-  ExecReport r = execute(f.plan, cache, {1, force, 0, true});
+  ExecReport r = execute(f.plan, cache, {.jobs = 1, .force = force, .verbosity = 0, .keep_going = true});
   CHECK(g_source_runs == 1);
   CHECK(r.count(NodeStatus::Failed) == 1);  // only the sum that always fails (add=-5)
   CHECK(r.nodes[f.plan.point_nodes[1][2]].summary.scalar("sum") == 13);
@@ -133,12 +133,12 @@ nodes:
   sum: {use: test/add, x: src, add: "${add}"}
 )");
   Cache cache(f.dir.file("cache"));
-  ExecReport fast = execute(f.plan, cache, {1, {}, 0});
+  ExecReport fast = execute(f.plan, cache, {.jobs = 1, .verbosity = 0});
   CHECK(fast.halted);
   CHECK(fast.count(NodeStatus::Failed) == 1);
   CHECK(fast.count(NodeStatus::Ran) == 1);      // src, then sum[add=-5] fails
   CHECK(fast.count(NodeStatus::Pending) == 2);  // the other sums never start
-  ExecReport all = execute(f.plan, cache, {1, {}, 0, true});
+  ExecReport all = execute(f.plan, cache, {.jobs = 1, .verbosity = 0, .keep_going = true});
   CHECK_FALSE(all.halted);
   CHECK(all.count(NodeStatus::Failed) == 1);
   CHECK(all.count(NodeStatus::Ran) == 2);

@@ -10,6 +10,16 @@ using namespace reprise;
 using reprise::test::TempDir;
 
 namespace {
+
+// Executor options for a test: no output, `jobs` threads.
+ExecOptions quiet(int jobs, bool keep_going, std::vector<bool> force = {}) {
+  ExecOptions o;
+  o.jobs = jobs;
+  o.verbosity = 0;
+  o.keep_going = keep_going;
+  o.force = std::move(force);
+  return o;
+}
 std::atomic<int> g_source_runs{0};
 
 // Emits `value` as an array and a scalar; counts its runs.
@@ -66,7 +76,7 @@ TEST_CASE("each distinct node runs once; a failure skips its downstream, not its
   Fixture f(kSpec);
   Cache cache(f.dir.file("cache"));
   g_source_runs = 0;
-  ExecReport r = execute(f.plan, cache, {.jobs = 2, .verbosity = 0, .keep_going = true});
+  ExecReport r = execute(f.plan, cache, quiet(2, true));
   CHECK(g_source_runs == 1);
   CHECK_FALSE(r.interrupted);
   CHECK(r.count(NodeStatus::Ran) == 7);
@@ -80,7 +90,7 @@ TEST_CASE("each distinct node runs once; a failure skips its downstream, not its
 
   // Second execution: everything that succeeded is a cache hit; the failed node runs again.
   g_source_runs = 0;
-  ExecReport again = execute(f.plan, cache, {.jobs = 1, .verbosity = 0, .keep_going = true});
+  ExecReport again = execute(f.plan, cache, quiet(1, true));
   CHECK(g_source_runs == 0);
   CHECK(again.count(NodeStatus::Cached) == 7);
   CHECK(again.count(NodeStatus::Failed) == 1);
@@ -90,10 +100,10 @@ TEST_CASE("each distinct node runs once; a failure skips its downstream, not its
 TEST_CASE("forced nodes ignore the cache; inputs of forced nodes are loaded from it") {
   Fixture f(kSpec);
   Cache cache(f.dir.file("cache"));
-  execute(f.plan, cache, {.jobs = 1, .verbosity = 0, .keep_going = true});
+  execute(f.plan, cache, quiet(1, true));
   g_source_runs = 0;
   auto force = f.plan.downstream_of("sum");
-  ExecReport r = execute(f.plan, cache, {.jobs = 2, .force = force, .verbosity = 0, .keep_going = true});
+  ExecReport r = execute(f.plan, cache, quiet(2, true, force));
   CHECK(g_source_runs == 0);
   CHECK(r.nodes[f.plan.point_nodes[0][0]].status == NodeStatus::Cached);
   CHECK(r.nodes[f.plan.point_nodes[0][1]].status == NodeStatus::Ran);
@@ -103,11 +113,11 @@ TEST_CASE("forced nodes ignore the cache; inputs of forced nodes are loaded from
 TEST_CASE("an input whose cache entry vanished is recomputed on demand") {
   Fixture f(kSpec);
   Cache cache(f.dir.file("cache"));
-  execute(f.plan, cache, {.jobs = 1, .verbosity = 0, .keep_going = true});
+  execute(f.plan, cache, quiet(1, true));
   std::filesystem::remove(cache.path_for(f.plan.nodes[f.plan.point_nodes[0][0]].identity));
   g_source_runs = 0;
   auto force = f.plan.downstream_of("again");
-  ExecReport r = execute(f.plan, cache, {.jobs = 1, .force = force, .verbosity = 0, .keep_going = true});
+  ExecReport r = execute(f.plan, cache, quiet(1, true, force));
   CHECK(g_source_runs == 1);
   CHECK(r.count(NodeStatus::Failed) == 1);  // only the sum that always fails (add=-5)
   CHECK(r.nodes[f.plan.point_nodes[1][2]].summary.scalar("sum") == 13);
@@ -116,7 +126,7 @@ TEST_CASE("an input whose cache entry vanished is recomputed on demand") {
 TEST_CASE("results do not depend on the number of threads") {
   Fixture f(kSpec);
   Cache one(f.dir.file("one")), two(f.dir.file("two"));
-  ExecReport a = execute(f.plan, one, {1, {}, 0, true}), b = execute(f.plan, two, {2, {}, 0, true});
+  ExecReport a = execute(f.plan, one, quiet(1, true)), b = execute(f.plan, two, quiet(2, true));
   for (std::size_t i = 0; i < f.plan.nodes.size(); ++i) {
     CHECK(a.nodes[i].status == b.nodes[i].status);
     CHECK(a.nodes[i].summary == b.nodes[i].summary);
@@ -133,12 +143,12 @@ nodes:
   sum: {use: test/add, x: src, add: "${add}"}
 )");
   Cache cache(f.dir.file("cache"));
-  ExecReport fast = execute(f.plan, cache, {.jobs = 1, .verbosity = 0});
+  ExecReport fast = execute(f.plan, cache, quiet(1, false));
   CHECK(fast.halted);
   CHECK(fast.count(NodeStatus::Failed) == 1);
   CHECK(fast.count(NodeStatus::Ran) == 1);      // src, then sum[add=-5] fails
   CHECK(fast.count(NodeStatus::Pending) == 2);  // the other sums never start
-  ExecReport all = execute(f.plan, cache, {.jobs = 1, .verbosity = 0, .keep_going = true});
+  ExecReport all = execute(f.plan, cache, quiet(1, true));
   CHECK_FALSE(all.halted);
   CHECK(all.count(NodeStatus::Failed) == 1);
   CHECK(all.count(NodeStatus::Ran) == 2);

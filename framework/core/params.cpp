@@ -157,20 +157,18 @@ std::string param_violation(const ParamSpec& spec, const ParamValue& value, cons
   return "";
 }
 
-namespace {
-std::vector<std::string> names_of(const std::vector<ParamSpec>& schema) {
+std::vector<std::string> param_names(const std::vector<ParamSpec>& schema) {
   std::vector<std::string> names;
   for (const auto& p : schema) names.push_back(p.name);
   return names;
 }
-}  // namespace
 
 Params make_params(const std::string& owner, const std::vector<ParamSpec>& schema,
                    std::map<std::string, ParamValue> given) {
   for (const auto& [name, value] : given)
     if (std::none_of(schema.begin(), schema.end(), [&](const ParamSpec& p) { return p.name == name; }))
-      throw ParamError(owner + ": no parameter '" + name + "'" + did_you_mean(name, names_of(schema)) +
-                       " (parameters: " + join_names(names_of(schema)) + ")");
+      throw ParamError(owner + ": no parameter '" + name + "'" + did_you_mean(name, param_names(schema)) +
+                       " (parameters: " + join_names(param_names(schema)) + ")");
   std::map<std::string, ParamValue> values;
   for (const auto& spec : schema) {
     auto it = given.find(spec.name);

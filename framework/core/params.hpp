@@ -71,6 +71,9 @@ std::string constraint_text(const ParamSpec& spec);
 // when it is fine. Ints pass for doubles (make_params widens them).
 std::string param_violation(const ParamSpec& spec, const ParamValue& value, const std::string& shown);
 
+// The schema's parameter names, in declaration order (for did-you-mean and messages).
+std::vector<std::string> param_names(const std::vector<ParamSpec>& schema);
+
 // Bad parameters handed to make_params: what is wrong, prefixed with the owner.
 struct ParamError : std::invalid_argument {
   using std::invalid_argument::invalid_argument;

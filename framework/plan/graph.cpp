@@ -35,12 +35,6 @@ struct StaticNode {
   std::vector<std::size_t> dep_axes;  // sweep axes the node depends on, sorted
 };
 
-std::vector<std::string> names_of(const std::vector<ParamSpec>& ps) {
-  std::vector<std::string> out;
-  for (const auto& p : ps) out.push_back(p.name);
-  return out;
-}
-
 std::vector<std::string> names_of(const std::vector<InputSpec>& is) {
   std::vector<std::string> out;
   for (const auto& i : is) out.push_back(i.name);
@@ -48,7 +42,7 @@ std::vector<std::string> names_of(const std::vector<InputSpec>& is) {
 }
 
 std::string field_names(const ComponentInfo& c) {
-  return "parameters: " + join_names(names_of(c.params)) + "; inputs: " + join_names(names_of(c.inputs));
+  return "parameters: " + join_names(param_names(c.params)) + "; inputs: " + join_names(names_of(c.inputs));
 }
 
 StaticNode classify(const NodeDecl& decl) {
@@ -62,7 +56,7 @@ StaticNode classify(const NodeDecl& decl) {
     if (key == "timeout") { s.timeout = &value; continue; }
     if (const InputSpec* in = s.component->find_input(key)) { s.inputs.emplace_back(in, &value); continue; }
     if (const ParamSpec* p = s.component->find_param(key)) { s.params.emplace_back(p, &value); continue; }
-    auto candidates = names_of(s.component->params);
+    auto candidates = param_names(s.component->params);
     for (const auto& i : s.component->inputs) candidates.push_back(i.name);
     candidates.insert(candidates.end(), {"seed", "timeout"});
     throw SpecError(value.key_loc.line ? value.key_loc : value.loc, s.component->name + " has no parameter or input '" + key + "'" + did_you_mean(key, candidates) +
@@ -343,8 +337,8 @@ PlannedFigure plan_figure(const FigureDecl& f, const Spec& spec, const Sweep& sw
     const ParamSpec* p = fig.component->find_param(key);
     if (!p)
       throw SpecError(value.key_loc.line ? value.key_loc : value.loc, fig.component->name + " has no parameter '" + key + "'" +
-                                     did_you_mean(key, names_of(fig.component->params)) + " (parameters: " +
-                                     join_names(names_of(fig.component->params)) + ")");
+                                     did_you_mean(key, param_names(fig.component->params)) + " (parameters: " +
+                                     join_names(param_names(fig.component->params)) + ")");
     given.emplace(key, to_param_value(*p, resolver.resolve(value, nullptr)));
   }
   for (const auto& p : fig.component->params)

@@ -91,12 +91,6 @@ std::pair<std::string, std::string> split_ref(const std::string& ref, const Spec
   return {rest.substr(0, dot), rest.substr(dot + 1)};
 }
 
-std::vector<std::string> param_names(const ComponentInfo& c) {
-  std::vector<std::string> out;
-  for (const auto& p : c.params) out.push_back(p.name);
-  return out;
-}
-
 }  // namespace
 
 SpecValue Resolver::resolve(const SpecValue& v, const std::vector<const SpecValue*>* point) {
@@ -168,7 +162,7 @@ std::string Resolver::default_text(const std::string& ref, const SpecValue& at) 
   const ComponentInfo* c = lookup_component(decl->use);
   const ParamSpec* p = c->find_param(field);
   if (!p || !p->default_value) {
-    auto names = param_names(*c);
+    auto names = param_names(c->params);
     throw SpecError(at.loc, "'${" + ref + "}': node '" + node + "' has no value '" + field + "'" + did_you_mean(field, names));
   }
   return canonical(*p->default_value);

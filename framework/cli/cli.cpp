@@ -28,14 +28,14 @@
 #include "framework/spec/sandbox.hpp"
 #include "framework/exec/shard.hpp"
 #include "framework/spec/spec.hpp"
+#include "framework/cli/catalog.hpp"
+#include "framework/cli/run_spec.hpp"
 
 namespace reprise {
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr int kOk = 0, kFailed = 1, kBadInput = 2, kInterrupted = 130;
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -72,22 +72,6 @@ void install_signal_handlers() {
 
 // ----------------------------------------------------------- shared options
 
-struct RunArgs {
-  std::string spec;
-  std::vector<std::string> overrides;
-  int jobs = 1;
-  std::string out = "results";
-  std::string cache_dir;  // default <out>/.cache
-  std::vector<std::string> force;
-  bool dry_run = false;
-  bool keep_going = false;
-  bool sandbox = false;
-  std::vector<std::string> allow_paths;
-  int verbosity = 1;
-  std::string shard_text;     // --shard i/N as given
-  std::optional<Shard> shard;  // parsed
-};
-
 po::variables_map parse(const std::vector<std::string>& args, const po::options_description& desc,
                         const po::positional_options_description& pos) {
   po::variables_map vm;
@@ -115,14 +99,6 @@ po::options_description common_options(RunArgs& a) {
       ("out", po::value(&a.out)->default_value("results"), "results root: runs go to OUT/<name>/<run-id>/")
       ("cache", po::value(&a.cache_dir), "cache directory (default OUT/.cache)");
   return d;
-}
-
-// --sandbox: the spec's directory plus every --allow-path.
-Sandbox make_sandbox(const RunArgs& a) {
-  if (!a.sandbox) return {};
-  std::vector<std::string> roots{fs::path(a.spec).parent_path().string()};
-  roots.insert(roots.end(), a.allow_paths.begin(), a.allow_paths.end());
-  return Sandbox(roots);
 }
 
 RunArgs parse_run_args(const std::vector<std::string>& args, const std::string& command, bool* help) {
@@ -173,146 +149,11 @@ RunArgs parse_run_args(const std::vector<std::string>& args, const std::string& 
   return a;
 }
 
-// -------------------------------------------------------------------- plan
-
-void print_plan(const Plan& plan, Cache& cache, const std::vector<bool>& force) {
-  std::size_t cached = 0;
-  for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
-    const PlannedNode& n = plan.nodes[i];
-    bool hit = !force[i] && cache.contains(n.identity);
-    cached += hit;
-    std::printf("%-7s %-32s %-24s %s\n", hit ? "cached" : "run", n.display().c_str(), n.component->name.c_str(),
-                hex16(n.identity).c_str());
-  }
-  std::printf("%zu sweep points, %zu distinct nodes: %zu cached, %zu to run\n", plan.sweep.size(), plan.nodes.size(), cached,
-              plan.nodes.size() - cached);
-}
-
-std::vector<bool> forced_nodes(const Plan& plan, const std::vector<std::string>& names) {
-  std::vector<bool> force(plan.nodes.size(), false);
-  for (const auto& name : names) {
-    auto marked = plan.downstream_of(name);
-    for (std::size_t i = 0; i < force.size(); ++i) force[i] = force[i] || marked[i];
-  }
-  return force;
-}
-
-std::string seconds_text(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f s", s);
-  return buf;
-}
-
-std::string run_status(const ExecReport& rep) {
-  if (rep.interrupted) return "INTERRUPTED: rerun the same command to resume from the cache";
-  std::size_t failed = rep.count(NodeStatus::Failed);
-  if (!failed) return "complete";
-  std::string n = std::to_string(failed) + " node" + (failed == 1 ? "" : "s") + " failed";
-  if (rep.halted)
-    return "FAILED: " + n + "; no new nodes started after the first failure (--keep-going runs the independent ones)";
-  return "FAILED: " + n + ", " + std::to_string(rep.count(NodeStatus::Skipped)) +
-         " skipped downstream; every other node ran (--keep-going)";
-}
-
-void print_failures(const ExecReport& rep) {
-  for (const auto& r : rep.nodes)
-    if (r.status == NodeStatus::Failed) std::cerr << "error: " << r.error << "\n";
-}
-
-void print_summary(const RunRecord& run, const std::string& run_dir, const Table& table, const FigureOutcome& figs) {
-  const ExecReport& rep = *run.report;
-  std::ostringstream s;
-  s << "\nreprise run summary\n"
-    << "  spec           " << run.spec->file << " (" << run.spec->name << ")\n"
-    << "  sweep points   " << run.plan->sweep.size() << "\n"
-    << "  nodes          " << run.plan->nodes.size() << " distinct: " << rep.count(NodeStatus::Ran) << " ran, "
-    << rep.count(NodeStatus::Cached) << " cached, " << rep.count(NodeStatus::Failed) << " failed, "
-    << rep.count(NodeStatus::Skipped) << " skipped";
-  std::size_t unfinished = rep.count(NodeStatus::Pending) + rep.count(NodeStatus::Cancelled);
-  if (unfinished) s << ", " << unfinished << " not finished";
-  s << "\n  time           " << seconds_text(run.seconds) << " (-j " << run.jobs << ")\n"
-    << "  metrics        " << run_dir << "/metrics.csv (" << table.rows.size() << " rows x " << table.columns.size() << " columns)\n";
-  for (const auto& f : figs.files)
-    if (f.ends_with(".svg") || f.ends_with(".gp")) s << "  figure         " << run_dir << "/" << f << "\n";
-  s << "  report         " << run_dir << "/report.html (and report.md)\n";
-  s << "  status         " << run_status(rep) << "\n";
-  std::cerr << s.str();
-  print_failures(rep);
-  for (const auto& w : figs.warnings) std::cerr << "warning: " << w << "\n";
-  for (const auto& e : figs.errors) std::cerr << e << "\n";
-}
-
-struct RunOutcome {
-  int code = kOk;
-  std::string run_dir;  // empty for a dry run or an MPI worker
-};
-
-// One `reprise run` (or `plan`): load, plan, execute, write the run directory.
-// `command_line` is what provenance.json records as the command to rerun it.
-RunOutcome run_spec(const RunArgs& a, const std::vector<std::string>& command_line) {
-  // Under `mpirun -n K` (K > 1) every rank plans; rank 0 runs, the others compute for it.
-  std::unique_ptr<MpiExecutor> mpi = launched_by_mpi() ? std::make_unique<MpiExecutor>() : nullptr;
-  bool mpi_worker = mpi && mpi->rank() > 0;
-  Spec spec = load_spec(a.spec, a.overrides, make_sandbox(a));
-  Plan full = make_plan(spec);
-  Plan plan = a.shard ? shard_plan(full, *a.shard) : std::move(full);  // full stays intact only when sharded
-  std::vector<bool> force = forced_nodes(plan, a.force);
-  Cache cache(a.cache_dir);
-  if (a.dry_run) {
-    if (!mpi_worker) print_plan(plan, cache, force);
-    return {};
-  }
-  // Only now, with the input known good, does anything get written.
-  install_signal_handlers();
-  if (mpi_worker) {
-    mpi->serve(plan, cache);
-    return {};  // the job's exit status is rank 0's
-  }
-  std::string run_dir = create_run_dir(a.out, spec.name);
-  RunRecord run;
-  run.spec = &spec;
-  run.plan = &plan;
-  run.jobs = a.jobs;
-  run.command_line = command_line;
-  run.started = now_iso_utc();
-  write_run_start(run_dir, run);
-  auto t0 = std::chrono::steady_clock::now();
-  if (a.verbosity > 0)
-    std::cerr << "reprise: " << spec.name << ": " << plan.sweep.size() << " sweep points, " << plan.nodes.size()
-              << " distinct nodes, -j " << a.jobs << (mpi ? " on rank 0 + " + std::to_string(mpi->size() - 1) + " MPI workers" : "")
-              << "\n";
-  ExecOptions options{a.jobs, force, a.verbosity, a.keep_going, {}};
-  ExecReport report = mpi ? mpi->execute(plan, cache, options) : execute(plan, cache, options);
-  if (mpi && a.verbosity > 0) std::cerr << "reprise: " << mpi->summary() << "\n";
-  run.report = &report;
-  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  run.finished = now_iso_utc();
-  Table table = metrics_table(plan, report);
-  FigureOutcome figs;
-  try {
-    figs = write_run(run_dir, run, table);
-  } catch (const std::exception& e) {
-    // e.g. the disk filled up: say what was lost, after what the nodes did.
-    print_failures(report);
-    std::cerr << "reprise: error: the run directory " << run_dir << " is incomplete: " << e.what() << "\n";
-    return {report.interrupted ? kInterrupted : kFailed, ""};
-  }
-  if (a.shard) write_shard_record(run_dir, make_shard_record(*a.shard, full, plan, report));
-  if (a.verbosity > 0) print_summary(run, run_dir, table, figs);
-  else {
-    print_failures(report);
-    for (const auto& e : figs.errors) std::cerr << e << "\n";
-  }
-  if (report.interrupted) return {kInterrupted, run_dir};
-  if (report.count(NodeStatus::Failed)) return {kFailed, run_dir};
-  if (!figs.errors.empty()) return {kBadInput, run_dir};
-  return {kOk, run_dir};
-}
-
 int cmd_run(const std::vector<std::string>& args, const std::string& command) {
   bool help = false;
   RunArgs a = parse_run_args(args, command, &help);
   if (help) return kOk;
+  a.on_start = install_signal_handlers;
   std::vector<std::string> command_line = {"reprise", command};
   command_line.insert(command_line.end(), args.begin(), args.end());
   RunOutcome r = run_spec(a, command_line);
@@ -331,7 +172,17 @@ int cmd_graph(const std::vector<std::string>& args) {
 
 // ------------------------------------------------------------ list/describe
 
-int cmd_list() {
+// JSON for tools (jq, editors, the Python module); invalid UTF-8 is replaced, never thrown.
+void print_json(const nlohmann::json& j) {
+  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
+int cmd_list(const std::vector<std::string>& args) {
+  if (args.size() == 1 && args[0] == "--json") {
+    print_json(catalog_json());
+    return kOk;
+  }
+  if (!args.empty()) throw UsageError("usage: reprise list [--json]");
   std::string kind;
   for (const auto& name : Registry::instance().names()) {
     const ComponentInfo* c = Registry::instance().find(name);
@@ -345,11 +196,17 @@ int cmd_list() {
   return kOk;
 }
 
-int cmd_describe(const std::vector<std::string>& args) {
-  if (args.size() != 1) throw UsageError("usage: reprise describe NAME (see `reprise list`)");
+int cmd_describe(const std::vector<std::string>& given) {
+  std::vector<std::string> args = given;
+  bool json = std::erase(args, std::string("--json")) > 0;
+  if (args.size() != 1) throw UsageError("usage: reprise describe NAME [--json] (see `reprise list`)");
   const ComponentInfo* c = Registry::instance().find(args[0]);
   if (!c) throw UsageError("unknown component '" + args[0] + "'" + did_you_mean(args[0], Registry::instance().names()) +
                            " (see `reprise list`)");
+  if (json) {
+    print_json(component_json(*c));
+    return kOk;
+  }
   std::cout << c->name << " (version " << c->version << ")\n  " << c->doc << "\n";
   if (!c->available()) std::cout << "\nunavailable in this build: " << c->unavailable << "\n";
   std::cout << "\nparameters:\n";
@@ -553,6 +410,7 @@ int cmd_reproduce(const std::vector<std::string>& args) {
     a.cache_dir = cache;
     a.keep_going = true;  // one failing node should not cost the other figures
     a.verbosity = vm.count("quiet") ? 0 : 1;
+    a.on_start = install_signal_handlers;
     try {
       Spec plain = load_spec(a.spec);
       if (std::string why = unavailable_components(plain); !why.empty()) {
@@ -592,7 +450,7 @@ int cmd_reproduce(const std::vector<std::string>& args) {
     notes.push_back("interrupted after " + std::to_string(run_dirs.size()) + " of " + std::to_string(specs.size()) +
                     " specs: the same command resumes from the cache");
   ReportFiles files = write_report(runs, out, title, notes);
-  std::cerr << "\nreprise reproduce: " << runs.size() << " of " << specs.size() << " specs ran in " << seconds_text(seconds) << "\n";
+  std::cerr << "\nreprise reproduce: " << runs.size() << " of " << specs.size() << " specs ran in " << short_number(seconds) << " s\n";
   print_claims(runs);
   for (const auto& p : skipped) std::cerr << "  skipped: " << p << "\n";
   for (const auto& p : problems) std::cerr << "  problem: " << p << "\n";
@@ -618,8 +476,8 @@ const Command kCommands[] = {
     {"plan", "SPEC [overrides]", "show what would run and what is cached (same as run --dry-run)",
      [](const std::vector<std::string>& a) { return cmd_run(a, "plan"); }},
     {"graph", "SPEC [overrides]", "print the plan as Graphviz DOT", cmd_graph},
-    {"list", "", "list components, grouped by kind", [](const std::vector<std::string>&) { return cmd_list(); }},
-    {"describe", "NAME", "parameters, inputs and outputs of a component", cmd_describe},
+    {"list", "[--json]", "list components, grouped by kind (--json: for tools)", cmd_list},
+    {"describe", "NAME [--json]", "parameters, inputs and outputs of a component", cmd_describe},
     {"cache", "ls|verify|gc", "inspect, check or clean the artifact cache", cmd_cache},
     {"report", "RUN... [--out D]",
      "report.md + self-contained report.html over runs: figures, ours vs\npublished (the specs' paper: claims), "

@@ -291,5 +291,6 @@ std::string node_failure(const PlannedNode& node, const std::string& what) {
 
 void request_stop() { g_stop.store(true); }
 bool stop_requested() { return g_stop.load(); }
+void clear_stop_request() { g_stop.store(false); }
 
 }  // namespace reprise

@@ -75,5 +75,8 @@ std::string node_failure(const PlannedNode& node, const std::string& what);
 // Async-signal-safe: asks a running execute() to stop.
 void request_stop();
 bool stop_requested();
+// Forgets an earlier request_stop(), for a process that runs again after an
+// interrupt (the Python module: one KeyboardInterrupt must not stop every later run).
+void clear_stop_request();
 
 }  // namespace reprise

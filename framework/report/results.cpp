@@ -136,7 +136,9 @@ std::string provenance_json(const RunRecord& run, const std::string& run_dir, co
   for (std::size_t i = 0; i < run.spec->files.size(); ++i) j << (i ? ", " : "") << json_string(run.spec->files[i]);
   j << "]},\n  \"command\": [";
   for (std::size_t i = 0; i < run.command_line.size(); ++i) j << (i ? ", " : "") << json_string(run.command_line[i]);
-  j << "],\n  \"run_dir\": " << json_string(run_dir) << ",\n  \"status\": " << json_string(status)
+  j << "],\n  \"run_dir\": " << json_string(run_dir);
+  if (!run.cache_dir.empty()) j << ",\n  \"cache\": " << json_string(fs::absolute(run.cache_dir).lexically_normal().string());
+  j << ",\n  \"status\": " << json_string(status)
     << ",\n  \"started\": " << json_string(run.started) << ",\n  \"finished\": " << json_string(run.finished)
     << ",\n  \"seconds\": " << json_number(run.seconds) << ",\n  \"jobs\": " << run.jobs
     << ",\n  \"sweep_points\": " << plan.sweep.size() << ",\n  \"metric_rows\": " << table.rows.size()

@@ -36,6 +36,7 @@ struct RunRecord {
   const Plan* plan = nullptr;
   const ExecReport* report = nullptr;
   std::vector<std::string> command_line;
+  std::string cache_dir;  // where the run's artifacts are (provenance "cache", made absolute)
   std::string started, finished;  // ISO-8601 UTC
   double seconds = 0;
   int jobs = 1;

@@ -1,5 +1,7 @@
 #include "framework/core/parallel.hpp"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -75,8 +77,15 @@ void parallel_for(std::size_t n, unsigned workers, const ParallelWork& work) {
   if (loop.error) std::rethrow_exception(loop.error);
 }
 
+unsigned usable_cpus() {
+  cpu_set_t mask;
+  CPU_ZERO(&mask);
+  if (sched_getaffinity(0, sizeof mask, &mask) == 0) return std::max(1, CPU_COUNT(&mask));
+  return std::max(1u, std::thread::hardware_concurrency());  // a mask larger than cpu_set_t: every CPU
+}
+
 unsigned worker_count(std::int64_t requested, std::size_t tasks) {
-  const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned hardware = usable_cpus();
   const auto wanted = requested > 0 ? static_cast<std::size_t>(requested) : hardware;
   return static_cast<unsigned>(std::max<std::size_t>(1, std::min({wanted, tasks, std::size_t{hardware}})));
 }

@@ -55,8 +55,12 @@ inline std::uint64_t chain_seed(std::uint64_t seed, std::size_t chain) {
   return splitmix64(seed + 0x9E3779B97F4A7C15ull * (chain + 1));
 }
 
-// Workers to use: `requested` (0: every hardware thread), never more than `tasks`
-// or the hardware has, at least 1.
+// CPUs this process may run on: its affinity mask (what `taskset`, Slurm's
+// --cpus-per-task and cgroup cpusets leave it), not every CPU of the machine.
+unsigned usable_cpus();
+
+// Workers to use: `requested` (0: every usable CPU), never more than `tasks` or the
+// usable CPUs, at least 1.
 unsigned worker_count(std::int64_t requested, std::size_t tasks);
 
 }  // namespace reprise

@@ -1,10 +1,13 @@
 #include "framework/report/results.hpp"
 
+#include "framework/core/build_info.hpp"
+#include "framework/core/parallel.hpp"
 #include "framework/report/report.hpp"
 #include "framework/store/durable_write.hpp"
 
 #include <fcntl.h>
 #include <hdf5.h>
+#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -39,51 +42,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
-
-std::string json_number(double v) {
-  if (!std::isfinite(v)) return "null";
-  return canonical(ParamValue(v));
-}
-
-std::string shell_output(const std::string& command) {
-  std::string out;
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  if (!pipe) return out;
-  char buf[256];
-  while (std::fgets(buf, sizeof buf, pipe.get())) out += buf;
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
-
-std::string git_commit() {
-  std::string dir = REPRISE_SOURCE_DIR;
-  std::string commit = shell_output("git -C '" + dir + "' rev-parse HEAD 2>/dev/null");
-  if (commit.empty()) return "unknown";
-  std::string dirty = shell_output("git -C '" + dir + "' status --porcelain --untracked-files=no 2>/dev/null");
-  return dirty.empty() ? commit : commit + "-dirty";
-}
-
 std::string host_name() {
   char buf[256] = {0};
   ::gethostname(buf, sizeof buf - 1);
@@ -96,71 +54,77 @@ std::string system_name() {
   return std::string(u.sysname) + " " + u.release + " " + u.machine;
 }
 
-std::string library_versions_json() {
+using Json = nlohmann::ordered_json;  // keys in the order written, for people reading the file
+
+Json library_versions() {
   unsigned maj = 0, min = 0, rel = 0;
   H5get_libversion(&maj, &min, &rel);
-  std::ostringstream s;
-  s << "{\"hdf5\": " << json_string(std::to_string(maj) + "." + std::to_string(min) + "." + std::to_string(rel))
-    << ", \"boost\": " << json_string(BOOST_LIB_VERSION)
-    << ", \"xxhash\": " << json_string(std::to_string(XXH_versionNumber()));
+  Json libs = {{"hdf5", std::to_string(maj) + "." + std::to_string(min) + "." + std::to_string(rel)},
+               {"boost", BOOST_LIB_VERSION},
+               {"xxhash", std::to_string(XXH_versionNumber())}};
   // Versions CMake found at configure time, "name=version,..."
-  std::string found = REPRISE_LIBRARY_VERSIONS;
-  std::stringstream items(found);
+  std::stringstream items(REPRISE_LIBRARY_VERSIONS);
   std::string item;
   while (std::getline(items, item, ',')) {
     auto eq = item.find('=');
-    if (eq != std::string::npos) s << ", " << json_string(item.substr(0, eq)) << ": " << json_string(item.substr(eq + 1));
+    if (eq != std::string::npos) libs[item.substr(0, eq)] = item.substr(eq + 1);
   }
-  s << "}";
-  return s.str();
+  return libs;
 }
 
 bool node_ok(const NodeResult& r) { return r.status == NodeStatus::Cached || r.status == NodeStatus::Ran; }
 
-std::string provenance_json(const RunRecord& run, const std::string& run_dir, const Table& table) {
-  const Plan& plan = *run.plan;
+std::string run_status(const RunRecord& run) {
   const ExecReport& rep = *run.report;
-  std::ostringstream j;
-  std::string status = run.running       ? "running"
-                       : rep.interrupted ? "incomplete"
-                       : rep.count(NodeStatus::Failed) + rep.count(NodeStatus::Skipped) + rep.count(NodeStatus::Pending)
-                           ? "failed"
-                           : "complete";
-  j << "{\n  \"reprise\": {\"git_commit\": " << json_string(git_commit()) << ", \"source\": " << json_string(REPRISE_SOURCE_DIR)
-    << "},\n  \"compiler\": " << json_string(std::string("g++ ") + __VERSION__)
-    << ",\n  \"libraries\": " << library_versions_json()
-    << ",\n  \"host\": {\"name\": " << json_string(host_name()) << ", \"system\": " << json_string(system_name())
-    << ", \"cpus\": " << std::thread::hardware_concurrency() << "}"
-    << ",\n  \"spec\": {\"name\": " << json_string(run.spec->name) << ", \"file\": " << json_string(run.spec->file)
-    << ", \"seed\": " << run.spec->seed << ", \"files\": [";
-  for (std::size_t i = 0; i < run.spec->files.size(); ++i) j << (i ? ", " : "") << json_string(run.spec->files[i]);
-  j << "]},\n  \"command\": [";
-  for (std::size_t i = 0; i < run.command_line.size(); ++i) j << (i ? ", " : "") << json_string(run.command_line[i]);
-  j << "],\n  \"run_dir\": " << json_string(run_dir);
-  if (!run.cache_dir.empty()) j << ",\n  \"cache\": " << json_string(fs::absolute(run.cache_dir).lexically_normal().string());
-  j << ",\n  \"status\": " << json_string(status)
-    << ",\n  \"started\": " << json_string(run.started) << ",\n  \"finished\": " << json_string(run.finished)
-    << ",\n  \"seconds\": " << json_number(run.seconds) << ",\n  \"jobs\": " << run.jobs
-    << ",\n  \"sweep_points\": " << plan.sweep.size() << ",\n  \"metric_rows\": " << table.rows.size()
-    << ",\n  \"counts\": {";
-  const NodeStatus all[] = {NodeStatus::Ran, NodeStatus::Cached, NodeStatus::Failed, NodeStatus::Skipped, NodeStatus::Cancelled,
-                            NodeStatus::Pending};
-  for (std::size_t i = 0; i < std::size(all); ++i)
-    j << (i ? ", " : "") << json_string(status_name(all[i])) << ": " << rep.count(all[i]);
-  j << "},\n  \"nodes\": [\n";
+  if (run.running) return "running";
+  if (rep.interrupted) return "incomplete";
+  return rep.count(NodeStatus::Failed) + rep.count(NodeStatus::Skipped) + rep.count(NodeStatus::Pending) ? "failed" : "complete";
+}
+
+Json node_records(const Plan& plan, const ExecReport& rep) {
+  Json nodes = Json::array();
   for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
     const PlannedNode& n = plan.nodes[i];
     const NodeResult& r = rep.nodes[i];
-    j << "    {\"name\": " << json_string(n.name) << ", \"variant\": " << json_string(n.variant)
-      << ", \"component\": " << json_string(n.component->name) << ", \"version\": " << json_string(n.component->version)
-      << ", \"identity\": " << json_string(hex16(n.identity)) << ", \"seed\": " << json_string(hex16(n.seed))
-      << ", \"status\": " << json_string(status_name(r.status)) << ", \"seconds\": " << json_number(r.seconds)
-      << ", \"points\": " << n.points.size();
-    if (!r.error.empty()) j << ", \"error\": " << json_string(r.error);
-    j << "}" << (i + 1 < plan.nodes.size() ? "," : "") << "\n";
+    Json node = {{"name", n.name},          {"variant", n.variant},
+                 {"component", n.component->name}, {"version", n.component->version},
+                 {"identity", hex16(n.identity)},  {"seed", hex16(n.seed)},
+                 {"status", status_name(r.status)}, {"seconds", r.seconds},
+                 {"points", n.points.size()}};
+    if (!r.error.empty()) node["error"] = r.error;
+    nodes.push_back(std::move(node));
   }
-  j << "  ]\n}\n";
-  return j.str();
+  return nodes;
+}
+
+// Written with nlohmann-json: valid JSON and valid UTF-8 whatever paths, host names
+// or error messages contain (invalid bytes become U+FFFD).
+std::string provenance_json(const RunRecord& run, const std::string& run_dir, const Table& table) {
+  const Plan& plan = *run.plan;
+  const ExecReport& rep = *run.report;
+  Json j;
+  j["reprise"] = {{"git_commit", build_git_commit()}, {"git_dirty", build_git_dirty()}, {"source", REPRISE_SOURCE_DIR}};
+  j["compiler"] = std::string("g++ ") + __VERSION__;
+  j["libraries"] = library_versions();
+  j["host"] = {{"name", host_name()}, {"system", system_name()}, {"cpus", usable_cpus()}};
+  j["spec"] = {{"name", run.spec->name}, {"file", run.spec->file}, {"seed", run.spec->seed}, {"files", run.spec->files}};
+  j["command"] = run.command_line;
+  j["run_dir"] = run_dir;
+  if (!run.cache_dir.empty()) j["cache"] = fs::absolute(run.cache_dir).lexically_normal().string();
+  j["status"] = run_status(run);
+  j["started"] = run.started;
+  j["finished"] = run.finished;
+  j["seconds"] = run.seconds;
+  j["jobs"] = run.jobs;
+  j["sweep_points"] = plan.sweep.size();
+  j["metric_rows"] = table.rows.size();
+  Json counts = Json::object();
+  for (NodeStatus s : {NodeStatus::Ran, NodeStatus::Cached, NodeStatus::Failed, NodeStatus::Skipped, NodeStatus::Cancelled,
+                       NodeStatus::Pending})
+    counts[status_name(s)] = rep.count(s);
+  j["counts"] = counts;
+  j["nodes"] = node_records(plan, rep);
+  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 // The merged spec with every parameter's default written out, followed by the

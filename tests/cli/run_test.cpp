@@ -1,5 +1,6 @@
 // End-to-end runs: sweep expansion, dedupe, caching, --force, corruption, interrupts.
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -19,21 +20,13 @@ namespace {
 
 int metric_rows(const std::string& csv) { return count_occurrences(csv, "\n") - 1; }
 
-// Provenance lines of one spec node, e.g. all instances of "packed".
+// Instances of spec node `name` with `status` in a provenance.json.
 int nodes_with(const std::string& provenance, const std::string& name, const std::string& status) {
-  return count_occurrences(provenance, "{\"name\": \"" + name + "\"") == 0
-             ? 0
-             : [&] {
-                 int n = 0;
-                 std::size_t pos = 0;
-                 const std::string key = "{\"name\": \"" + name + "\"";
-                 while ((pos = provenance.find(key, pos)) != std::string::npos) {
-                   auto end = provenance.find('}', pos);
-                   if (provenance.substr(pos, end - pos).find("\"status\": \"" + status + "\"") != std::string::npos) ++n;
-                   pos = end;
-                 }
-                 return n;
-               }();
+  int n = 0;
+  const nlohmann::json parsed = nlohmann::json::parse(provenance);  // outlives the loop (C++20 range-for)
+  for (const auto& node : parsed.at("nodes"))
+    n += node.at("name") == name && node.at("status") == status;
+  return n;
 }
 }  // namespace
 
@@ -221,4 +214,24 @@ TEST_CASE("without gnuplot the script and data are kept and the run warns") {
   CHECK(fs::exists(run + "/figures/err_vs_energy.gp"));
   CHECK(fs::exists(run + "/figures/err_vs_energy.dat"));
   CHECK_FALSE(fs::exists(run + "/figures/err_vs_energy.svg"));
+}
+
+TEST_CASE("provenance.json is valid UTF-8 JSON whatever the paths hold, and records the commit the binary was built from") {
+  ScratchDir dir;
+  const std::string odd = "caf\xe9-\xff";  // Latin-1 bytes: not UTF-8
+  dir.write(odd + "/tiny.yaml", kTinySpec);
+  // No git on PATH: the commit must come from the build, not from asking git now.
+  CliResult r = run_shell(dir, "env PATH=/nonexistent '" + std::string(REPRISE_BIN) + "' run '" + odd + "/tiny.yaml' -q");
+  REQUIRE(r.code == 0);
+  nlohmann::json prov = nlohmann::json::parse(read_file(dir.file(run_dir_of(r)) + "/provenance.json"));  // throws on bad UTF-8
+  CHECK(prov.at("spec").at("file").get<std::string>().find("caf\xef\xbf\xbd-\xef\xbf\xbd") != std::string::npos);  // U+FFFD
+  const std::string commit = prov.at("reprise").at("git_commit");
+  CliResult head = run_shell(dir, "git -C '" + std::string(REPRISE_SOURCE) + "' rev-parse HEAD 2>/dev/null");
+  if (head.code == 0) {
+    CHECK(commit + "\n" == head.out);
+    CHECK(prov.at("reprise").at("git_dirty").is_boolean());
+  } else {
+    CHECK(commit == "unknown");
+  }
+  CHECK(prov.at("host").at("cpus").get<int>() >= 1);
 }

@@ -33,7 +33,7 @@ namespace reprise::bench {
 inline unsigned threads() {
   if (const char* env = std::getenv("REPRISE_BENCH_THREADS"); env && std::atoi(env) > 0)
     return static_cast<unsigned>(std::atoi(env));
-  return std::max(1u, std::thread::hardware_concurrency());
+  return usable_cpus();
 }
 
 inline const ComponentInfo& component(const std::string& name) {

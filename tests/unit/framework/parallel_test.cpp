@@ -1,6 +1,9 @@
 // parallel_for: the one parallel loop (every index once, worker ids, errors, cancellation).
 #include <doctest/doctest.h>
 
+#include <sched.h>
+
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -97,4 +100,21 @@ TEST_CASE("per-task seeds: distinct across tasks, fixed by (seed, index)") {
   CHECK(block_seed(42, 7) != block_seed(43, 7));
   // chain_seed is the (chain + 2)-th output of SplitMix64 started at seed.
   CHECK(chain_seed(5, 0) == splitmix64(5 + 0x9E3779B97F4A7C15ull));
+}
+
+TEST_CASE("usable_cpus and worker_count follow the affinity mask (taskset, Slurm, cgroups), not the machine") {
+  cpu_set_t saved;
+  REQUIRE(sched_getaffinity(0, sizeof saved, &saved) == 0);
+  CHECK(usable_cpus() == static_cast<unsigned>(CPU_COUNT(&saved)));
+  int first = 0;
+  while (!CPU_ISSET(first, &saved)) ++first;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(first, &one);
+  REQUIRE(sched_setaffinity(0, sizeof one, &one) == 0);  // this thread only
+  const unsigned pinned = usable_cpus(), workers = worker_count(0, 100);
+  REQUIRE(sched_setaffinity(0, sizeof saved, &saved) == 0);
+  CHECK(pinned == 1);
+  CHECK(workers == 1);
+  CHECK(worker_count(0, 100) == std::min<unsigned>(100, CPU_COUNT(&saved)));
 }

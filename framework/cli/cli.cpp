@@ -20,6 +20,7 @@
 #include "framework/plan/graph.hpp"
 #include "framework/core/hash.hpp"
 #include "framework/core/numbers.hpp"
+#include "framework/core/parallel.hpp"
 #include "framework/report/merge.hpp"
 #include "framework/exec/mpi_executor.hpp"
 #include "framework/core/registry.hpp"
@@ -375,7 +376,7 @@ int cmd_reproduce(const std::vector<std::string>& args) {
   bool quick = false;
   std::string dir = "experiments/paper", out, cache;
   std::vector<std::string> only;
-  int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int jobs = static_cast<int>(usable_cpus());
   po::options_description d("options");
   d.add_options()("help,h", "show this help")
       ("quick", po::bool_switch(&quick), "the same pipelines at reduced sizes (each spec's paper: quick: overrides): minutes, not hours")
@@ -458,6 +459,13 @@ int cmd_reproduce(const std::vector<std::string>& args) {
   return code;
 }
 
+// ----------------------------------------------------------------- complete
+
+// `reprise complete WHAT [SPEC]`: the words the shell completion offers
+// (tools/completion/reprise.bash), one per line. Quiet on any error: a completion
+// must never print a message into the user's command line.
+int cmd_complete(const std::vector<std::string>& args);
+
 // ---------------------------------------------------------------- commands
 
 // Every command once: usage, dispatch and the did-you-mean for a misspelt command
@@ -484,11 +492,33 @@ const Command kCommands[] = {
      "provenance, cache hits;\n--merge DIR... joins the run directories of --shard i/N runs into one",
      cmd_report},
     {"reproduce", "[--quick]", "run every spec of experiments/paper/ and report on them all", cmd_reproduce},
+    {"complete", "WHAT [SPEC]", "", cmd_complete},  // for the shell completion; not in --help
 };
+
+int cmd_complete(const std::vector<std::string>& args) {
+  std::vector<std::string> words;
+  const std::string what = args.empty() ? "" : args[0];
+  try {
+    if (what == "commands") {
+      for (const Command& c : kCommands)
+        if (*c.help) words.push_back(c.name);
+    } else if (what == "components") {
+      words = Registry::instance().names();
+    } else if ((what == "nodes" || what == "axes") && args.size() == 2) {
+      Spec spec = load_spec(args[1]);
+      words = what == "nodes" ? spec.node_names() : spec.axis_names();
+    }
+  } catch (const std::exception&) {
+    return kFailed;
+  }
+  for (const auto& w : words) std::cout << w << "\n";
+  return kOk;
+}
 
 std::string usage_text() {
   std::string out = "usage: reprise <command> [options]\n\ncommands:\n";
   for (const Command& c : kCommands) {
+    if (!*c.help) continue;  // hidden
     std::string head = std::string(c.name) + (*c.synopsis ? " " : "") + c.synopsis;
     head.resize(std::max<std::size_t>(head.size() + 1, 32), ' ');
     std::string help = c.help;

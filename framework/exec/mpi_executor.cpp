@@ -1,9 +1,11 @@
 #include "framework/exec/mpi_executor.hpp"
 
+#ifdef REPRISE_HAVE_MPI
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 #include <boost/serialization/map.hpp>
 #include <boost/serialization/string.hpp>
+#endif
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +20,14 @@
 #include "framework/exec/shard.hpp"
 
 namespace reprise {
+
+bool launched_by_mpi() {
+  for (const char* size_var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "MPI_LOCALNRANKS"})
+    if (const char* v = std::getenv(size_var)) return std::atoi(v) > 1;
+  return std::getenv("PMIX_RANK") != nullptr;
+}
+
+#ifdef REPRISE_HAVE_MPI
 namespace mpi = boost::mpi;
 
 namespace {
@@ -134,12 +144,6 @@ NodeResult to_node_result(WireResult w) {
 
 }  // namespace
 
-bool launched_by_mpi() {
-  for (const char* size_var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "MPI_LOCALNRANKS"})
-    if (const char* v = std::getenv(size_var)) return std::atoi(v) > 1;
-  return std::getenv("PMIX_RANK") != nullptr;
-}
-
 struct MpiExecutor::Impl {
   mpi::environment env{mpi::threading::serialized};
   mpi::communicator world;
@@ -249,5 +253,26 @@ void MpiExecutor::serve(const Plan& plan, Cache& cache) {
     impl_->world.send(0, kResult, worker.run(task[0], task[1]));
   }
 }
+
+
+#else  // built without MPI (REPRISE_MPI=OFF, or Boost.MPI / an MPI library not found)
+
+struct MpiExecutor::Impl {};
+
+MpiExecutor::MpiExecutor() {
+  throw std::runtime_error(
+      "this reprise was built without MPI, so it cannot share a run over mpirun's ranks: install Boost.MPI and "
+      "Open MPI (apt-get install libboost-mpi-dev libopenmpi-dev openmpi-bin, or tools/install-deps) and rebuild "
+      "with -DREPRISE_MPI=ON; without mpirun, `reprise run -j N` uses N threads, and --shard i/N splits a sweep "
+      "over separate jobs");
+}
+MpiExecutor::~MpiExecutor() = default;
+int MpiExecutor::rank() const { return 0; }
+int MpiExecutor::size() const { return 1; }
+ExecReport MpiExecutor::execute(const Plan&, Cache&, const ExecOptions&) { return {}; }
+std::string MpiExecutor::summary() const { return {}; }
+void MpiExecutor::serve(const Plan&, Cache&) {}
+
+#endif
 
 }  // namespace reprise

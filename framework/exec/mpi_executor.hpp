@@ -12,7 +12,8 @@
 // it would in one process. The cache must be on a filesystem every rank sees.
 //
 // Without mpirun, or under `mpirun -n 1`, MPI is never initialised and `reprise
-// run` behaves exactly as before.
+// run` behaves exactly as before. In a build without MPI (REPRISE_MPI=OFF, or
+// Boost.MPI not found) the constructor throws, saying how to enable it.
 #pragma once
 
 #include <memory>

@@ -14,6 +14,13 @@ namespace fs = std::filesystem;
 namespace {
 bool mpirun_available() { return std::system("command -v mpirun >/dev/null 2>&1") == 0; }
 
+#ifdef REPRISE_HAVE_MPI
+constexpr bool kBuiltWithMpi = true;
+#else
+constexpr bool kBuiltWithMpi = false;  // REPRISE_MPI=OFF or Boost.MPI not found
+#endif
+bool mpi_runs_possible() { return kBuiltWithMpi && mpirun_available(); }
+
 // `mpirun -n RANKS reprise ARGS` in `dir`. CI runs as root, which Open MPI refuses
 // unless told twice; --oversubscribe allows more ranks than cores.
 CliResult run_mpi(const ScratchDir& dir, int ranks, const std::string& args) {
@@ -51,9 +58,19 @@ nodes:
 }  // namespace
 
 TEST_SUITE("mpi") {
+TEST_CASE("a build without MPI, started under mpirun, says how to enable MPI" *
+          doctest::skip(kBuiltWithMpi || !mpirun_available())) {
+  ScratchDir dir;
+  dir.write("s.yaml", sweep_spec(2));
+  CliResult r = run_mpi(dir, 2, "run s.yaml -q");
+  CHECK(r.code != 0);
+  CHECK(r.err.find("built without MPI") != std::string::npos);
+  CHECK(r.err.find("-DREPRISE_MPI=ON") != std::string::npos);
+}
+
 // Without mpirun (Debian: openmpi-bin) these are reported as skipped, not passed.
 TEST_CASE("mpirun -n 2 computes on both ranks and writes the metrics.csv of a single process" *
-          doctest::skip(!mpirun_available())) {
+          doctest::skip(!mpi_runs_possible())) {
   ScratchDir dir;
   dir.write("s.yaml", sweep_spec(12));
   CliResult single = run_reprise(dir, "run s.yaml -q --out single");
@@ -75,7 +92,7 @@ TEST_CASE("mpirun -n 2 computes on both ranks and writes the metrics.csv of a si
 }
 
 TEST_CASE("a component that throws on an MPI worker fails its node with its message" *
-          doctest::skip(!mpirun_available())) {
+          doctest::skip(!mpi_runs_possible())) {
   ScratchDir dir;
   dir.write("f.yaml", kFailSpec);
   CliResult single = run_reprise(dir, "run f.yaml -q --out single");

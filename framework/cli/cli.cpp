@@ -21,6 +21,7 @@
 #include "framework/core/hash.hpp"
 #include "framework/core/numbers.hpp"
 #include "framework/core/parallel.hpp"
+#include "framework/report/export.hpp"
 #include "framework/report/merge.hpp"
 #include "framework/exec/mpi_executor.hpp"
 #include "framework/core/registry.hpp"
@@ -115,6 +116,7 @@ RunArgs parse_run_args(const std::vector<std::string>& args, const std::string& 
       ("sandbox", po::bool_switch(&a.sandbox),
        "read spec includes and file params only inside the spec's directory and --allow-path dirs")
       ("allow-path", po::value(&a.allow_paths)->composing(), "with --sandbox: also allow reading under DIR; repeatable")
+      ("allow-exec", po::bool_switch(&a.allow_exec), "with --sandbox: allow exec/command nodes, which run programs")
       ("quiet,q", "print only the run directory and errors")
       ("verbose,v", "also print cache hits, identities and component logs");
   po::options_description all = with_positional(d, positional);
@@ -145,6 +147,7 @@ RunArgs parse_run_args(const std::vector<std::string>& args, const std::string& 
   if (vm.count("quiet")) a.verbosity = 0;
   if (vm.count("verbose")) a.verbosity = 2;
   if (!a.allow_paths.empty() && !a.sandbox) throw UsageError("--allow-path only makes sense with --sandbox");
+  if (a.allow_exec && !a.sandbox) throw UsageError("--allow-exec only makes sense with --sandbox (without it command nodes run)");
   if (a.cache_dir.empty()) a.cache_dir = (fs::path(a.out) / ".cache").string();
   if (command == "plan") a.dry_run = true;
   return a;
@@ -344,6 +347,47 @@ int cmd_report(const std::vector<std::string>& args) {
   return kOk;
 }
 
+// ------------------------------------------------------------------- export
+
+int cmd_export(const std::vector<std::string>& args) {
+  std::vector<std::string> positional, sweep_args;
+  std::string out, cache;
+  po::options_description d("options");
+  d.add_options()("help,h", "show this help")
+      ("sweep", po::value(&sweep_args)->composing(), "AXIS=VALUE: the sweep point (only the axes the node depends on); repeatable")
+      ("output,o", po::value(&out), "the HDF5 file to write (default NODE[-AXIS=VALUE...].h5 here)")
+      ("cache", po::value(&cache), "the cache the run used, when it moved (default: the one provenance.json names)");
+  po::positional_options_description pos;
+  pos.add("args", -1);
+  po::variables_map vm = parse(args, with_positional(d, positional), pos);
+  const char* usage = "usage: reprise export RUN NODE [--sweep AXIS=VALUE ...] [-o FILE.h5]   (RUN: a run directory or results/<name>)";
+  if (vm.count("help")) {
+    std::cout << usage << "\n\nWrites one node's artifact (arrays as datasets, scalars and strings as attributes of the\n"
+                 "group /artifact) to an HDF5 file: h5py.File(FILE)['artifact'].\n\n" << d << "\n";
+    return kOk;
+  }
+  if (positional.size() != 2) throw UsageError(usage);
+  std::vector<std::pair<std::string, std::string>> sweep;
+  std::string suffix;
+  for (const auto& s : sweep_args) {
+    auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) throw UsageError("--sweep takes AXIS=VALUE, got '" + s + "'");
+    sweep.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+    suffix += "-" + s;
+  }
+  try {
+    NodeLocation where = locate_node(positional[0], positional[1], sweep, cache);
+    if (out.empty()) out = positional[1] + suffix + ".h5";
+    export_node(where, out);
+    std::cerr << "reprise: exported " << where.name << (where.variant.empty() ? "" : " [" + where.variant + "]") << " ("
+              << where.identity << ")\n";
+    std::cout << out << std::endl;
+  } catch (const ReportError& e) {
+    throw UsageError(e.what());
+  }
+  return kOk;
+}
+
 // ---------------------------------------------------------------- reproduce
 
 std::vector<std::string> paper_specs(const std::string& dir, const std::vector<std::string>& only) {
@@ -492,6 +536,8 @@ const Command kCommands[] = {
      "provenance, cache hits;\n--merge DIR... joins the run directories of --shard i/N runs into one",
      cmd_report},
     {"reproduce", "[--quick]", "run every spec of experiments/paper/ and report on them all", cmd_reproduce},
+    {"export", "RUN NODE [--sweep k=v] -o F", "write one node's artifact of a run to an HDF5 file (for h5py, MATLAB, ...)",
+     cmd_export},
     {"complete", "WHAT [SPEC]", "", cmd_complete},  // for the shell completion; not in --help
 };
 

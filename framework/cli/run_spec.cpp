@@ -25,6 +25,14 @@ Sandbox make_sandbox(const RunArgs& a) {
   return Sandbox(roots);
 }
 
+void check_exec_allowed(const RunArgs& a, const Spec& spec) {
+  if (!a.sandbox || a.allow_exec) return;
+  for (const auto& node : spec.nodes)
+    if (node.use.text.rfind("exec/", 0) == 0)
+      throw SpecError(node.use.loc, "node '" + node.name + "' uses " + node.use.text +
+                                        ", which runs a program on this machine; --sandbox refuses it unless --allow-exec is given");
+}
+
 namespace {
 
 // -------------------------------------------------------------------- plan
@@ -103,6 +111,7 @@ RunOutcome run_spec(const RunArgs& a, const std::vector<std::string>& command_li
   std::unique_ptr<MpiExecutor> mpi = launched_by_mpi() ? std::make_unique<MpiExecutor>() : nullptr;
   bool mpi_worker = mpi && mpi->rank() > 0;
   Spec spec = load_spec(a.spec, a.overrides, make_sandbox(a));
+  check_exec_allowed(a, spec);
   Plan full = make_plan(spec);
   Plan plan = a.shard ? shard_plan(full, *a.shard) : std::move(full);  // full stays intact only when sharded
   std::vector<bool> force = forced_nodes(plan, a.force);

@@ -11,6 +11,7 @@
 
 #include "framework/exec/shard.hpp"
 #include "framework/spec/sandbox.hpp"
+#include "framework/spec/spec.hpp"
 
 namespace reprise {
 
@@ -28,6 +29,7 @@ struct RunArgs {
   bool keep_going = false;
   bool sandbox = false;
   std::vector<std::string> allow_paths;
+  bool allow_exec = false;  // with sandbox: let exec/* nodes run programs
   int verbosity = 1;
   std::string shard_text;      // --shard i/N as given
   std::optional<Shard> shard;  // parsed
@@ -46,6 +48,11 @@ struct RunOutcome {
 
 // --sandbox: the spec's directory plus every --allow-path (no restriction without it).
 Sandbox make_sandbox(const RunArgs& a);
+
+// Under --sandbox without --allow-exec, a SpecError at the first node whose
+// component runs a program (kind "exec"): a spec from elsewhere must not run code
+// on this machine just by being run.
+void check_exec_allowed(const RunArgs& a, const Spec& spec);
 
 // One run (or, with dry_run, the printed plan). `command_line` is what
 // provenance.json records as the command that reruns it. Throws SpecError for a

@@ -24,6 +24,12 @@ const Artifact& Inputs::get(const std::string& name) const {
   return *it->second;
 }
 
+std::vector<std::string> Inputs::names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, artifact] : inputs_) out.push_back(name);
+  return out;
+}
+
 const ParamSpec* ComponentInfo::find_param(const std::string& n) const {
   for (const auto& p : params)
     if (p.name == n) return &p;

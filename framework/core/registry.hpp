@@ -35,6 +35,11 @@
 
 namespace reprise {
 
+// The input name that declares open inputs: a component registering an input
+// named "*" takes any number of inputs under names the spec chooses (every field
+// that is not a parameter and names a node, e.g. exec/command's `truth: data`).
+inline constexpr const char* kOpenInputs = "*";
+
 struct InputSpec {
   std::string name;
   std::string doc;
@@ -68,6 +73,7 @@ class Inputs {
   void set(const std::string& name, std::shared_ptr<const Artifact> a) { inputs_[name] = std::move(a); }
   bool has(const std::string& name) const { return inputs_.count(name) != 0; }
   const Artifact& get(const std::string& name) const;  // throws naming the input
+  std::vector<std::string> names() const;  // sorted; for components with open inputs (kOpenInputs)
  private:
   std::map<std::string, std::shared_ptr<const Artifact>> inputs_;
 };

@@ -30,6 +30,9 @@ struct StaticNode {
   const ComponentInfo* component = nullptr;
   std::vector<std::pair<const ParamSpec*, const SpecValue*>> params;  // given in the spec
   std::vector<std::pair<const InputSpec*, const SpecValue*>> inputs;
+  // Inputs named by the spec, for a component with open inputs (kOpenInputs);
+  // shared_ptr so that `inputs` may point at them however StaticNode is copied.
+  std::vector<std::shared_ptr<const InputSpec>> open_inputs;
   const SpecValue* seed = nullptr;
   const SpecValue* timeout = nullptr;
   std::vector<std::size_t> dep_axes;  // sweep axes the node depends on, sorted
@@ -45,7 +48,17 @@ std::string field_names(const ComponentInfo& c) {
   return "parameters: " + join_names(param_names(c.params)) + "; inputs: " + join_names(names_of(c.inputs));
 }
 
-StaticNode classify(const NodeDecl& decl) {
+// A field of a component with open inputs: an input when its value names a node.
+bool open_input(StaticNode& s, const Spec& spec, const std::string& key, const SpecValue& value) {
+  const InputSpec* open = s.component->find_input(kOpenInputs);
+  if (!open || value.kind != SpecValue::Kind::Scalar || !spec.find_node(value.text)) return false;
+  auto input = std::make_shared<InputSpec>(InputSpec{key, open->doc, false, {}});
+  s.inputs.emplace_back(input.get(), &value);
+  s.open_inputs.push_back(std::move(input));
+  return true;
+}
+
+StaticNode classify(const NodeDecl& decl, const Spec& spec) {
   StaticNode s;
   s.decl = &decl;
   s.component = lookup_component(decl.use);
@@ -56,6 +69,12 @@ StaticNode classify(const NodeDecl& decl) {
     if (key == "timeout") { s.timeout = &value; continue; }
     if (const InputSpec* in = s.component->find_input(key)) { s.inputs.emplace_back(in, &value); continue; }
     if (const ParamSpec* p = s.component->find_param(key)) { s.params.emplace_back(p, &value); continue; }
+    if (open_input(s, spec, key, value)) continue;
+    if (s.component->find_input(kOpenInputs) && value.kind == SpecValue::Kind::Scalar &&
+        did_you_mean(key, param_names(s.component->params)).empty())  // else a misspelt parameter, said below
+      throw SpecError(value.loc, "'" + key + ": " + value.text + "' is neither a parameter of " + s.component->name +
+                                     " (" + join_names(param_names(s.component->params)) + ") nor an input: '" + value.text +
+                                     "' is not a node" + did_you_mean(value.text, spec.node_names()));
     auto candidates = param_names(s.component->params);
     for (const auto& i : s.component->inputs) candidates.push_back(i.name);
     candidates.insert(candidates.end(), {"seed", "timeout"});
@@ -69,7 +88,7 @@ StaticNode classify(const NodeDecl& decl) {
   }
   for (const auto& i : s.component->inputs) {
     bool given = std::any_of(s.inputs.begin(), s.inputs.end(), [&](auto& kv) { return kv.first == &i; });
-    if (!given && !i.optional)
+    if (!given && !i.optional && i.name != kOpenInputs)
       throw SpecError(decl.loc, "node '" + decl.name + "': " + s.component->name + " needs input '" + i.name + "' (" + i.doc +
                                     "), e.g. " + i.name + ": <node name>");
   }
@@ -155,7 +174,7 @@ class Planner {
   Planner(const Spec& spec, Plan& plan) : spec_(spec), plan_(plan), resolver_(spec, plan.sweep) {}
 
   void run() {
-    for (const auto& d : spec_.nodes) statics_.push_back(classify(d));
+    for (const auto& d : spec_.nodes) statics_.push_back(classify(d, spec_));
     order_ = spec_order(spec_, input_edges());
     compute_dep_axes();
     memo_.resize(spec_.nodes.size());

@@ -38,15 +38,6 @@ std::string seconds_text(double s) {
 
 // -------------------------------------------------------------------- reading
 
-fs::path run_directory(const std::string& path) {
-  fs::path p(path);
-  std::error_code ec;
-  if (!fs::is_directory(p, ec)) throw ReportError("'" + printable(path) + "' is not a directory");
-  if (fs::exists(p / "provenance.json", ec)) return p;
-  if (fs::exists(p / "latest" / "provenance.json", ec)) return fs::canonical(p / "latest", ec);
-  throw ReportError("'" + printable(path) + "' is not a run directory (no provenance.json) nor a spec's results directory (no latest/)");
-}
-
 template <class T>
 T field(const json& j, const char* key, T fallback) {
   auto it = j.find(key);
@@ -371,6 +362,16 @@ void html_run(std::ostringstream& h, const RunSummary& r, std::size_t index) {
 }
 
 }  // namespace
+
+std::filesystem::path run_directory(const std::string& path) {
+  fs::path p(path);
+  std::error_code ec;
+  if (!fs::is_directory(p, ec)) throw ReportError("'" + printable(path) + "' is not a directory");
+  if (fs::exists(p / "provenance.json", ec)) return p;
+  if (fs::exists(p / "latest" / "provenance.json", ec)) return fs::canonical(p / "latest", ec);
+  throw ReportError("'" + printable(path) + "' is not a run directory (no provenance.json) nor a spec's results directory (no latest/)");
+}
+
 
 RunSummary read_run(const std::string& path) {
   fs::path dir = run_directory(path);

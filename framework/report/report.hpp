@@ -9,6 +9,7 @@
 // write one over many runs.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -55,6 +56,10 @@ class ReportError : public std::runtime_error {
 
 // A run directory, or a spec's results directory (then its `latest` run).
 RunSummary read_run(const std::string& path);
+
+// The run directory `path` names: itself, or for results/<name> its `latest` run.
+// Throws ReportError when it is neither.
+std::filesystem::path run_directory(const std::string& path);
 
 struct ReportFiles {
   std::string markdown, html;

@@ -4,6 +4,7 @@
 //   plan(...)       the plan as a list of dicts (what `reprise plan` prints)
 //   components_json(), describe_json(name)  the registry as `reprise list --json`
 //                   and `reprise describe NAME --json` print it
+//   locate(run_dir, node, sweep, cache)  which cache entry a node instance is
 //   read_artifact(cache_dir, identity)  a cached artifact as numpy arrays
 //
 // The GIL is released while the engine runs; run() waits on a worker thread and
@@ -30,6 +31,7 @@
 #include "framework/core/registry.hpp"
 #include "framework/exec/executor.hpp"
 #include "framework/plan/graph.hpp"
+#include "framework/report/export.hpp"
 #include "framework/spec/spec.hpp"
 #include "framework/store/cache.hpp"
 
@@ -208,6 +210,23 @@ py::dict to_python(const Artifact& a) {
   return d;
 }
 
+// Which cache entry node `node` at the sweep values `sweep` of the run at `run_dir`
+// is: locate_node(), the same lookup as `reprise export` (errors name the choices).
+py::dict locate(const std::string& run_dir, const std::string& node, const std::vector<std::pair<std::string, std::string>>& sweep,
+                const std::string& cache_dir) {
+  NodeLocation where;
+  {
+    py::gil_scoped_release no_gil;
+    where = locate_node(run_dir, node, sweep, cache_dir);
+  }
+  py::dict d;
+  d["name"] = where.name;
+  d["variant"] = where.variant;
+  d["identity"] = where.identity;
+  d["cache_dir"] = where.cache_dir;
+  return d;
+}
+
 // The artifact with this identity (16 hex digits) from the cache, checked against
 // its checksum. A corrupt entry is quarantined, as in a run, and reported.
 py::dict read_artifact(const std::string& cache_dir, const std::string& identity_hex) {
@@ -250,5 +269,6 @@ PYBIND11_MODULE(_reprise, m) {
   m.def("plan", &plan, py::arg("spec"), py::arg("overrides"), py::arg("out"), py::arg("cache"));
   m.def("components_json", &components_json);
   m.def("describe_json", &describe_json, py::arg("name"));
+  m.def("locate", &locate, py::arg("run_dir"), py::arg("node"), py::arg("sweep"), py::arg("cache_dir"));
   m.def("read_artifact", &read_artifact, py::arg("cache_dir"), py::arg("identity"));
 }

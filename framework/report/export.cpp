@@ -123,7 +123,7 @@ NodeLocation locate_node(const std::string& run_path, const std::string& node,
   }
   if (matches.size() > 1) {
     std::string choices;
-    for (const Instance* m : matches) choices += "\n  --sweep " + point_text(m->point);
+    for (const Instance* m : matches) choices += "\n  " + point_text(m->point);
     throw ReportError("node '" + node + "' has " + std::to_string(matches.size()) +
                       " instances at this point; name the sweep values, one of:" + choices);
   }

@@ -102,15 +102,6 @@ def _parse_variant(variant):
     return point
 
 
-def _same_value(written, wanted):
-    """Does a sweep value as written in the run ("0.9") equal the one asked for (0.9)?"""
-    try:
-        a, b = float(written), float(wanted)
-        return a == b or math.isclose(a, b, rel_tol=1e-12)
-    except (TypeError, ValueError):
-        return str(written) == _override_text(wanted)
-
-
 def _typed_cell(text):
     try:
         return float(text) if text != "" else math.nan
@@ -243,38 +234,12 @@ class Run:
     def artifact(self, node, **sweep_values):
         """The Artifact node `node` produced at the sweep point `sweep_values` (only
         the axes it depends on are needed): numpy arrays (read-only views of the
-        cached data, not copies), floats, strings and child Artifacts."""
-        return Artifact(_reprise.read_artifact(*self._locate(node, sweep_values)))
-
-    def _locate(self, node, sweep_values):
-        records = self.nodes()
-        names = sorted({r["name"] for r in records})
-        instances = [r for r in records if r["name"] == node]
-        if not instances:
-            raise KeyError(f"no node '{node}' in this run (nodes: {', '.join(names)}){_did_you_mean(node, names)}")
-        seen = {}
-        for r in records:
-            for axis, value in r["sweep_point"].items():
-                seen.setdefault(axis, []).append(value)
-        for axis, wanted in sweep_values.items():
-            if axis not in seen:
-                raise KeyError(f"unknown sweep axis '{axis}' (axes: {', '.join(sorted(seen)) or 'none'})"
-                               f"{_did_you_mean(axis, list(seen))}")
-            if not any(_same_value(v, wanted) for v in seen[axis]):
-                raise ValueError(f"{axis}={wanted!r} is not a point of this run's sweep "
-                                 f"({axis}: {', '.join(dict.fromkeys(seen[axis]))})")
-        matches = [r for r in instances
-                   if all(axis not in r["sweep_point"] or _same_value(r["sweep_point"][axis], wanted)
-                          for axis, wanted in sweep_values.items())]
-        if len(matches) > 1:
-            choices = "; ".join(", ".join(f"{k}={v}" for k, v in r["sweep_point"].items()) for r in matches)
-            raise ValueError(f"node '{node}' has {len(matches)} instances at this point; name the sweep values, "
-                             f"one of: {choices}")
-        found = matches[0]
-        if found["status"] not in ("ran", "cached"):
-            raise Error(f"node '{node}' did not complete in this run (status {found['status']})"
-                        + (f": {found['error']}" if found.get("error") else ""))
-        return found["cache"], found["identity"]
+        cached data, not copies), floats, strings and child Artifacts. The lookup is
+        `reprise export`'s: an unknown node, axis or value, an ambiguous point or a
+        node that did not complete raise reprise.Error naming the choices."""
+        sweep = [(axis, _override_text(value)) for axis, value in sweep_values.items()]
+        where = _reprise.locate(str(self.dir), node, sweep, str(self._cache) if self._cache else "")
+        return Artifact(_reprise.read_artifact(where["cache_dir"], where["identity"]))
 
     def __repr__(self):
         return f"reprise.Run('{self.dir}', status={self.status!r})"

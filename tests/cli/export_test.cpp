@@ -57,8 +57,8 @@ TEST_CASE("reprise export names the choices when the node, axis or point is wron
   CliResult ambiguous = run_reprise(dir, "export results/tiny packed");
   CHECK(ambiguous.code == 2);
   CHECK(ambiguous.err.find("2 instances") != std::string::npos);
-  CHECK(ambiguous.err.find("--sweep energy=0.9") != std::string::npos);
-  CHECK(ambiguous.err.find("--sweep energy=0.5") != std::string::npos);
+  CHECK(ambiguous.err.find("\n  energy=0.9") != std::string::npos);
+  CHECK(ambiguous.err.find("\n  energy=0.5") != std::string::npos);
   CliResult node = run_reprise(dir, "export results/tiny pakced --sweep energy=0.9");
   CHECK(node.code == 2);
   CHECK(node.err.find("did you mean 'packed'") != std::string::npos);

@@ -334,3 +334,5 @@ def test_cmake_install_gives_an_importable_module_and_the_binary(tmp_path):
     assert Path(probe[0]).parent == packages[0] and int(probe[1]) > 20
     version = subprocess.run([str(tmp_path / "bin" / "reprise"), "--version"], capture_output=True, text=True, check=True)
     assert version.stdout.startswith("reprise ")
+    completion = tmp_path / "share" / "bash-completion" / "completions" / "reprise"
+    assert "complete -F _reprise reprise" in completion.read_text()

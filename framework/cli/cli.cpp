@@ -21,6 +21,7 @@
 #include "framework/core/hash.hpp"
 #include "framework/core/numbers.hpp"
 #include "framework/core/parallel.hpp"
+#include "framework/report/diff.hpp"
 #include "framework/report/export.hpp"
 #include "framework/report/merge.hpp"
 #include "framework/exec/mpi_executor.hpp"
@@ -347,6 +348,26 @@ int cmd_report(const std::vector<std::string>& args) {
   return kOk;
 }
 
+// --------------------------------------------------------------------- diff
+
+int cmd_diff(const std::vector<std::string>& args) {
+  if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
+    std::cout << "usage: reprise diff RUN_A RUN_B   (a run directory or results/<name>)\n\n"
+                 "Compares the two runs' metrics.csv row by row (rows matched by their sweep values).\n"
+                 "Timing columns (keys ending in seconds or per_second) are listed, not compared.\n"
+                 "Exit status: 0 same results, 1 results differ, 2 not two runs.\n";
+    return kOk;
+  }
+  if (args.size() != 2) throw UsageError("usage: reprise diff RUN_A RUN_B");
+  try {
+    RunDiff d = diff_runs(args[0], args[1]);
+    std::cout << diff_text(d);
+    return d.same_results() ? kOk : kFailed;
+  } catch (const ReportError& e) {
+    throw UsageError(e.what());
+  }
+}
+
 // ------------------------------------------------------------------- export
 
 int cmd_export(const std::vector<std::string>& args) {
@@ -536,6 +557,8 @@ const Command kCommands[] = {
      "provenance, cache hits;\n--merge DIR... joins the run directories of --shard i/N runs into one",
      cmd_report},
     {"reproduce", "[--quick]", "run every spec of experiments/paper/ and report on them all", cmd_reproduce},
+    {"diff", "RUN_A RUN_B", "compare two runs' metrics (timing columns listed, not compared); exit 1 if they differ",
+     cmd_diff},
     {"export", "RUN NODE [--sweep k=v] -o F", "write one node's artifact of a run to an HDF5 file (for h5py, MATLAB, ...)",
      cmd_export},
     {"complete", "WHAT [SPEC]", "", cmd_complete},  // for the shell completion; not in --help

@@ -29,6 +29,7 @@ _reprise() {
     cache) COMPREPLY=($(compgen -W "ls verify gc --out --cache --keep-runs" -- "$cur")) ;;
     report) COMPREPLY=($(compgen -d -W "--merge --out --title" -- "$cur")) ;;
     export) COMPREPLY=($(compgen -d -W "--sweep --output --cache" -- "$cur")) ;;
+    diff) COMPREPLY=($(compgen -d -- "$cur")) ;;
     reproduce) COMPREPLY=($(compgen -W "--quick --only --dir --jobs --out --cache --quiet" -- "$cur")) ;;
     run|plan|graph)
       if [[ $cur == -* ]]; then

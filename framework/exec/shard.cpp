@@ -1,4 +1,5 @@
 #include "framework/exec/shard.hpp"
+#include "framework/store/durable_write.hpp"
 
 #include <charconv>
 #include <filesystem>
@@ -112,17 +113,13 @@ ShardRecord make_shard_record(Shard s, const Plan& full, const Plan& plan, const
 }
 
 void write_shard_record(const std::string& run_dir, const ShardRecord& r) {
-  fs::path path = fs::path(run_dir) / "shard.txt", tmp = fs::path(run_dir) / "shard.txt.tmp";
-  {
-    std::ofstream out(tmp);
-    out << "# reprise shard record, read by `reprise report --merge`\n"
-        << "shard " << r.shard.index << "/" << r.shard.count << "\n"
-        << "sweep_points " << r.sweep_points << "\n"
-        << "plan " << hex16(r.fingerprint) << "\n"
-        << "rows " << join_numbers(r.rows) << "\n";
-    if (!out.flush()) throw std::runtime_error("cannot write '" + path.string() + "'");
-  }
-  fs::rename(tmp, path);
+  std::ostringstream out;
+  out << "# reprise shard record, read by `reprise report --merge`\n"
+      << "shard " << r.shard.index << "/" << r.shard.count << "\n"
+      << "sweep_points " << r.sweep_points << "\n"
+      << "plan " << hex16(r.fingerprint) << "\n"
+      << "rows " << join_numbers(r.rows) << "\n";
+  write_file_atomic((fs::path(run_dir) / "shard.txt").string(), out.str());
 }
 
 ShardRecord read_shard_record(const std::string& run_dir) {

@@ -1,7 +1,5 @@
 #include "framework/report/export.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +11,7 @@
 #include "framework/core/errors.hpp"
 #include "framework/report/report.hpp"
 #include "framework/store/cache.hpp"
+#include "framework/store/durable_write.hpp"
 
 namespace reprise {
 namespace fs = std::filesystem;
@@ -144,17 +143,10 @@ void export_node(const NodeLocation& where, const std::string& out) {
   if (read.status == CacheRead::Status::Corrupt)
     throw ReportError("the cache entry of node '" + where.name + "' is corrupt (" + read.problem +
                       "); it was quarantined: rerun the spec to recompute it");
-  // A temporary name in the same directory, renamed over `out`: never a half file under the name asked for.
-  fs::path target(out), temp = target;
-  temp += ".tmp-" + std::to_string(::getpid());
-  save_artifact_file(temp.string(), read.artifact, {{"reprise_node", where.name}, {"reprise_variant", where.variant},
-                                                    {"reprise_identity", where.identity}});
-  std::error_code ec;
-  fs::rename(temp, target, ec);
-  if (ec) {
-    fs::remove(temp, ec);
-    throw ReportError("cannot write " + out + ": " + ec.message());
-  }
+  write_file_durably(out, [&](const std::string& temp) {
+    save_artifact_file(temp, read.artifact, {{"reprise_node", where.name}, {"reprise_variant", where.variant},
+                                             {"reprise_identity", where.identity}});
+  }, "export");
 }
 
 }  // namespace reprise

@@ -1,4 +1,5 @@
 #include "framework/store/cache.hpp"
+#include "framework/store/durable_write.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -25,14 +26,6 @@ constexpr const char* kIdentity = "reprise.identity";
 constexpr const char* kChecksum = "reprise.checksum";
 constexpr const char* kSummaryChecksum = "reprise.summary_checksum";
 
-void fsync_path(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-}
-
 // The first kUserBlock bytes of an entry (which HDF5 skips) hold
 // "reprise-cache 1 <xxh64 of every byte after the block>\n": any change to the
 // file, even inside arrays a cache hit does not read, shows up as a mismatch.
@@ -57,7 +50,7 @@ void seal(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDWR);
   if (fd < 0) throw std::runtime_error("cannot reopen '" + path + "'");
   std::string header = std::string(kMagic) + hex16(digest_after_userblock(fd)) + "\n";
-  bool ok = ::pwrite(fd, header.data(), header.size(), 0) == static_cast<ssize_t>(header.size()) && ::fsync(fd) == 0;
+  bool ok = ::pwrite(fd, header.data(), header.size(), 0) == static_cast<ssize_t>(header.size());  // fsynced by the durable write
   ::close(fd);
   if (!ok) throw std::runtime_error("cannot write '" + path + "' (disk full?)");
 }
@@ -90,13 +83,12 @@ std::string read_small(const std::string& path) {
   return s;
 }
 
+// Best effort: without the stamp the next hit only re-hashes the entry.
 void remember_verified(const std::string& path) {
-  std::string sig = stat_signature(path);
-  static std::atomic<unsigned> counter{0};
-  std::string tmp = path + ".ok.tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-  { std::ofstream(tmp) << sig << "\n"; }
-  std::error_code ec;
-  fs::rename(tmp, path + ".ok", ec);
+  try {
+    write_file_atomic(path + ".ok", stat_signature(path) + "\n");
+  } catch (const std::exception&) {
+  }
 }
 
 bool is_entry_name(const std::string& name) {
@@ -131,8 +123,6 @@ bool Cache::contains(std::uint64_t identity) const {
 void Cache::store(std::uint64_t identity, const Artifact& a, const CacheEntryInfo& info) {
   std::string final_path = path_for(identity);
   fs::create_directories(fs::path(final_path).parent_path());
-  static std::atomic<unsigned> counter{0};
-  std::string tmp = final_path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
   std::map<std::string, std::string> meta = {
       {kIdentity, hex16(identity)},
       {kChecksum, hex16(a.checksum())},
@@ -143,21 +133,11 @@ void Cache::store(std::uint64_t identity, const Artifact& a, const CacheEntryInf
       {"reprise.seconds", std::to_string(info.seconds)},
       {"reprise.created", now_iso_utc()},
   };
-  try {
+  write_file_durably(final_path, [&](const std::string& tmp) {
     save_artifact_file(tmp, a, meta, kUserBlock);
     seal(tmp);
-    fs::rename(tmp, final_path);
-    remember_verified(final_path);
-  } catch (const std::exception& e) {
-    int err = errno;  // HDF5 and the seal report the failing write() only through errno
-    std::error_code ec;
-    fs::remove(tmp, ec);  // never leave a half entry behind, even on a full disk
-    std::string why = e.what();
-    bool space = err == ENOSPC || err == EFBIG || err == EDQUOT;
-    if (space && why.find(std::strerror(err)) == std::string::npos) why += std::string(" (") + std::strerror(err) + ")";
-    throw std::runtime_error("cannot write cache entry '" + final_path + "': " + why);
-  }
-  fsync_path(fs::path(final_path).parent_path().string());
+  }, "cache entry");
+  remember_verified(final_path);
 }
 
 CacheRead Cache::read(std::uint64_t identity, bool summary_only) {

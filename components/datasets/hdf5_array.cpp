@@ -108,8 +108,7 @@ Array read_array(const std::string& path, const std::string& name, Context& ctx)
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) throw std::invalid_argument("cannot open '" + path + "'");
   const std::string file_name = fs::path(path).filename().string();
-  std::lock_guard lock(hdf5_mutex());
-  hdf5_read::quiet_errors();  // errors become exceptions here, not stderr noise
+  Hdf5Scope hdf5;  // the process-wide HDF5 lock; errors become exceptions, and are cleared after
   if (H5Fis_hdf5(path.c_str()) <= 0)
     throw std::invalid_argument("'" + path + "' is not an HDF5 file (or is truncated)");
   Hid file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);

@@ -16,8 +16,6 @@ herr_t collect_dataset(hid_t obj, const char* name, const H5O_info_t* info, void
 
 }  // namespace
 
-void quiet_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
-
 std::vector<std::size_t> dataset_dims(hid_t dset) {
   Hid space(H5Dget_space(dset), H5Sclose);
   const int rank = space.ok() ? H5Sget_simple_extent_ndims(space) : -1;

@@ -3,8 +3,9 @@
 // path names a dataset, and the datasets a file holds (for "no dataset" messages).
 //
 // Debian's libhdf5 is not thread-safe and nodes run on several threads: callers
-// hold hdf5_mutex() (framework/core/artifact.hpp) around every call into these helpers
-// and around every Hid's lifetime.
+// open an Hdf5Scope (framework/core/artifact.hpp: the HDF5 lock, quiet errors,
+// the error stack cleared afterwards) around every call into these helpers and
+// around every Hid's lifetime.
 #pragma once
 
 #include <hdf5.h>
@@ -28,10 +29,6 @@ class Hid {
   hid_t id_;
   herr_t (*close_)(hid_t);
 };
-
-// Turns off HDF5's automatic error printing: failures become exceptions in the
-// caller, not stderr noise.
-void quiet_errors();
 
 // The dataset's dimensions; empty for a scalar (rank 0) or when they cannot be read.
 std::vector<std::size_t> dataset_dims(hid_t dset);

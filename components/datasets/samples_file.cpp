@@ -217,8 +217,7 @@ RawSamples read_hdf5(const std::string& path, std::string name, Context& ctx) {
   out.file = fs::path(path).filename().string();
   // Debian's libhdf5 is not thread-safe and nodes run on several threads: hold the
   // process-wide HDF5 lock the cache uses too.
-  std::lock_guard lock(hdf5_mutex());
-  hdf5_read::quiet_errors();  // errors become exceptions here, not stderr noise
+  Hdf5Scope hdf5;  // the process-wide HDF5 lock; errors become exceptions, and are cleared after
   Hid file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!file.ok())
     throw std::invalid_argument("cannot read '" + path + "' as HDF5 (not an HDF5 file, or truncated?)");

@@ -212,6 +212,13 @@ std::recursive_mutex& hdf5_mutex() {
   return m;
 }
 
+Hdf5Scope::Hdf5Scope() : lock_(hdf5_mutex()) {
+  static std::once_flag once;  // Debian's libhdf5 (not thread-safe) has one error stack for the process
+  std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
+}
+
+Hdf5Scope::~Hdf5Scope() { H5Eclear2(H5E_DEFAULT); }  // still under the lock: lock_ is released after this body
+
 namespace {
 
 // Owns one HDF5 identifier and closes it with the matching function.
@@ -232,11 +239,6 @@ class Handle {
 
 void check(herr_t status, const std::string& what) {
   if (status < 0) throw std::runtime_error("HDF5: cannot " + what);
-}
-
-void silence_hdf5_errors() {
-  static std::once_flag once;
-  std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
 }
 
 hid_t native_type(DType t) {
@@ -422,15 +424,13 @@ Artifact read_tree(hid_t group) {
 }  // namespace
 
 void write_group(std::int64_t parent, const std::string& name, const Artifact& a) {
-  std::lock_guard lock(hdf5_mutex());
-  silence_hdf5_errors();
+  Hdf5Scope hdf5;
   Handle g(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create group '" + name + "'");
   write_tree(g, a);
 }
 
 Artifact read_group(std::int64_t parent, const std::string& name) {
-  std::lock_guard lock(hdf5_mutex());
-  silence_hdf5_errors();
+  Hdf5Scope hdf5;
   Handle g(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), H5Gclose, "open group '" + name + "'");
   return read_tree(g);
 }
@@ -483,16 +483,14 @@ void save_artifact_file(const std::string& path, const Artifact& a, const std::m
                         std::size_t userblock) {
   std::vector<char> image;
   {
-    std::lock_guard lock(hdf5_mutex());
-    silence_hdf5_errors();
+    Hdf5Scope hdf5;
     image = file_image(path, a, meta, userblock);
   }
   write_bytes(path, image);
 }
 
 Artifact load_artifact_file(const std::string& path, std::map<std::string, std::string>* meta) {
-  std::lock_guard lock(hdf5_mutex());
-  silence_hdf5_errors();
+  Hdf5Scope hdf5;
   Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open '" + path + "' (not an HDF5 file?)");
   if (meta) {
     Artifact unused;
@@ -503,8 +501,7 @@ Artifact load_artifact_file(const std::string& path, std::map<std::string, std::
 }
 
 std::map<std::string, std::string> load_artifact_meta(const std::string& path, Artifact* summary) {
-  std::lock_guard lock(hdf5_mutex());
-  silence_hdf5_errors();
+  Hdf5Scope hdf5;
   Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open '" + path + "' (not an HDF5 file?)");
   std::map<std::string, std::string> meta;
   Artifact unused;

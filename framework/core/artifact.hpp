@@ -126,6 +126,23 @@ namespace reprise {
 // non-thread-safe build): components reading foreign HDF5 files take it too.
 std::recursive_mutex& hdf5_mutex();
 
+// A scope of HDF5 calls: holds hdf5_mutex(), turns HDF5's own error printing off
+// (failures become exceptions with reprise's message), and clears HDF5's error
+// stack on the way out. A failed call (a truncated or corrupt file) leaves entries
+// on that stack; left there by a worker thread, they keep the library from closing
+// at exit, which then prints "HDF5: infinite loop closing library" and a line of
+// its internal state. Every reader and writer of HDF5 files opens one.
+class Hdf5Scope {
+ public:
+  Hdf5Scope();
+  ~Hdf5Scope();
+  Hdf5Scope(const Hdf5Scope&) = delete;
+  Hdf5Scope& operator=(const Hdf5Scope&) = delete;
+
+ private:
+  std::unique_lock<std::recursive_mutex> lock_;
+};
+
 // Reads only the file's meta attributes and, when `summary` is given, the top-level
 // scalars and strings of "/artifact" (no arrays): the cheap read behind a cache hit.
 std::map<std::string, std::string> load_artifact_meta(const std::string& path, Artifact* summary);

@@ -351,18 +351,28 @@ int cmd_report(const std::vector<std::string>& args) {
 // --------------------------------------------------------------------- diff
 
 int cmd_diff(const std::vector<std::string>& args) {
-  if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
-    std::cout << "usage: reprise diff RUN_A RUN_B   (a run directory or results/<name>)\n\n"
+  std::vector<std::string> positional;
+  Tolerance tolerance;
+  po::options_description d("options");
+  d.add_options()("help,h", "show this help")
+      ("rtol", po::value(&tolerance.rtol)->default_value(0), "numbers equal when |a - b| <= atol + rtol * |b|")
+      ("atol", po::value(&tolerance.atol)->default_value(0), "absolute part of that tolerance (both 0: exact)");
+  po::positional_options_description pos;
+  pos.add("args", -1);
+  po::variables_map vm = parse(args, with_positional(d, positional), pos);
+  if (vm.count("help")) {
+    std::cout << "usage: reprise diff RUN_A RUN_B [--rtol R] [--atol A]   (a run directory or results/<name>)\n\n"
                  "Compares the two runs' metrics.csv row by row (rows matched by their sweep values).\n"
                  "Timing columns (keys ending in seconds or per_second) are listed, not compared.\n"
-                 "Exit status: 0 same results, 1 results differ, 2 not two runs.\n";
+                 "Exit status: 0 same results, 1 results differ, 2 not two runs.\n\n" << d << "\n";
     return kOk;
   }
-  if (args.size() != 2) throw UsageError("usage: reprise diff RUN_A RUN_B");
+  if (positional.size() != 2) throw UsageError("usage: reprise diff RUN_A RUN_B [--rtol R] [--atol A]");
+  if (tolerance.rtol < 0 || tolerance.atol < 0) throw UsageError("--rtol and --atol must be >= 0");
   try {
-    RunDiff d = diff_runs(args[0], args[1]);
-    std::cout << diff_text(d);
-    return d.same_results() ? kOk : kFailed;
+    RunDiff result = diff_runs(positional[0], positional[1], tolerance);
+    std::cout << diff_text(result);
+    return result.same_results() ? kOk : kFailed;
   } catch (const ReportError& e) {
     throw UsageError(e.what());
   }

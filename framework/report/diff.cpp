@@ -48,10 +48,11 @@ std::map<std::string, const std::vector<std::string>*> rows_by_point(const Table
   return rows;
 }
 
-void compare_cells(const std::string& x, const std::string& y, ColumnDiff& c) {
+void compare_cells(const std::string& x, const std::string& y, Tolerance tol, ColumnDiff& c) {
   if (x == y) return;
-  ++c.differing_rows;
   auto a = Table::number(x), b = Table::number(y);
+  if (a && b && std::fabs(*a - *b) <= tol.atol + tol.rtol * std::fabs(*b)) return;
+  ++c.differing_rows;
   if (a && b) c.max_abs = std::max(c.max_abs, std::fabs(*a - *b));
   else c.max_abs = INFINITY;  // a cell missing on one side, or text
 }
@@ -70,7 +71,7 @@ bool RunDiff::same_results() const {
   });
 }
 
-RunDiff diff_runs(const std::string& run_a, const std::string& run_b) {
+RunDiff diff_runs(const std::string& run_a, const std::string& run_b, Tolerance tolerance) {
   RunDiff d;
   Table a = read_metrics(run_a, &d.a), b = read_metrics(run_b, &d.b);
   const std::size_t axes = axis_count(a);
@@ -90,7 +91,7 @@ RunDiff diff_runs(const std::string& run_a, const std::string& run_b) {
     if (!j) c.only_in_a = true;
     else
       for (const auto& [key, row] : rows_a)
-        if (auto other = rows_b.find(key); other != rows_b.end()) compare_cells((*row)[i], (*other->second)[*j], c);
+        if (auto other = rows_b.find(key); other != rows_b.end()) compare_cells((*row)[i], (*other->second)[*j], tolerance, c);
     d.columns.push_back(c);
   }
   for (std::size_t j = axes; j < b.columns.size(); ++j)

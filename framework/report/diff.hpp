@@ -37,9 +37,16 @@ struct RunDiff {
   bool same_results() const;
 };
 
+// Numbers count as equal when |a - b| <= atol + rtol * |b| (both 0: bit for bit as
+// written), e.g. to compare a portable build's results with a -march=native one's,
+// which round differently (FMA) in the last bits.
+struct Tolerance {
+  double rtol = 0, atol = 0;
+};
+
 // Reads both runs' metrics.csv (a run directory or results/<name>). Throws
 // ReportError for a path that is not a run or a metrics.csv that cannot be read.
-RunDiff diff_runs(const std::string& run_a, const std::string& run_b);
+RunDiff diff_runs(const std::string& run_a, const std::string& run_b, Tolerance tolerance = {});
 
 // The human-readable summary `reprise diff` prints.
 std::string diff_text(const RunDiff& d);

@@ -3,7 +3,9 @@
 
 #include <string>
 
+#include "framework/core/params.hpp"
 #include "framework/report/diff.hpp"
+#include "framework/report/table.hpp"
 #include "tests/cli/cli_support.hpp"
 
 using namespace reprise::test;
@@ -51,4 +53,21 @@ TEST_CASE("reprise diff: a recomputed codec's timings differ, its results do not
   CHECK_MESSAGE(d.code == 0, d.out);
   CHECK(d.out.find("timing   zfp.compress_seconds") != std::string::npos);
   CHECK(d.out.find("2 timing columns not compared") != std::string::npos);
+}
+
+TEST_CASE("reprise diff --rtol / --atol: differences within the tolerance count as the same result") {
+  ScratchDir dir;
+  dir.write("tiny.yaml", kTinySpec);
+  CliResult a = run_reprise(dir, "run tiny.yaml -q");
+  REQUIRE(a.code == 0);
+  // The same run with every err.max_abs cell nudged by 1e-12 relative.
+  REQUIRE(run_shell(dir, "cp -r " + run_dir_of(a) + " b").code == 0);
+  reprise::Table t = reprise::Table::from_csv(read_file(dir.file("b/metrics.csv")));
+  const std::size_t column = *t.find("err.max_abs");
+  for (auto& row : t.rows) row[column] = reprise::canonical(reprise::ParamValue(std::stod(row[column]) * (1 + 1e-12)));
+  dir.write("b/metrics.csv", t.to_csv());
+  CHECK(run_reprise(dir, "diff " + run_dir_of(a) + " b").code == 1);
+  CHECK(run_reprise(dir, "diff " + run_dir_of(a) + " b --rtol 1e-9").code == 0);
+  CHECK(run_reprise(dir, "diff " + run_dir_of(a) + " b --rtol 1e-15").code == 1);
+  CHECK(run_reprise(dir, "diff " + run_dir_of(a) + " b --rtol -1").code == 2);
 }

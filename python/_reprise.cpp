@@ -4,6 +4,7 @@
 //   plan(...)       the plan as a list of dicts (what `reprise plan` prints)
 //   components_json(), describe_json(name)  the registry as `reprise list --json`
 //                   and `reprise describe NAME --json` print it
+//   node_instances(run_dir, cache)       every node instance of a run
 //   locate(run_dir, node, sweep, cache)  which cache entry a node instance is
 //   read_artifact(cache_dir, identity)  a cached artifact as numpy arrays
 //
@@ -210,6 +211,30 @@ py::dict to_python(const Artifact& a) {
   return d;
 }
 
+// Every node instance of the run (merged runs: their shards'), as node_instances()
+// reads them for `reprise export`: the one reading of provenance.json's node records.
+py::list node_instances_of(const std::string& run_dir, const std::string& cache_dir) {
+  std::vector<NodeInstance> all;
+  {
+    py::gil_scoped_release no_gil;
+    all = node_instances(run_dir, cache_dir);
+  }
+  py::list out;
+  for (const NodeInstance& i : all) {
+    py::dict d;
+    d["name"] = i.where.name;
+    d["component"] = i.component;
+    d["sweep_point"] = i.point;
+    d["identity"] = i.where.identity;
+    d["status"] = i.status;
+    d["seconds"] = i.seconds;
+    d["error"] = i.error.empty() ? py::object(py::none()) : py::object(py::str(i.error));
+    d["cache"] = i.where.cache_dir;
+    out.append(d);
+  }
+  return out;
+}
+
 // Which cache entry node `node` at the sweep values `sweep` of the run at `run_dir`
 // is: locate_node(), the same lookup as `reprise export` (errors name the choices).
 py::dict locate(const std::string& run_dir, const std::string& node, const std::vector<std::pair<std::string, std::string>>& sweep,
@@ -269,6 +294,7 @@ PYBIND11_MODULE(_reprise, m) {
   m.def("plan", &plan, py::arg("spec"), py::arg("overrides"), py::arg("out"), py::arg("cache"));
   m.def("components_json", &components_json);
   m.def("describe_json", &describe_json, py::arg("name"));
+  m.def("node_instances", &node_instances_of, py::arg("run_dir"), py::arg("cache_dir"));
   m.def("locate", &locate, py::arg("run_dir"), py::arg("node"), py::arg("sweep"), py::arg("cache_dir"));
   m.def("read_artifact", &read_artifact, py::arg("cache_dir"), py::arg("identity"));
 }

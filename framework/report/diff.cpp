@@ -14,10 +14,6 @@ namespace reprise {
 
 namespace {
 
-bool ends_with(const std::string& s, const std::string& tail) {
-  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-
 Table read_metrics(const std::string& run, std::string* dir) {
   *dir = run_directory(run).string();
   std::ifstream in(*dir + "/metrics.csv");
@@ -61,7 +57,7 @@ void compare_cells(const std::string& x, const std::string& y, Tolerance tol, Co
 
 bool is_timing_column(const std::string& column) {
   std::string key = column.substr(column.rfind('.') == std::string::npos ? 0 : column.rfind('.') + 1);
-  return ends_with(key, "seconds") || ends_with(key, "per_second");
+  return key.ends_with("seconds") || key.ends_with("per_second");
 }
 
 bool RunDiff::same_results() const {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -17,12 +18,6 @@ namespace reprise {
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Instance {
-  NodeLocation where;
-  std::map<std::string, std::string> point;  // axis -> value as the run wrote it
-  std::string status, error;
-};
 
 // "energy=0.9 rank=4" -> {energy: 0.9, rank: 4}; a value may hold spaces only quoted.
 std::map<std::string, std::string> parse_variant(const std::string& variant) {
@@ -48,23 +43,26 @@ nlohmann::json read_provenance(const fs::path& dir) {
   }
 }
 
-// Every node instance of a run; a merged run's are its shards'.
-void collect_instances(const fs::path& dir, const std::string& cache_override, std::vector<Instance>& out) {
+void collect_instances(const fs::path& dir, const std::string& cache_override, std::vector<NodeInstance>& out,
+                       std::set<std::string>& seen) {
   nlohmann::json prov = read_provenance(dir);
   if (prov.value("merged", false)) {
     for (const auto& shard : prov.value("merged_from", nlohmann::json::array()))
-      collect_instances(run_directory(shard.get<std::string>()), cache_override, out);
+      collect_instances(run_directory(shard.get<std::string>()), cache_override, out, seen);
     return;
   }
   std::string cache = !cache_override.empty() ? cache_override
                       : prov.contains("cache")  ? prov["cache"].get<std::string>()
                                                 : (dir.parent_path().parent_path() / ".cache").string();
   for (const auto& n : prov.value("nodes", nlohmann::json::array())) {
-    Instance i;
+    NodeInstance i;
     i.where = {n.value("name", ""), n.value("variant", ""), n.value("identity", ""), cache};
+    if (!seen.insert(i.where.identity).second) continue;  // shards share their upstream nodes: each once
+    i.component = n.value("component", "");
     i.point = parse_variant(i.where.variant);
     i.status = n.value("status", "");
     i.error = n.value("error", "");
+    i.seconds = n.value("seconds", 0.0);
     out.push_back(std::move(i));
   }
 }
@@ -83,7 +81,7 @@ std::string point_text(const std::map<std::string, std::string>& point) {
   return text.empty() ? "(no sweep values)" : text;
 }
 
-void check_sweep_values(const std::vector<Instance>& all, const std::vector<std::pair<std::string, std::string>>& sweep) {
+void check_sweep_values(const std::vector<NodeInstance>& all, const std::vector<std::pair<std::string, std::string>>& sweep) {
   std::map<std::string, std::vector<std::string>> seen;
   for (const auto& i : all)
     for (const auto& [axis, value] : i.point)
@@ -102,31 +100,36 @@ void check_sweep_values(const std::vector<Instance>& all, const std::vector<std:
 
 }  // namespace
 
+std::vector<NodeInstance> node_instances(const std::string& run_path, const std::string& cache_dir) {
+  std::vector<NodeInstance> all;
+  std::set<std::string> seen;
+  collect_instances(run_directory(run_path), cache_dir, all, seen);
+  return all;
+}
+
 NodeLocation locate_node(const std::string& run_path, const std::string& node,
                          const std::vector<std::pair<std::string, std::string>>& sweep, const std::string& cache_dir) {
-  std::vector<Instance> all;
-  collect_instances(run_directory(run_path), cache_dir, all);
+  const std::vector<NodeInstance> all = node_instances(run_path, cache_dir);
   std::vector<std::string> names;
   for (const auto& i : all)
     if (std::find(names.begin(), names.end(), i.where.name) == names.end()) names.push_back(i.where.name);
   if (std::find(names.begin(), names.end(), node) == names.end())
     throw ReportError("no node '" + node + "' in this run (nodes: " + join_names(names) + ")" + did_you_mean(node, names));
   check_sweep_values(all, sweep);
-  std::vector<const Instance*> matches;
+  std::vector<const NodeInstance*> matches;
   for (const auto& i : all) {
     bool fits = i.where.name == node;
     for (const auto& [axis, wanted] : sweep)
       if (auto it = i.point.find(axis); fits && it != i.point.end()) fits = same_value(it->second, wanted);
-    if (fits && std::none_of(matches.begin(), matches.end(), [&](auto m) { return m->where.identity == i.where.identity; }))
-      matches.push_back(&i);
+    if (fits) matches.push_back(&i);
   }
   if (matches.size() > 1) {
     std::string choices;
-    for (const Instance* m : matches) choices += "\n  " + point_text(m->point);
+    for (const NodeInstance* m : matches) choices += "\n  " + point_text(m->point);
     throw ReportError("node '" + node + "' has " + std::to_string(matches.size()) +
                       " instances at this point; name the sweep values, one of:" + choices);
   }
-  const Instance& found = *matches.front();
+  const NodeInstance& found = *matches.front();
   if (found.status != "ran" && found.status != "cached")
     throw ReportError("node '" + node + "' at " + point_text(found.point) + " did not complete in this run (status " +
                       found.status + (found.error.empty() ? "" : ": " + found.error) + ")");

@@ -6,6 +6,7 @@
 // shards' provenance does), and the cache holds the artifact.
 #pragma once
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +18,20 @@ struct NodeLocation {
   std::string identity;       // 16 hex digits
   std::string cache_dir;
 };
+
+// One distinct node instance of a run, as its provenance.json records it.
+struct NodeInstance {
+  NodeLocation where;
+  std::string component;
+  std::map<std::string, std::string> point;  // the sweep values it depends on, as written ("0.9")
+  std::string status, error;                 // "ran", "cached", "failed", ...; the failure's message
+  double seconds = 0;
+};
+
+// Every distinct node instance of the run at `run_path` (a run directory or
+// results/<name>); a merged run's are its shards' (each with its shard's cache).
+// `cache_dir` overrides where the run recorded its cache. Throws ReportError.
+std::vector<NodeInstance> node_instances(const std::string& run_path, const std::string& cache_dir = "");
 
 // The instance of node `node` at the sweep values `sweep` (axis, value) in the run
 // at `run_path` (a run directory or results/<name>). `cache_dir` overrides where

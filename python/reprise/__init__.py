@@ -91,17 +91,6 @@ def _spec_error(text):
     return error
 
 
-def _parse_variant(variant):
-    """ "energy=0.9 rank=4" -> {"energy": "0.9", "rank": "4"} (values as the run wrote them)."""
-    point = {}
-    for item in re.split(r" (?=[A-Za-z_][\w.-]*=)", variant.strip()) if variant.strip() else []:
-        key, _, value = item.partition("=")
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        point[key] = value
-    return point
-
-
 def _typed_cell(text):
     try:
         return float(text) if text != "" else math.nan
@@ -216,20 +205,9 @@ class Run:
 
     def nodes(self):
         """Every distinct node instance of the run: name, component, sweep_point (the
-        sweep values it depends on), identity, status, seconds, and the cache it is in."""
-        if self.provenance.get("merged"):
-            records, seen = [], set()
-            for shard in self.provenance.get("merged_from", []):
-                for node in Run(shard, self._cache).nodes():
-                    if node["identity"] not in seen:
-                        seen.add(node["identity"])
-                        records.append(node)
-            return records
-        cache = str(self._cache or self.provenance.get("cache") or self.dir.parent.parent / ".cache")
-        return [dict(name=n["name"], component=n["component"], sweep_point=_parse_variant(n.get("variant", "")),
-                     identity=n["identity"], status=n["status"], seconds=n.get("seconds"), error=n.get("error"),
-                     cache=cache)
-                for n in self.provenance.get("nodes", [])]
+        sweep values it depends on), identity, status, seconds, error, and the cache
+        it is in; for a merged run, its shards' instances."""
+        return _reprise.node_instances(str(self.dir), str(self._cache) if self._cache else "")
 
     def artifact(self, node, **sweep_values):
         """The Artifact node `node` produced at the sweep point `sweep_values` (only

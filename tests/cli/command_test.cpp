@@ -46,6 +46,13 @@ bool running(int pid) {
   return paren == std::string::npos || paren + 2 >= stat.size() || stat[paren + 2] != 'Z';
 }
 
+// Runs the command spec of `script` (written with `text`) in `dir`.
+CliResult run_script(const ScratchDir& dir, const std::string& script, const std::string& text) {
+  dir.write(script, text);
+  dir.write(script + ".yaml", command_spec(script));
+  return run_reprise(dir, "run " + script + ".yaml -q");
+}
+
 int count_status(const ScratchDir& dir, const CliResult& r, const std::string& status) {
   return count_occurrences(read_file(dir.file(run_dir_of(r)) + "/provenance.json"), "\"status\": \"" + status + "\"");
 }
@@ -98,9 +105,7 @@ TEST_CASE("a command node's arrays feed built-in nodes (Python, h5py)" * doctest
 
 TEST_CASE("a failing program fails its node with the node named and the end of its stderr") {
   ScratchDir dir;
-  dir.write("fail.sh", "echo 'first line' >&2\necho 'calibration file missing: /x/y' >&2\nexit 3\n");
-  dir.write("s.yaml", command_spec("fail.sh"));
-  CliResult r = run_reprise(dir, "run s.yaml -q");
+  CliResult r = run_script(dir, "fail.sh", "echo 'first line' >&2\necho 'calibration file missing: /x/y' >&2\nexit 3\n");
   CHECK(r.code == 1);
   CHECK(r.err.find("node 'cmd'") != std::string::npos);
   CHECK(r.err.find("exited with status 3") != std::string::npos);
@@ -109,21 +114,15 @@ TEST_CASE("a failing program fails its node with the node named and the end of i
 
 TEST_CASE("a program that writes no output, or an unreadable one, fails its node saying which") {
   ScratchDir dir;
-  dir.write("silent.sh", "true\n");
-  dir.write("s.yaml", command_spec("silent.sh"));
-  CliResult none = run_reprise(dir, "run s.yaml -q");
+  CliResult none = run_script(dir, "silent.sh", "true\n");
   CHECK(none.code == 1);
   CHECK(none.err.find("wrote neither $REPRISE_OUTPUT") != std::string::npos);
 
-  dir.write("garbage.sh", "echo 'not hdf5' > \"$REPRISE_OUTPUT\"\n");
-  dir.write("g.yaml", command_spec("garbage.sh"));
-  CliResult garbage = run_reprise(dir, "run g.yaml -q");
+  CliResult garbage = run_script(dir, "garbage.sh", "echo 'not hdf5' > \"$REPRISE_OUTPUT\"\n");
   CHECK(garbage.code == 1);
   CHECK(garbage.err.find("not a readable reprise artifact") != std::string::npos);
 
-  dir.write("badjson.sh", "echo '{\"x\": [1, 2]}' > \"$REPRISE_OUTPUT_JSON\"\n");
-  dir.write("j.yaml", command_spec("badjson.sh"));
-  CliResult json = run_reprise(dir, "run j.yaml -q");
+  CliResult json = run_script(dir, "badjson.sh", "echo '{\"x\": [1, 2]}' > \"$REPRISE_OUTPUT_JSON\"\n");
   CHECK(json.code == 1);
   CHECK(json.err.find("'x' is array") != std::string::npos);
 }

@@ -126,9 +126,10 @@ Array read_array(const std::string& path, const std::string& name, Context& ctx)
   const Reading r = reading_for(type, what);
   const std::vector<std::size_t> dims = hdf5_read::dataset_dims(dset);
   if (dims.empty()) throw std::invalid_argument(what + " is a scalar (rank 0); expected an array");
-  std::size_t elements = 1;
-  for (std::size_t d : dims) elements *= d;
-  if (elements == 0) throw std::invalid_argument(what + " " + shape_text(dims) + " is empty");
+  if (std::find(dims.begin(), dims.end(), std::size_t{0}) != dims.end())
+    throw std::invalid_argument(what + " " + shape_text(dims) + " is empty");
+  const std::size_t elements = hdf5_read::array_bytes(dims, 1, what);  // refuses absurd declared sizes
+  hdf5_read::array_bytes(dims, H5Tget_size(r.memory_type), what);
 
   std::vector<std::byte> bytes;
   read_slabs(dset, dims, r.memory_type, H5Tget_size(r.memory_type), bytes, what, ctx);

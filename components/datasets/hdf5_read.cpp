@@ -1,5 +1,12 @@
 #include "components/datasets/hdf5_read.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+
 #include "framework/core/artifact.hpp"
 
 namespace reprise::hdf5_read {
@@ -14,7 +21,41 @@ herr_t collect_dataset(hid_t obj, const char* name, const H5O_info_t* info, void
   return 0;
 }
 
+// Memory this process may allocate: physical memory, or less under a resource limit.
+std::size_t usable_memory() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  std::size_t limit = pages > 0 && page > 0 ? static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) : SIZE_MAX;
+  for (int resource : {RLIMIT_AS, RLIMIT_DATA}) {
+    struct rlimit r;
+    if (getrlimit(resource, &r) == 0 && r.rlim_cur != RLIM_INFINITY) limit = std::min<std::size_t>(limit, r.rlim_cur);
+  }
+  return limit;
+}
+
+std::string gib(double bytes) {
+  char s[32];
+  std::snprintf(s, sizeof s, "%.3g GiB", bytes / (1024.0 * 1024.0 * 1024.0));
+  return s;
+}
+
 }  // namespace
+
+std::size_t array_bytes(const std::vector<std::size_t>& dims, std::size_t element, const std::string& what) {
+  std::size_t bytes = element;
+  double exact = static_cast<double>(element);  // for the message when the product overflows
+  bool overflow = false;
+  for (std::size_t d : dims) {
+    exact *= static_cast<double>(d);
+    overflow = overflow || (d != 0 && bytes > SIZE_MAX / d);
+    if (!overflow) bytes *= d;
+  }
+  const std::size_t usable = usable_memory();
+  if (overflow || bytes > usable)
+    throw std::invalid_argument(what + " declares " + shape_text(dims) + " values (" + gib(exact) +
+                                "), more than the " + gib(static_cast<double>(usable)) +
+                                " of memory this process may use (a corrupt header, or too big to read whole)");
+  return bytes;
+}
 
 std::vector<std::size_t> dataset_dims(hid_t dset) {
   Hid space(H5Dget_space(dset), H5Sclose);

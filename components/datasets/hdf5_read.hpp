@@ -33,6 +33,12 @@ class Hid {
 // The dataset's dimensions; empty for a scalar (rank 0) or when they cannot be read.
 std::vector<std::size_t> dataset_dims(hid_t dset);
 
+// Bytes needed to hold a dataset of `dims` with `element`-byte values. Refused,
+// naming `what`, when the product overflows or exceeds the memory this process may
+// use (physical memory, or a lower RLIMIT_AS / RLIMIT_DATA): a corrupt or hostile
+// header then fails with a message instead of std::bad_alloc or swapping.
+std::size_t array_bytes(const std::vector<std::size_t>& dims, std::size_t element, const std::string& what);
+
 // True when every group on the way to `name` and `name` itself exist and `name` is
 // a dataset (H5Lexists on "a/b" fails, rather than returning false, when "a" is missing).
 bool is_dataset(hid_t file, const std::string& name);

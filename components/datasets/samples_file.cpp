@@ -41,10 +41,10 @@ struct RawSamples {
   std::vector<std::size_t> line_of_row;
   std::string file;  // for messages
 
-  // "row 17, column 3" (1-based), with the file line for a CSV.
+  // "row 17, column 3 of reads.h5" (1-based), or with the file line for a CSV.
   std::string where(std::size_t row, std::size_t col) const {
     std::string s = "row " + std::to_string(row + 1) + ", column " + std::to_string(col + 1);
-    if (!line_of_row.empty()) s += " (line " + std::to_string(line_of_row[row]) + " of " + file + ")";
+    s += line_of_row.empty() ? " of " + file : " (line " + std::to_string(line_of_row[row]) + " of " + file + ")";
     return s;
   }
   std::string where_index(std::size_t k) const { return where(k / cols, k % cols); }
@@ -228,6 +228,7 @@ RawSamples read_hdf5(const std::string& path, std::string name, Context& ctx) {
   const std::string what = "dataset '" + name + "' of " + out.file;
   if (!dset.ok()) throw std::invalid_argument("cannot open " + what);
   const std::vector<std::size_t> dims = matrix_dims(dset, what);
+  hdf5_read::array_bytes(dims, sizeof(std::int8_t), what);  // the int8 result; refuses absurd declared sizes
   out.rows = dims[0];
   out.cols = dims[1];
   read_rows(dset, out, what, ctx);

@@ -212,6 +212,14 @@ std::recursive_mutex& hdf5_mutex() {
   return m;
 }
 
+namespace {
+// HDF5 must not run its own shutdown at exit (why: Hdf5Scope in the header).
+// H5dont_atexit works only before the library initialises, which the first HDF5
+// call anywhere does (even H5get_libversion for provenance.json), so it is set
+// here, during static initialisation, before main.
+[[maybe_unused]] const bool hdf5_shutdown_skipped = [] { return H5dont_atexit() >= 0; }();
+}  // namespace
+
 Hdf5Scope::Hdf5Scope() : lock_(hdf5_mutex()) {
   static std::once_flag once;  // Debian's libhdf5 (not thread-safe) has one error stack for the process
   std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });

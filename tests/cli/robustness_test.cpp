@@ -1,5 +1,5 @@
 // Crashes and resource exhaustion: SIGKILL mid-run, SIGTERM, a file-size limit.
-// (tools/bench/kill_trials, run by ctest as `kill_trials`, adds randomised
+// (tools/faults/kill_trials, run by ctest as `kill_trials`, adds randomised
 // kill/rerun trials with byte-for-byte metrics comparisons.)
 #include <doctest/doctest.h>
 

@@ -2,7 +2,7 @@
 // `reprise plan` exit 0 (the mutation happened to be valid) or 2 with a
 // `file:line:col: error:` message: never crash, hang, or fail otherwise.
 //
-// Deterministic (fixed seed) and bounded (kCases cases, each under a kill
+// Deterministic (fixed seed) and bounded (case_count() cases, each under a kill
 // timeout) so it runs in ctest as `spec_fuzz`. A failing case prints its
 // mutation and the mutated text so it can be replayed by hand.
 #include <doctest/doctest.h>
@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -24,7 +25,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kCases = 600;
+// ctest's bounded run; REPRISE_SPEC_FUZZ_CASES=N runs a campaign of N cases
+// (README's robustness table: 12 000).
+constexpr int kDefaultCases = 600;
+int case_count() {
+  const char* n = std::getenv("REPRISE_SPEC_FUZZ_CASES");
+  return n && std::atoi(n) > 0 ? std::atoi(n) : kDefaultCases;
+}
 constexpr int kTimeoutSeconds = 20;  // a case that takes this long is a hang
 constexpr std::uint64_t kSeed = 20261123;
 
@@ -157,6 +164,27 @@ bool mutate_tree(YAML::Node& root, const std::string& kind, Rng& rng) {
     }
     root["nodes"]["zz24"]["use"] = use;
     root["nodes"]["zz24"]["seed"] = 1;
+  } else if (kind == "input-cycle") {
+    // A node given itself, or a node downstream of it, as an input: data: data.
+    if (!root["nodes"].IsMap()) return false;
+    std::vector<std::string> names;
+    for (auto node = root["nodes"].begin(); node != root["nodes"].end(); ++node) names.push_back(node->first.as<std::string>());
+    std::vector<std::pair<YAML::Node, std::string>> refs;  // (node's map, key whose value names a node)
+    for (auto node = root["nodes"].begin(); node != root["nodes"].end(); ++node) {
+      if (!node->second.IsMap()) continue;
+      for (auto kv = node->second.begin(); kv != node->second.end(); ++kv)
+        if (kv->second.IsScalar() && std::count(names.begin(), names.end(), kv->second.Scalar()))
+          refs.emplace_back(node->second, kv->first.as<std::string>());
+    }
+    if (refs.empty()) return false;
+    // Point one reference at a node that itself takes an input (its own node when
+    // both picks agree: a self-cycle; otherwise often a longer cycle).
+    auto [node_map, key] = refs[pick(rng, refs.size())];
+    const YAML::Node other = refs[pick(rng, refs.size())].first;
+    std::string target;
+    for (auto node = root["nodes"].begin(); node != root["nodes"].end(); ++node)
+      if (node->second.is(other)) target = node->first.as<std::string>();
+    node_map[key] = target;
   } else if (kind == "self-reference") {
     if (!root["nodes"].IsMap() || root["nodes"].size() == 0) return false;
     auto node = root["nodes"].begin();
@@ -178,7 +206,7 @@ std::string emit(const YAML::Node& root) {
 }
 
 const std::vector<std::string> kKinds = {"delete-key", "wrong-type", "huge-number", "deep-nesting", "alias-bomb",
-                                         "unknown-name", "huge-sweep", "self-reference", "reference-bomb", "include-cycle",
+                                         "unknown-name", "huge-sweep", "input-cycle", "self-reference", "reference-bomb", "include-cycle",
                                          "include-missing", "binary-junk", "truncate", "deep-text", "duplicate-line"};
 
 Mutant mutate(const std::string& original, const std::string& name, const std::string& kind, Rng& rng) {
@@ -261,7 +289,8 @@ TEST_CASE("spec fuzz: mutated experiment specs make `reprise plan` exit 0 or 2 w
   std::map<std::string, int> outcomes;
   std::map<std::string, std::map<int, int>> by_kind;  // kind -> exit code -> cases
   double slowest = 0;
-  for (int k = 0; k < kCases; ++k) {
+  const int cases = case_count();
+  for (int k = 0; k < cases; ++k) {
     const fs::path& spec = specs[static_cast<std::size_t>(k) % specs.size()];
     const std::string& kind = kKinds[(static_cast<std::size_t>(k) / specs.size()) % kKinds.size()];
     fs::path spec_dir = work / spec.parent_path();
@@ -281,7 +310,7 @@ TEST_CASE("spec fuzz: mutated experiment specs make `reprise plan` exit 0 or 2 w
     fs::remove(spec_dir / name);
     for (const auto& [file, text] : m.extra_files) fs::remove(spec_dir / file);
   }
-  std::string summary = "spec fuzz: " + std::to_string(kCases) + " cases over " + std::to_string(specs.size()) + " specs x " +
+  std::string summary = "spec fuzz: " + std::to_string(cases) + " cases over " + std::to_string(specs.size()) + " specs x " +
                         std::to_string(kKinds.size()) + " mutation kinds:";
   for (const auto& [what, n] : outcomes) summary += " " + std::to_string(n) + " " + what + ";";
   char slow[64];

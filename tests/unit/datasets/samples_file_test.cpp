@@ -156,7 +156,7 @@ TEST_CASE("dataset/samples-file: HDF5 datasets of integer and float types") {
 
   SUBCASE("errors") {
     CHECK(contains(error_of(file_params(path, {{"dataset", std::string("artifact/counts")}})),
-                   "value 7 at row 2, column 2 is neither ±1 nor 0/1"));
+                   "value 7 at row 2, column 2 of reads.h5 is neither ±1 nor 0/1"));
     CHECK(contains(error_of(file_params(path, {{"dataset", std::string("artifact/h")}})),
                    "dataset 'artifact/h' of reads.h5 has rank 1 {3}; expected a 2-D {samples, spins} matrix"));
     const std::string missing = error_of(file_params(path));  // default name "samples" is not at the root

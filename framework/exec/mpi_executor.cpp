@@ -6,9 +6,6 @@
 #include <boost/serialization/map.hpp>
 #include <boost/serialization/string.hpp>
 #endif
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-#endif
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -16,7 +13,6 @@
 #include <deque>
 #include <map>
 #include <mutex>
-#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -148,41 +144,8 @@ NodeResult to_node_result(WireResult w) {
 
 }  // namespace
 
-// LeakSanitizer looks away from this thread's allocations while alive (sanitizer
-// builds only). Open MPI allocates at MPI_Init and MPI_Finalize and never frees,
-// partly inside its plugins (mca_*.so), which it dlcloses before exit: LSan then
-// reports those frames as "<unknown module>", which no suppression by library
-// name can match (tools/sanitize/lsan.supp covers the libraries that stay loaded).
-// Pausing leak checks around exactly these two calls keeps every allocation of
-// reprise's own code, on every thread, under LSan's eye.
-struct PauseLeakChecks {
-#if defined(__SANITIZE_ADDRESS__)
-  PauseLeakChecks() { __lsan_disable(); }
-  ~PauseLeakChecks() { __lsan_enable(); }
-#endif
-};
-
-// MPI_Init_thread (serialized) on construction, MPI_Finalize on destruction.
-class MpiEnvironment {
- public:
-  MpiEnvironment() {
-    [[maybe_unused]] PauseLeakChecks paused;
-    env_.emplace(mpi::threading::serialized);
-  }
-  ~MpiEnvironment() {
-    [[maybe_unused]] PauseLeakChecks paused;
-    env_.reset();
-  }
-  MpiEnvironment(const MpiEnvironment&) = delete;
-  MpiEnvironment& operator=(const MpiEnvironment&) = delete;
-  mpi::threading::level thread_level() const { return env_->thread_level(); }
-
- private:
-  std::optional<mpi::environment> env_;
-};
-
 struct MpiExecutor::Impl {
-  MpiEnvironment env;
+  mpi::environment env{mpi::threading::serialized};
   mpi::communicator world;
   std::mutex mpi_mu;  // "serialized": one thread in MPI at a time
   std::mutex slot_mu;

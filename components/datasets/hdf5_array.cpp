@@ -128,11 +128,11 @@ Array read_array(const std::string& path, const std::string& name, Context& ctx)
   if (dims.empty()) throw std::invalid_argument(what + " is a scalar (rank 0); expected an array");
   if (std::find(dims.begin(), dims.end(), std::size_t{0}) != dims.end())
     throw std::invalid_argument(what + " " + shape_text(dims) + " is empty");
-  const std::size_t elements = hdf5_read::array_bytes(dims, 1, what);  // refuses absurd declared sizes
-  hdf5_read::array_bytes(dims, H5Tget_size(r.memory_type), what);
+  const std::size_t element = H5Tget_size(r.memory_type);
+  const std::size_t elements = hdf5_read::array_bytes(dims, element, what) / element;  // refuses absurd declared sizes
 
   std::vector<std::byte> bytes;
-  read_slabs(dset, dims, r.memory_type, H5Tget_size(r.memory_type), bytes, what, ctx);
+  read_slabs(dset, dims, r.memory_type, element, bytes, what, ctx);
   if (r.from_uint64) {
     // Same width: narrow in place once every value is known to fit.
     constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <numeric>
 #include <random>
 
 #include "tests/unit/component_support.hpp"
@@ -50,6 +51,157 @@ TEST_CASE("energy distance is 0 for identical sets and matches the closed form f
   const Artifact sub = test::run_component("metric/energy-distance", {{"max_samples", std::int64_t{500}}}, pair(ay, ax));
   CHECK(sub.scalar("sample_rows") == 500);
   CHECK(sub.scalar("energy_distance_sq") == doctest::Approx(exact).epsilon(0.3));
+}
+
+// Brute-force estimates of D² over explicit pair lists: the V- and U-statistic
+// and the U-statistic recomputed with each row left out (the jackknife).
+struct BruteEnergy {
+  double v = 0, u = 0, se = 0;
+};
+
+double dist(const std::vector<double>& a, const std::vector<double>& b) {
+  double s = 0;
+  for (std::size_t k = 0; k < a.size(); ++k) s += (a[k] - b[k]) * (a[k] - b[k]);
+  return std::sqrt(s);
+}
+
+double brute_u(const std::vector<std::vector<double>>& x, const std::vector<std::vector<double>>& y) {
+  double xy = 0, xx = 0, yy = 0;
+  for (const auto& a : x)
+    for (const auto& b : y) xy += dist(a, b);
+  for (std::size_t i = 0; i < x.size(); ++i)
+    for (std::size_t j = 0; j < x.size(); ++j)
+      if (i != j) xx += dist(x[i], x[j]);
+  for (std::size_t i = 0; i < y.size(); ++i)
+    for (std::size_t j = 0; j < y.size(); ++j)
+      if (i != j) yy += dist(y[i], y[j]);
+  const double n = static_cast<double>(x.size()), m = static_cast<double>(y.size());
+  return 2 * xy / (n * m) - xx / (n * (n - 1)) - yy / (m * (m - 1));
+}
+
+BruteEnergy brute_energy(const std::vector<std::vector<double>>& x, const std::vector<std::vector<double>>& y) {
+  BruteEnergy e;
+  e.u = brute_u(x, y);
+  const double n = static_cast<double>(x.size()), m = static_cast<double>(y.size());
+  double xy = 0, xx = 0, yy = 0;
+  for (const auto& a : x)
+    for (const auto& b : y) xy += dist(a, b);
+  for (const auto& a : x)
+    for (const auto& b : x) xx += dist(a, b);
+  for (const auto& a : y)
+    for (const auto& b : y) yy += dist(a, b);
+  e.v = 2 * xy / (n * m) - xx / (n * n) - yy / (m * m);
+  auto jack = [](const std::vector<double>& t) {
+    double mean = 0, ss = 0;
+    for (double v : t) mean += v / static_cast<double>(t.size());
+    for (double v : t) ss += (v - mean) * (v - mean);
+    return ss * (static_cast<double>(t.size()) - 1) / static_cast<double>(t.size());
+  };
+  std::vector<double> tx, ty;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    auto rest = x;
+    rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(i));
+    tx.push_back(brute_u(rest, y));
+  }
+  for (std::size_t j = 0; j < y.size(); ++j) {
+    auto rest = y;
+    rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(j));
+    ty.push_back(brute_u(x, rest));
+  }
+  e.se = std::sqrt(jack(tx) + jack(ty));
+  return e;
+}
+
+std::vector<double> flat(const std::vector<std::vector<double>>& rows) {
+  std::vector<double> out;
+  for (const auto& r : rows) out.insert(out.end(), r.begin(), r.end());
+  return out;
+}
+
+TEST_CASE("energy distance: V, U, jackknife SE and D²/2 equal a brute-force enumeration") {
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> normal;
+  std::vector<std::vector<double>> x(7, std::vector<double>(3)), y(5, std::vector<double>(3));
+  for (auto& r : x)
+    for (auto& v : r) v = normal(rng);
+  for (auto& r : y)
+    for (auto& v : r) v = 0.7 + 1.5 * normal(rng);
+  const BruteEnergy want = brute_energy(x, y);
+  for (std::int64_t threads : {1, 2, 3}) {
+    const Artifact out = test::run_component("metric/energy-distance", {{"threads", threads}},
+                                             pair(samples_artifact(flat(y), 3), samples_artifact(flat(x), 3)));
+    CHECK(out.scalar("energy_distance_sq") == doctest::Approx(want.v).epsilon(1e-12));
+    CHECK(out.scalar("energy_distance_sq_u") == doctest::Approx(want.u).epsilon(1e-12));
+    CHECK(out.scalar("energy_distance_sq_u_se") == doctest::Approx(want.se).epsilon(1e-10));
+    CHECK(out.scalar("mmd_sq") == doctest::Approx(want.v / 2).epsilon(1e-12));
+    CHECK(out.scalar("mmd_sq_u") == doctest::Approx(want.u / 2).epsilon(1e-12));
+    CHECK(out.scalar("v_bias") == doctest::Approx(want.v - want.u).epsilon(1e-10));
+  }
+}
+
+TEST_CASE("energy distance: results do not depend on the number of threads") {
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> normal;
+  std::vector<double> x(2 * 1500), y(2 * 1100);
+  for (auto& v : x) v = normal(rng);
+  for (auto& v : y) v = 0.2 + normal(rng);
+  const Inputs in = pair(samples_artifact(y, 2), samples_artifact(x, 2));
+  const Artifact one = test::run_component("metric/energy-distance", {{"threads", std::int64_t{1}}}, in);
+  const Artifact two = test::run_component("metric/energy-distance", {{"threads", std::int64_t{2}}}, in);
+  for (const char* key : {"energy_distance_sq", "energy_distance_sq_u", "energy_distance_sq_u_se", "v_bias"})
+    CHECK(one.scalar(key) == two.scalar(key));
+}
+
+TEST_CASE("energy distance: the U-statistic is unbiased where the V-statistic is not, and the SE is calibrated") {
+  // Two independent samples of one 2-D distribution: D² = 0. Over 200 replicates
+  // the U-statistic averages 0 (within 4 standard errors of that mean) and the
+  // V-statistic averages its bias E|X−X'|(1/n + 1/m) > 0.
+  std::mt19937_64 rng(11);
+  std::normal_distribution<double> normal;
+  const std::size_t n = 150, m = 100, reps = 200;
+  auto draw = [&](std::size_t rows, double shift) {
+    std::vector<double> v(rows * 2);
+    for (std::size_t i = 0; i < rows; ++i) {
+      const double mode = (rng() & 1) ? 4.0 : -4.0;  // two modes, so E|X − X'| is large
+      v[2 * i] = mode + shift + normal(rng);
+      v[2 * i + 1] = normal(rng);
+    }
+    return v;
+  };
+  std::vector<double> u_null, se_null, v_null, bias, u_alt, se_alt;
+  for (std::size_t r = 0; r < reps; ++r) {
+    const Artifact same = test::run_component("metric/energy-distance", {},
+                                              pair(samples_artifact(draw(m, 0), 2), samples_artifact(draw(n, 0), 2)));
+    u_null.push_back(same.scalar("energy_distance_sq_u"));
+    v_null.push_back(same.scalar("energy_distance_sq"));
+    bias.push_back(same.scalar("v_bias"));
+    se_null.push_back(same.scalar("energy_distance_sq_u_se"));
+    const Artifact shifted = test::run_component(
+        "metric/energy-distance", {}, pair(samples_artifact(draw(m, 0), 2), samples_artifact(draw(n, 0.8), 2)));
+    u_alt.push_back(shifted.scalar("energy_distance_sq_u"));
+    se_alt.push_back(shifted.scalar("energy_distance_sq_u_se"));
+  }
+  auto mean = [](const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / v.size(); };
+  auto sd = [&](const std::vector<double>& v) {
+    const double mu = mean(v);
+    double ss = 0;
+    for (double t : v) ss += (t - mu) * (t - mu);
+    return std::sqrt(ss / (v.size() - 1));
+  };
+  const double u_mean_se = sd(u_null) / std::sqrt(static_cast<double>(reps));
+  MESSAGE("null: mean U " << mean(u_null) << " ± " << u_mean_se << ", mean V " << mean(v_null) << ", mean bias "
+                          << mean(bias));
+  MESSAGE("null: sd of U " << sd(u_null) << ", mean jackknife SE " << mean(se_null));
+  CHECK(std::abs(mean(u_null)) < 4 * u_mean_se);
+  // The U-statistic is degenerate at D² = 0, where the jackknife is known to be
+  // conservative: it may overstate the spread, not hide it.
+  CHECK(mean(se_null) > 0.9 * sd(u_null));
+  CHECK(mean(se_null) < 1.8 * sd(u_null));
+  CHECK(mean(v_null) == doctest::Approx(mean(bias)).epsilon(0.15));
+  CHECK(mean(v_null) > 10 * u_mean_se);
+  // Shifted by 0.8: the jackknife SE matches the spread of the U-statistic over replicates.
+  MESSAGE("shifted: sd of U " << sd(u_alt) << ", mean jackknife SE " << mean(se_alt));
+  CHECK(mean(se_alt) == doctest::Approx(sd(u_alt)).epsilon(0.25));
 }
 
 TEST_CASE("energy distance refuses sets with different dimensions") {

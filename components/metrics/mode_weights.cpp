@@ -4,6 +4,10 @@
 // pattern of a many-well), and the empirical fractions are compared with the
 // exact mode masses. Writes the largest per-mode |error|, the total variation
 // ½ Σ |error|, and how many modes the sample visits out of how many have mass.
+// For a target whose modes are products of two-way choices (the many-well's
+// 2^(d/2) sign patterns, too many to fill with a few thousand samples) it also
+// compares each choice's marginal: the fraction of samples with bit i of their
+// mode set against its exact probability ("factor_max_abs", "factor_mean_abs").
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -16,6 +20,26 @@
 
 namespace reprise {
 namespace {
+
+// Per-bit marginal errors (targets with bit_masses() only).
+void write_factor_errors(const Target& target, const std::vector<double>& x, std::size_t n, Artifact& out) {
+  const std::vector<double> bits = target.bit_masses();
+  if (bits.empty()) return;
+  const std::size_t d = target.dim();
+  std::vector<double> fraction(bits.size(), 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t mode = target.mode_of(&x[i * d]);
+    for (std::size_t b = 0; b < bits.size(); ++b)
+      if ((mode >> b) & 1U) fraction[b] += 1.0 / static_cast<double>(n);
+  }
+  double worst = 0, total = 0;
+  for (std::size_t b = 0; b < bits.size(); ++b) {
+    worst = std::max(worst, std::abs(fraction[b] - bits[b]));
+    total += std::abs(fraction[b] - bits[b]);
+  }
+  out.set_scalar("factor_max_abs", worst).set_scalar("factor_mean_abs", total / static_cast<double>(bits.size()));
+  out.set_array("factor_fractions", Array::from<double>({fraction.size()}, fraction));
+}
 
 class ModeWeights : public Component {
  public:
@@ -39,6 +63,7 @@ class ModeWeights : public Component {
       if (freq[m] > 0) ++visited;
     }
     Artifact out;
+    write_factor_errors(*target, x, n, out);
     out.set_scalar("max_abs", max_abs).set_scalar("total_variation", tv);
     out.set_scalar("modes_visited", static_cast<double>(visited)).set_scalar("modes", static_cast<double>(exact.size()));
     out.set_array("fractions", Array::from<double>({freq.size()}, freq));
@@ -49,7 +74,7 @@ class ModeWeights : public Component {
 
 }  // namespace
 
-REPRISE_COMPONENT(ModeWeights, "metric/mode-weights", "1",
+REPRISE_COMPONENT(ModeWeights, "metric/mode-weights", "2",
                   "per-mode mass error of a sample against a multimodal target's exact mode masses",
                   input("target", "a target/* node"),
                   input("sample", "artifact with array 'samples' {n, d} (e.g. a sampler)"),
@@ -58,6 +83,10 @@ REPRISE_COMPONENT(ModeWeights, "metric/mode-weights", "1",
                   output("modes_visited", "scalar: modes holding at least one sample"),
                   output("modes", "scalar: number of modes"),
                   output("fractions", "float64 {modes}: the sample's fraction in each mode"),
-                  output("exact", "float64 {modes}: the exact masses"))
+                  output("exact", "float64 {modes}: the exact masses"),
+                  output("factor_max_abs", "scalar (many-well only): largest |fraction − exact| over the "
+                                           "per-pair well choices (bit i of the mode)"),
+                  output("factor_mean_abs", "scalar (many-well only): mean of those errors"),
+                  output("factor_fractions", "float64 {d/2} (many-well only): the sample's fraction per bit"))
 
 }  // namespace reprise

@@ -56,6 +56,7 @@ class ManyWellTarget : public Target {
   std::size_t mode_count() const override { return std::size_t{1} << (dim_ / 2); }
   std::size_t mode_of(const double* x) const override;
   std::vector<double> mode_weights() const override;
+  std::vector<double> bit_masses() const override { return std::vector<double>(dim_ / 2, well_.mass_positive()); }
   void describe(Artifact& a) const override;
 
  private:

@@ -46,6 +46,11 @@ class Target {
   virtual std::size_t mode_count() const = 0;
   virtual std::size_t mode_of(const double* x) const = 0;
   virtual std::vector<double> mode_weights() const = 0;
+  // For targets whose modes are products of independent two-way choices (the
+  // many-well: bit i of mode_of is the sign of x_2i), the exact probability that
+  // each bit is set; empty for any other target. Mode masses can then be judged
+  // factor by factor where 2^(d/2) modes are too many to count.
+  virtual std::vector<double> bit_masses() const { return {}; }
   // Writes the family-specific fields of the contract (not samples/log_z/dim).
   virtual void describe(Artifact& a) const = 0;
 };

@@ -222,6 +222,19 @@ TEST_CASE("mode weights: all mass in one mode of an equal two-mode mixture is of
   CHECK(exact.scalar("modes_visited") == 2);
 }
 
+TEST_CASE("mode weights: many-well per-pair marginals against the exact well mass") {
+  const Artifact target = test::run_component("target/many-well", {{"dim", std::int64_t{4}}});
+  const double plus = target.scalar("mass_positive");
+  // Rows (x0, y0, x1, y1): x0 > 0 in 3 of 4 rows, x1 > 0 in 1 of 4.
+  const Artifact sample = samples_artifact({1.7, 0, -1.7, 0, 1.7, 0, -1.7, 0, 1.7, 0, 1.7, 0, -1.7, 0, -1.7, 0}, 4);
+  const Artifact out = test::run_component("metric/mode-weights", {}, pair(target, sample, "target"));
+  CHECK(out.scalar("factor_max_abs") == doctest::Approx(std::max(std::abs(0.75 - plus), std::abs(0.25 - plus))));
+  CHECK(out.scalar("factor_mean_abs") == doctest::Approx((std::abs(0.75 - plus) + std::abs(0.25 - plus)) / 2));
+  const Artifact gmm = test::run_component("target/gmm", {{"means", std::vector<double>{-5, 0, 5, 0}}, {"std", 1.0}});
+  const Artifact none = test::run_component("metric/mode-weights", {}, pair(gmm, samples_artifact({1, 0}, 2), "target"));
+  CHECK_FALSE(none.scalars().count("factor_max_abs"));
+}
+
 TEST_CASE("ESS of known weights and the log Z error") {
   Artifact s;
   s.set_array("log_weights", Array::from<double>({4}, std::vector<double>{std::log(1.0), std::log(1.0), std::log(2.0),

@@ -1,5 +1,6 @@
 #include "framework/plan/graph.hpp"
 
+#include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/depth_first_search.hpp>
 #include <boost/graph/graphviz.hpp>
@@ -300,7 +301,13 @@ class Planner {
       node.variant += (node.variant.empty() ? "" : " ") + plan_.sweep.axes()[a] + "=" + flow_text(*point[a]);
 
     auto [it, inserted] = by_identity_.emplace(node.identity, plan_.nodes.size());
-    if (inserted) plan_.nodes.push_back(std::move(node));
+    if (inserted) {
+      plan_.nodes.push_back(std::move(node));
+    } else if (PlannedNode& first = plan_.nodes[it->second]; first.name != node.name) {
+      const std::pair<std::string, std::string> alias{node.name, node.variant};
+      if (std::find(first.aliases.begin(), first.aliases.end(), alias) == first.aliases.end())
+        first.aliases.push_back(alias);
+    }
     return it->second;
   }
 

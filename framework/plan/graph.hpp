@@ -35,6 +35,10 @@ struct PlannedNode {
   double timeout = 0;  // seconds, 0: none; the node field `timeout:` (not in the identity)
   std::string variant;              // the sweep values it depends on, e.g. "energy=0.9"
   std::vector<std::size_t> points;  // sweep points that use it
+  // Other (spec node, variant) pairs with this identity: two spec nodes with the
+  // same component, parameters, inputs and seed are one node, run once under the
+  // first name; provenance lists the others so `reprise export` finds it by either.
+  std::vector<std::pair<std::string, std::string>> aliases;
   Loc loc;
 
   std::string display() const { return variant.empty() ? name : name + "[" + variant + "]"; }

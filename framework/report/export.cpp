@@ -57,13 +57,23 @@ void collect_instances(const fs::path& dir, const std::string& cache_override, s
   for (const auto& n : prov.value("nodes", nlohmann::json::array())) {
     NodeInstance i;
     i.where = {n.value("name", ""), n.value("variant", ""), n.value("identity", ""), cache};
-    if (!seen.insert(i.where.identity).second) continue;  // shards share their upstream nodes: each once
     i.component = n.value("component", "");
-    i.point = parse_variant(i.where.variant);
     i.status = n.value("status", "");
     i.error = n.value("error", "");
     i.seconds = n.value("seconds", 0.0);
-    out.push_back(std::move(i));
+    // The node under its own name and under every spec node that turned out identical.
+    std::vector<std::pair<std::string, std::string>> names{{i.where.name, i.where.variant}};
+    for (const auto& alias : n.value("aliases", nlohmann::json::array()))
+      names.emplace_back(alias.value("name", ""), alias.value("variant", ""));
+    for (const auto& [name, variant] : names) {
+      // Shards share their upstream nodes: each (name, variant, identity) once.
+      if (!seen.insert(name + '\n' + variant + '\n' + i.where.identity).second) continue;
+      NodeInstance named = i;
+      named.where.name = name;
+      named.where.variant = variant;
+      named.point = parse_variant(variant);
+      out.push_back(std::move(named));
+    }
   }
 }
 
@@ -121,7 +131,16 @@ NodeLocation locate_node(const std::string& run_path, const std::string& node,
     bool fits = i.where.name == node;
     for (const auto& [axis, wanted] : sweep)
       if (auto it = i.point.find(axis); fits && it != i.point.end()) fits = same_value(it->second, wanted);
-    if (fits) matches.push_back(&i);
+    // Instances with one identity are one artifact, whichever name or point led to it.
+    const bool known = std::any_of(matches.begin(), matches.end(),
+                                   [&](const NodeInstance* m) { return m->where.identity == i.where.identity; });
+    if (fits && !known) matches.push_back(&i);
+  }
+  if (matches.empty()) {
+    std::string choices;
+    for (const auto& i : all)
+      if (i.where.name == node) choices += "\n  " + point_text(i.point);
+    throw ReportError("node '" + node + "' has no instance at these sweep values; its instances:" + choices);
   }
   if (matches.size() > 1) {
     std::string choices;

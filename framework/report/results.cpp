@@ -92,6 +92,11 @@ Json node_records(const Plan& plan, const ExecReport& rep) {
                  {"status", status_name(r.status)}, {"seconds", r.seconds},
                  {"points", n.points.size()}};
     if (!r.error.empty()) node["error"] = r.error;
+    if (!n.aliases.empty()) {
+      Json aliases = Json::array();
+      for (const auto& [name, variant] : n.aliases) aliases.push_back({{"name", name}, {"variant", variant}});
+      node["aliases"] = std::move(aliases);
+    }
     nodes.push_back(std::move(node));
   }
   return nodes;

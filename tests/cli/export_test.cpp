@@ -70,3 +70,27 @@ TEST_CASE("reprise export names the choices when the node, axis or point is wron
   CHECK(axis.err.find("did you mean 'energy'") != std::string::npos);
   CHECK(run_reprise(dir, "export nowhere packed").code == 2);
 }
+
+TEST_CASE("reprise export finds a node that is identical to another spec node, by either name") {
+  // `again` at energy 0.9 has packed[energy=0.9]'s identity: one node, run once,
+  // recorded once in provenance (under one name, the other as an alias).
+  ScratchDir dir;
+  dir.write("alias.yaml", R"(name: alias
+sweep:
+  energy: [0.9, 0.5]
+nodes:
+  data:   {use: dataset/mvn, dim: 8, samples: 200}
+  packed: {use: codec/dct, data: data, energy: "${energy}"}
+  again:  {use: codec/dct, data: data, energy: 0.9}
+  err:    {use: metric/moments-error, truth: data, sample: packed}
+)");
+  REQUIRE(run_reprise(dir, "run alias.yaml -q").code == 0);
+  CliResult packed = run_reprise(dir, "export results/alias packed --sweep energy=0.9 -o packed.h5");
+  REQUIRE_MESSAGE(packed.code == 0, packed.err);
+  CliResult again = run_reprise(dir, "export results/alias again --sweep energy=0.9 -o again.h5");
+  REQUIRE_MESSAGE(again.code == 0, again.err);
+  CHECK(reprise::load_artifact_file(dir.file("packed.h5")).array("samples").to_double() ==
+        reprise::load_artifact_file(dir.file("again.h5")).array("samples").to_double());
+  CliResult other = run_reprise(dir, "export results/alias packed --sweep energy=0.5 -o other.h5");
+  CHECK_MESSAGE(other.code == 0, other.err);
+}

@@ -92,39 +92,77 @@ struct Ranked {
   std::uint32_t index;
 };
 
+// Key order of the selection: larger magnitude first, ties to the lower index,
+// so the kept set is the same whatever order the candidates arrive in.
+bool ranks_before(const Ranked& a, const Ranked& b) {
+  return a.magnitude != b.magnitude ? a.magnitude > b.magnitude : a.index < b.index;
+}
+
+// Moves the first `count` (by key order) of the nonzero candidates in
+// ranked[0, m) whose squares reach `target` to ranked[0, count) and returns
+// count: the fewest largest coefficients holding the target energy. Expected
+// linear time (quickselect on energy rather than on rank): each round
+// partitions the open range around a pivot, and either the part ranked above
+// the pivot already holds the missing energy (continue inside it) or all of it
+// and the pivot are kept (continue after them). No full sort.
+std::size_t select_energy(std::vector<Ranked>& ranked, std::size_t m, double target, std::uint64_t& pivot_state) {
+  std::size_t lo = 0, hi = m;  // ranked[0, lo) kept, the answer's boundary lies in [lo, hi)
+  double kept = 0;             // energy of ranked[0, lo), always < target
+  if (target <= 0) return 0;
+  while (lo < hi) {
+    pivot_state = pivot_state * 6364136223846793005ULL + 1442695040888963407ULL;  // LCG: a fixed, cheap pivot stream
+    std::swap(ranked[lo + (pivot_state >> 33) % (hi - lo)], ranked[hi - 1]);
+    const Ranked pivot = ranked[hi - 1];
+    std::size_t above = lo;
+    double above_energy = 0;
+    for (std::size_t i = lo; i + 1 < hi; ++i)
+      if (ranks_before(ranked[i], pivot)) {
+        above_energy += ranked[i].magnitude * ranked[i].magnitude;
+        std::swap(ranked[i], ranked[above++]);
+      }
+    std::swap(ranked[above], ranked[hi - 1]);  // pivot right after the part above it
+    if (kept + above_energy >= target) {
+      hi = above;  // the part above the pivot holds the rest
+    } else {
+      kept += above_energy + pivot.magnitude * pivot.magnitude;
+      lo = above + 1;
+      if (kept >= target) return lo;
+    }
+  }
+  return lo;
+}
+
 // Appends to `out` the fewest coefficients of one row whose squares reach
 // `energy` of the row's energy: the largest magnitudes first, which is optimal
 // for "fewest". With energy >= 1 every nonzero coefficient is kept, so the
-// decode is exact whatever rounding the running sum suffers.
+// decode is exact whatever rounding the running sum suffers. Linear time:
+// select_energy instead of a sort, then the kept indices in ascending order by
+// marking them in a bitmap of the row.
 void keep_largest(std::span<const double> coeffs, double energy, std::vector<Ranked>& ranked,
-                  std::vector<std::uint32_t>& order, CompressedRows& out, bool round_to_float) {
+                  std::vector<std::uint8_t>& marked, std::uint64_t& pivot_state, CompressedRows& out,
+                  bool round_to_float) {
   double row_energy = 0;
-  ranked.resize(coeffs.size());
+  ranked.clear();
   for (std::uint32_t k = 0; k < coeffs.size(); ++k) {
     row_energy += coeffs[k] * coeffs[k];
-    ranked[k] = {std::abs(coeffs[k]), k};
+    if (coeffs[k] != 0) ranked.push_back({std::abs(coeffs[k]), k});  // a zero is never needed
   }
-  // Sorting (magnitude, index) pairs reads each magnitude once, not twice per
-  // comparison. Ties broken by index so the choice is deterministic.
-  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
-    return a.magnitude != b.magnitude ? a.magnitude > b.magnitude : a.index < b.index;
-  });
-  const double target = energy * row_energy;
+  const std::size_t count =
+      energy < 1 ? select_energy(ranked, ranked.size(), energy * row_energy, pivot_state) : ranked.size();
+  marked.assign(coeffs.size(), 0);
   double kept = 0;
-  order.clear();
-  for (const Ranked& r : ranked) {
-    if (r.magnitude == 0) break;                // sorted: the rest are zero too
-    if (energy < 1 && kept >= target) break;    // reached the row's share
-    kept += r.magnitude * r.magnitude;
-    order.push_back(r.index);
+  for (std::size_t i = 0; i < count; ++i) {
+    marked[ranked[i].index] = 1;
+    kept += ranked[i].magnitude * ranked[i].magnitude;
   }
-  std::sort(order.begin(), order.end());
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    const double c = coeffs[order[i]];
-    out.indices.push_back(order[i]);
-    out.values.push_back(round_to_float ? static_cast<double>(static_cast<float>(c)) : c);
-  }
-  out.counts.push_back(static_cast<std::int32_t>(order.size()));
+  std::int32_t stored = 0;
+  for (std::uint32_t k = 0; k < coeffs.size(); ++k)
+    if (marked[k]) {
+      out.indices.push_back(k);
+      out.values.push_back(round_to_float ? static_cast<double>(static_cast<float>(coeffs[k])) : coeffs[k]);
+      ++stored;
+    }
+  out.counts.push_back(stored);
   out.total_energy += row_energy;
   out.kept_energy += kept;
 }
@@ -139,8 +177,9 @@ CompressedRows encode(const std::vector<double>& x, Shape s, double energy, bool
   CompressedRows out;
   out.counts.reserve(s.rows);
   std::vector<double> row(s.cols);
-  std::vector<std::uint32_t> order;
+  std::vector<std::uint8_t> marked;
   std::vector<Ranked> ranked;
+  std::uint64_t pivot_state = 0x2545F4914F6CDD1DULL;  // same pivots on every run: same output
   const std::vector<double> scale = scales(s.cols, forward_scale);
   for (std::size_t first = 0; first < s.rows; first += chunk) {
     ctx.check_cancelled();
@@ -152,7 +191,7 @@ CompressedRows encode(const std::vector<double>& x, Shape s, double energy, bool
     for (std::size_t r = 0; r < rows; ++r) {
       const double* y = dct.output().data() + r * s.cols;
       for (std::size_t k = 0; k < s.cols; ++k) row[k] = y[k] * scale[k];
-      keep_largest(row, energy, ranked, order, out, round_to_float);
+      keep_largest(row, energy, ranked, marked, pivot_state, out, round_to_float);
     }
     ctx.progress(first + rows, 2 * s.rows);
   }
@@ -251,7 +290,7 @@ Artifact DctCodec::run(const Inputs& in, const Params& p, Context& ctx) {
 
 }  // namespace
 
-REPRISE_COMPONENT(DctCodec, "codec/dct", "2",
+REPRISE_COMPONENT(DctCodec, "codec/dct", "3",
                   "DCT-II codec keeping the largest coefficients that hold a fraction of each sample's energy",
                   param_double("energy", 0.9,
                                "fraction of each sample's (row's) energy kept; 1 keeps every nonzero "

@@ -171,7 +171,7 @@ void keep_largest(std::span<const double> coeffs, double energy, std::vector<Ran
 // enough that progress and cancellation stay responsive.
 std::size_t chunk_rows(Shape s) { return std::clamp<std::size_t>((std::size_t{1} << 16) / s.cols, 1, s.rows); }
 
-CompressedRows encode(const std::vector<double>& x, Shape s, double energy, bool round_to_float, Context& ctx) {
+CompressedRows encode(std::span<const double> x, Shape s, double energy, bool round_to_float, Context& ctx) {
   const std::size_t chunk = chunk_rows(s);
   RowTransform dct(static_cast<int>(s.cols), static_cast<int>(chunk), FFTW_REDFT10);
   CompressedRows out;
@@ -198,10 +198,11 @@ CompressedRows encode(const std::vector<double>& x, Shape s, double energy, bool
   return out;
 }
 
-std::vector<double> decode(const CompressedRows& c, Shape s, Context& ctx) {
+// Decodes into x (rows·cols values): the caller's output buffer, so the
+// decoded volume is written once, not built and then copied.
+void decode(const CompressedRows& c, Shape s, double* x, Context& ctx) {
   const std::size_t chunk = chunk_rows(s);
   RowTransform idct(static_cast<int>(s.cols), static_cast<int>(chunk), FFTW_REDFT01);
-  std::vector<double> x(s.rows * s.cols);
   std::size_t next = 0;  // position in indices/values of the current row's first pair
   const std::vector<double> scale = scales(s.cols, inverse_scale);
   for (std::size_t first = 0; first < s.rows; first += chunk) {
@@ -217,10 +218,9 @@ std::vector<double> decode(const CompressedRows& c, Shape s, Context& ctx) {
       }
     }
     idct.execute();
-    std::copy_n(idct.output().begin(), rows * s.cols, x.begin() + static_cast<std::ptrdiff_t>(first * s.cols));
+    std::copy_n(idct.output().begin(), rows * s.cols, x + first * s.cols);
     ctx.progress(s.rows + first + rows, 2 * s.rows);
   }
-  return x;
 }
 
 Shape checked_shape(const Array& samples) {
@@ -242,10 +242,11 @@ Array index_array(const std::vector<std::uint32_t>& indices, std::size_t cols) {
 
 // Decoded samples as the caller asked: float64 as decoded, or rounded to spins
 // (+1 for v >= 0, -1 otherwise) for ±1 data such as Ising samples.
-Array decoded_array(const std::vector<double>& decoded, Shape s, const std::string& round) {
-  if (round == "none") return Array::from<double>({s.rows, s.cols}, decoded);
-  std::vector<std::int8_t> spins(decoded.size());
-  std::transform(decoded.begin(), decoded.end(), spins.begin(), [](double v) { return std::int8_t(v >= 0 ? 1 : -1); });
+Array decoded_array(std::vector<std::byte> decoded, Shape s, const std::string& round) {
+  if (round == "none") return Array(DType::f64, {s.rows, s.cols}, std::move(decoded));
+  const auto* values = reinterpret_cast<const double*>(decoded.data());
+  std::vector<std::int8_t> spins(s.rows * s.cols);
+  std::transform(values, values + spins.size(), spins.begin(), [](double v) { return std::int8_t(v >= 0 ? 1 : -1); });
   return Array::from<std::int8_t>({s.rows, s.cols}, spins);
 }
 
@@ -265,8 +266,18 @@ Artifact DctCodec::run(const Inputs& in, const Params& p, Context& ctx) {
 
   const Array& samples = in.get("data").array("samples");
   const Shape shape = checked_shape(samples);
-  const CompressedRows compressed = encode(samples.to_double(), shape, energy, as_float, ctx);
-  const std::vector<double> decoded = decode(compressed, shape, ctx);
+  // float64 input is read in place; other types are converted once.
+  std::vector<double> converted;
+  std::span<const double> x;
+  if (samples.dtype() == DType::f64) {
+    x = samples.view<double>();
+  } else {
+    converted = samples.to_double();
+    x = converted;
+  }
+  const CompressedRows compressed = encode(x, shape, energy, as_float, ctx);
+  std::vector<std::byte> decoded(shape.rows * shape.cols * sizeof(double));
+  decode(compressed, shape, reinterpret_cast<double*>(decoded.data()), ctx);
 
   Artifact out;
   out.set_array("counts", Array::from<std::int32_t>({shape.rows}, compressed.counts));
@@ -278,7 +289,7 @@ Artifact DctCodec::run(const Inputs& in, const Params& p, Context& ctx) {
   const double original_bytes = static_cast<double>(shape.rows * shape.cols * dtype_size(samples.dtype()));
   out.set_array("indices", std::move(indices));
   out.set_array("coefficients", std::move(values));
-  out.set_array("samples", decoded_array(decoded, shape, p.get_string("round")));
+  out.set_array("samples", decoded_array(std::move(decoded), shape, p.get_string("round")));
   out.set_scalar("bytes", bytes);
   out.set_scalar("original_bytes", original_bytes);
   out.set_scalar("ratio", original_bytes / std::max(bytes, 1.0));

@@ -11,11 +11,19 @@
 //   langevin_grad, mala_grad   the bound: only the energy-model evaluations each step
 //                    needs (EnergyModel::gradient, and for MALA also energy, on the
 //                    same 256-chain blocks and threads), without noise or accept/reject
+//   ttflow_step      one time step of sampler/ttflow's field on the many-well target at
+//                    d = 8, 16, 32 and FTT rank 2, 4, 8: the ALS fit (2 sweeps) on N
+//                    weighted particles plus the RK4 transport (4 substeps x 4 stages),
+//                    with its cost model counted alongside (flops of the ALS normal
+//                    equations and solves, and of the transport's evaluations), so
+//                    summarise.py can compare time with model and fit exponents in d, r
 #include <cmath>
 #include <random>
 #include <vector>
 
 #include "components/learners/energy_model.hpp"
+#include "components/targets/double_well.hpp"
+#include "components/ttflow/ftt.hpp"
 #include "components/samplers/continuous_chain.hpp"
 #include "framework/core/parallel.hpp"
 #include "tools/bench/bench_support.hpp"
@@ -160,6 +168,84 @@ void mala(benchmark::State& state) { chain(state, "sampler/mala", kMalaSteps); }
 void langevin_grad(benchmark::State& state) { model_evaluations(state, false, kLangevinSteps); }
 void mala_grad(benchmark::State& state) { model_evaluations(state, true, kMalaSteps); }
 
+// ---------------------------------------------------------------- TT flow step
+
+constexpr std::int64_t kFlowParticles = 2000, kFlowDegree = 16, kFlowSweeps = 2, kFlowSubsteps = 4;
+
+// Flops of one ALS fit (`sweeps` forward+backward passes, plus the final core
+// solve) and of the transport, by the structure of ftt.cpp: a core solve with m
+// unknowns on N samples forms the design (N·m·4), the normal equations (N·m², a
+// symmetric rank update) and solves them (m³/3, LDLᵀ); an evaluation of the
+// train at N points costs N·d·(3·n·r + 3·r²) (values, first and second
+// derivatives contracted through each core).
+double ttflow_model_flops(double d, double r, double n, double samples) {
+  auto solve = [&](double left, double right) {
+    const double m = left * n * right;
+    return samples * m * 4 + samples * m * m + m * m * m / 3;
+  };
+  const double interior = solve(r, r), edge = solve(1, r);
+  // A sweep solves cores 0..d−2 forward and d−1..1 backward: two edge cores
+  // (rank 1 on one side) and 2d − 4 interior ones.
+  const double per_sweep = 2 * edge + (2 * d - 4) * interior;
+  const double fit = kFlowSweeps * per_sweep + edge;
+  const double transport = kFlowSubsteps * 4 * samples * d * (3 * n * r + 3 * r * r);
+  return fit + transport;
+}
+
+void ttflow_step(benchmark::State& state) {
+  const auto d = static_cast<std::size_t>(state.range(0)), r = static_cast<std::size_t>(state.range(1));
+  const ManyWellTarget target(d, -0.5, -6.0, 1.0);
+  std::mt19937_64 rng(7);
+  // Particles midway along the path from N(0, 1.5² I): half reference, half target.
+  RowMatrixXd x = target.sample(static_cast<std::size_t>(kFlowParticles), rng);
+  std::normal_distribution<double> normal;
+  for (Eigen::Index i = 0; i < x.rows(); i += 2)
+    for (Eigen::Index k = 0; k < x.cols(); ++k) x(i, k) = 1.5 * normal(rng);
+  RowMatrixXd drift(x.rows(), x.cols());
+  Eigen::VectorXd rhs(x.rows()), weights = Eigen::VectorXd::Constant(x.rows(), 1.0 / static_cast<double>(x.rows()));
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    const double e = target.energy(x.row(i).data(), drift.row(i).data());
+    rhs[i] = e - x.row(i).squaredNorm() / (2 * 1.5 * 1.5);
+    drift.row(i) = 0.5 * drift.row(i) + 0.5 * x.row(i) / (1.5 * 1.5);
+  }
+  rhs.array() -= rhs.mean();
+  const FourierBasis basis(-6, 6, static_cast<int>(kFlowDegree));
+  AlsProblem problem;
+  problem.x = &x;
+  problem.drift = &drift;
+  problem.rhs = &rhs;
+  problem.weights = &weights;
+  AlsOptions options;
+  options.sweeps = static_cast<int>(kFlowSweeps);
+  for (auto _ : state) {
+    std::mt19937_64 init(3);
+    FunctionalTT phi(d, basis, r, init);
+    RowMatrixXd moved = x;
+    const double s = bench::seconds([&] {
+      fit_als(phi, problem, options);
+      const double h = 0.05 / static_cast<double>(kFlowSubsteps);
+      RowMatrixXd k1, k2, k3, k4;
+      Eigen::VectorXd l1, l2, l3, l4;
+      for (std::int64_t step = 0; step < kFlowSubsteps; ++step) {
+        phi.evaluate(moved, nullptr, &k1, &l1);
+        phi.evaluate(moved + 0.5 * h * k1, nullptr, &k2, &l2);
+        phi.evaluate(moved + 0.5 * h * k2, nullptr, &k3, &l3);
+        phi.evaluate(moved + h * k3, nullptr, &k4, &l4);
+        moved += h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
+      }
+    });
+    benchmark::DoNotOptimize(moved.data());
+    state.SetIterationTime(s);
+    state.counters["d"] = static_cast<double>(d);
+    state.counters["rank"] = static_cast<double>(phi.max_rank());
+    state.counters["basis"] = static_cast<double>(basis.size());
+    state.counters["particles"] = static_cast<double>(kFlowParticles);
+    state.counters["model_flops"] =
+        ttflow_model_flops(static_cast<double>(d), static_cast<double>(phi.max_rank()), static_cast<double>(basis.size()),
+                           static_cast<double>(kFlowParticles));
+  }
+}
+
 }  // namespace
 
 // Each figure next to its peer: tools/bench/run runs the binary once per repeat and pairs them.
@@ -169,5 +255,11 @@ BENCHMARK(langevin)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(
 BENCHMARK(langevin_grad)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(mala)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(mala_grad)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+
+BENCHMARK(ttflow_step)
+    ->ArgsProduct({{8, 16, 32}, {2, 4, 8}})
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 
 BENCHMARK_MAIN();

@@ -11,6 +11,7 @@ out and listed under "skipped"."""
 import argparse
 import datetime
 import json
+import math
 import os
 import platform
 import re
@@ -177,7 +178,52 @@ def samplers(r, threads):
             "Peer: EnergyModel::gradient" + (" and ::energy" if name == "mala" else "")
             + " on the same 256-chain blocks and threads (GEMMs with the N x N precision), no noise"
             + (" or accept/reject" if name == "mala" else "")))
+    out += ttflow_step(r)
     return out, []
+
+
+def fitted_exponent(xs, ys):
+    """Slope of log y against log x (least squares)."""
+    lx = [math.log(x) for x in xs]
+    ly = [math.log(y) for y in ys]
+    mx, my = sum(lx) / len(lx), sum(ly) / len(ly)
+    return sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / sum((a - mx) ** 2 for a in lx)
+
+
+def ttflow_step(r):
+    """One TT-flow time step (ALS fit + RK4 transport) at d = 8, 16, 32 x rank 2, 4, 8 against
+    its cost model: the model's flops at the median flop rate over all nine points predict each
+    time. The d = 32, rank 4 point is the figure; the setup lists every point's ratio and the
+    exponents of time in d (rank 4) and in rank (d = 16), measured and by the model."""
+    points = {}
+    for b in r.runs.get("ttflow_step", []):  # run names ttflow_step/D/RANK
+        key = (int(b["d"]), int(b["rank"]))
+        points.setdefault(key, {"seconds": [], "flops": b["model_flops"], "basis": b["basis"],
+                                "particles": b["particles"]})
+        points[key]["seconds"].append(b["real_time"] * UNIT_SECONDS[b["time_unit"]])
+    if (32, 4) not in points:
+        return []
+    med = {k: median(v["seconds"]) for k, v in points.items()}
+    rate = median([points[k]["flops"] / med[k] for k in points])
+    predicted = {k: points[k]["flops"] / rate for k in points}
+    ds = sorted(d for d, rk in points if rk == 4)
+    ranks = sorted(rk for d, rk in points if d == 16)
+    exp_d = fitted_exponent(ds, [med[(d, 4)] for d in ds])
+    exp_d_model = fitted_exponent(ds, [points[(d, 4)]["flops"] for d in ds])
+    exp_r = fitted_exponent(ranks, [med[(16, rk)] for rk in ranks])
+    exp_r_model = fitted_exponent(ranks, [points[(16, rk)]["flops"] for rk in ranks])
+    each = ", ".join(f"d={d} r={rk}: {med[(d, rk)] * 1e3:.1f} ms ({med[(d, rk)] / predicted[(d, rk)]:.2f}x model)"
+                     for d, rk in sorted(points))
+    key = (32, 4)
+    p = points[key]
+    return [figure(
+        "ttflow_step_d32_r4", "samplers", p["seconds"], "s",
+        "its cost model: ALS normal equations + solves + transport evaluations, at the median flop rate of the 9 points",
+        [predicted[key]] * len(p["seconds"]), "s", "measured / model", lambda v, q: v / q,
+        f"one sampler/ttflow time step (ALS fit, 2 sweeps, + RK4 transport, 4 substeps) on the many-well "
+        f"target, N = {p['particles']:.0f} particles, Fourier basis of {p['basis']:.0f} functions per dimension, one "
+        f"thread; effective rate {rate / 1e9:.2f} GFLOP/s. Time grows as d^{exp_d:.2f} (model d^{exp_d_model:.2f}) at "
+        f"rank 4 and as r^{exp_r:.2f} (model r^{exp_r_model:.2f}) at d = 16. Every point: {each}")]
 
 
 def inr(r, threads):

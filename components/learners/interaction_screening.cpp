@@ -52,6 +52,25 @@ NarrowCounts count_narrow(const T* x, std::size_t p, std::size_t first, std::siz
   return counts;
 }
 
+// Up to kDenseSpins spins a configuration's key indexes a table of 2^p counts
+// directly: no hashing, and the nonzero entries come out already in key order.
+// 2^20 counts are 8 MiB per counting thread, less than the samples of any M
+// that makes counting slow.
+constexpr std::size_t kDenseSpins = 20;
+using DenseCounts = std::vector<std::uint64_t>;
+
+template <class T>
+DenseCounts count_dense(const T* x, std::size_t p, std::size_t first, std::size_t last) {
+  DenseCounts counts(std::size_t{1} << p, 0);
+  for (std::size_t r = first; r < last; ++r) {
+    const T* row = x + r * p;
+    std::uint64_t key = 0;
+    for (std::size_t j = 0; j < p; ++j) key |= std::uint64_t{spin_bit(row[j], r, j)} << j;
+    ++counts[key];
+  }
+  return counts;
+}
+
 // Wider configurations are keyed by their packed bytes, hashed with xxHash.
 struct PackedHash {
   std::size_t operator()(const std::string& s) const { return static_cast<std::size_t>(hash_string(s)); }
@@ -82,9 +101,23 @@ Counts count_in_chunks(std::size_t rows, unsigned threads, CountRange count_rang
   for (std::size_t first = 0; first < rows; first += chunk)
     parts.push_back(std::async(std::launch::async, count_range, first, std::min(rows, first + chunk)));
   Counts total = parts[0].get();
-  for (std::size_t k = 1; k < parts.size(); ++k)
-    for (const auto& [key, n] : parts[k].get()) total[key] += n;
+  for (std::size_t k = 1; k < parts.size(); ++k) {
+    const Counts part = parts[k].get();
+    if constexpr (std::is_same_v<Counts, DenseCounts>) {
+      for (std::size_t key = 0; key < part.size(); ++key) total[key] += part[key];
+    } else {
+      for (const auto& [key, n] : part) total[key] += n;
+    }
+  }
   return total;
+}
+
+void emit_dense(const DenseCounts& counts, SpinHistogram& h) {
+  for (std::uint64_t key = 0; key < counts.size(); ++key) {
+    if (counts[key] == 0) continue;
+    for (std::size_t b = 0; b < h.bytes_per_row; ++b) h.bits.push_back(static_cast<std::uint8_t>(key >> (8 * b)));
+    h.counts.push_back(counts[key]);
+  }
 }
 
 void emit_narrow(const NarrowCounts& counts, SpinHistogram& h) {
@@ -115,7 +148,11 @@ template <class T>
 void fill_histogram(const Array& samples, unsigned threads, SpinHistogram& h) {
   const T* x = samples.view<T>().data();
   const std::size_t rows = samples.shape()[0], p = h.p;
-  if (p <= 64)
+  if (p <= kDenseSpins)
+    emit_dense(count_in_chunks<DenseCounts>(
+                   rows, threads, [x, p](std::size_t a, std::size_t b) { return count_dense(x, p, a, b); }),
+               h);
+  else if (p <= 64)
     emit_narrow(count_in_chunks<NarrowCounts>(
                     rows, threads, [x, p](std::size_t a, std::size_t b) { return count_narrow(x, p, a, b); }),
                 h);

@@ -80,7 +80,8 @@ TEST_CASE("learner/grise: schema declares the documented defaults") {
 }
 
 TEST_CASE("learner/grise: the histogram has one row per distinct configuration, with its count") {
-  for (std::size_t p : {std::size_t{5}, std::size_t{12}, std::size_t{70}}) {  // 70: the hashed-bytes path
+  // 5, 12: the dense table; 30: the hashed 64-bit key; 70: the hashed bytes
+  for (std::size_t p : {std::size_t{5}, std::size_t{12}, std::size_t{30}, std::size_t{70}}) {
     CAPTURE(p);
     const std::size_t rows = 3000;
     // Few free spins so that rows repeat: spins beyond the 6th copy spin 0.

@@ -40,15 +40,19 @@ std::uint8_t spin_bit(T v, std::size_t row, std::size_t col) {
 // 64-bit key (spin j = bit j, the little-endian reading of SpinHistogram::bits).
 using NarrowCounts = std::unordered_map<std::uint64_t, std::uint64_t>;
 
+// The key of row r of up to 64 spins: spin j as bit j.
+template <class T>
+std::uint64_t packed_key(const T* x, std::size_t p, std::size_t r) {
+  const T* row = x + r * p;
+  std::uint64_t key = 0;
+  for (std::size_t j = 0; j < p; ++j) key |= std::uint64_t{spin_bit(row[j], r, j)} << j;
+  return key;
+}
+
 template <class T>
 NarrowCounts count_narrow(const T* x, std::size_t p, std::size_t first, std::size_t last) {
   NarrowCounts counts;
-  for (std::size_t r = first; r < last; ++r) {
-    const T* row = x + r * p;
-    std::uint64_t key = 0;
-    for (std::size_t j = 0; j < p; ++j) key |= std::uint64_t{spin_bit(row[j], r, j)} << j;
-    ++counts[key];
-  }
+  for (std::size_t r = first; r < last; ++r) ++counts[packed_key(x, p, r)];
   return counts;
 }
 
@@ -62,12 +66,7 @@ using DenseCounts = std::vector<std::uint64_t>;
 template <class T>
 DenseCounts count_dense(const T* x, std::size_t p, std::size_t first, std::size_t last) {
   DenseCounts counts(std::size_t{1} << p, 0);
-  for (std::size_t r = first; r < last; ++r) {
-    const T* row = x + r * p;
-    std::uint64_t key = 0;
-    for (std::size_t j = 0; j < p; ++j) key |= std::uint64_t{spin_bit(row[j], r, j)} << j;
-    ++counts[key];
-  }
+  for (std::size_t r = first; r < last; ++r) ++counts[packed_key(x, p, r)];
   return counts;
 }
 

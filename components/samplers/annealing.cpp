@@ -247,19 +247,7 @@ struct FlowField {
   // det of the map. The weights are exact only as far as this integration is:
   // substeps cut its error where the field varies fast.
   Eigen::VectorXd transport(RowMatrixXd& x, double dt, std::size_t substeps) const {
-    const double h = dt / static_cast<double>(substeps);
-    Eigen::VectorXd log_det = Eigen::VectorXd::Zero(x.rows());
-    RowMatrixXd k1, k2, k3, k4;
-    Eigen::VectorXd l1, l2, l3, l4;
-    for (std::size_t s = 0; s < substeps; ++s) {
-      phi.evaluate(x, nullptr, &k1, &l1);
-      phi.evaluate(x + 0.5 * h * k1, nullptr, &k2, &l2);
-      phi.evaluate(x + 0.5 * h * k2, nullptr, &k3, &l3);
-      phi.evaluate(x + h * k3, nullptr, &k4, &l4);
-      x += h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
-      log_det += h / 6 * (l1 + 2 * l2 + 2 * l3 + l4);
-    }
-    return log_det;
+    return transport_rk4(phi, x, dt, substeps);
   }
 };
 

@@ -106,6 +106,11 @@ double fit_als(FunctionalTT& phi, const AlsProblem& problem, const AlsOptions& o
 // Lφ at the problem's samples.
 Eigen::VectorXd apply_operator(const FunctionalTT& phi, const AlsProblem& problem);
 
+// Moves the rows of x by `substeps` RK4 steps of dx/ds = ∇φ(x) over a time dt,
+// with φ fixed, and returns each row's log det of the map, ∫ Δφ ds integrated
+// with the same stages (the flow's reweighting needs it).
+Eigen::VectorXd transport_rk4(const FunctionalTT& phi, RowMatrixXd& x, double dt, std::size_t substeps);
+
 // The settings a ttflow/ftt node carries to sampler/ttflow.
 struct FttSettings {
   std::size_t rank = 0;  // 0: adaptive

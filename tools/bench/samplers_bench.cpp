@@ -223,16 +223,7 @@ void ttflow_step(benchmark::State& state) {
     RowMatrixXd moved = x;
     const double s = bench::seconds([&] {
       fit_als(phi, problem, options);
-      const double h = 0.05 / static_cast<double>(kFlowSubsteps);
-      RowMatrixXd k1, k2, k3, k4;
-      Eigen::VectorXd l1, l2, l3, l4;
-      for (std::int64_t step = 0; step < kFlowSubsteps; ++step) {
-        phi.evaluate(moved, nullptr, &k1, &l1);
-        phi.evaluate(moved + 0.5 * h * k1, nullptr, &k2, &l2);
-        phi.evaluate(moved + 0.5 * h * k2, nullptr, &k3, &l3);
-        phi.evaluate(moved + h * k3, nullptr, &k4, &l4);
-        moved += h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
-      }
+      benchmark::DoNotOptimize(transport_rk4(phi, moved, 0.05, static_cast<std::size_t>(kFlowSubsteps)).data());
     });
     benchmark::DoNotOptimize(moved.data());
     state.SetIterationTime(s);

@@ -21,17 +21,16 @@
 namespace reprise {
 namespace {
 
-// Per-bit marginal errors (targets with bit_masses() only).
-void write_factor_errors(const Target& target, const std::vector<double>& x, std::size_t n, Artifact& out) {
+// Per-bit marginal errors (targets with bit_masses() only), from the mode of
+// every sample row.
+void write_factor_errors(const Target& target, const std::vector<std::size_t>& modes, Artifact& out) {
   const std::vector<double> bits = target.bit_masses();
   if (bits.empty()) return;
-  const std::size_t d = target.dim();
+  const std::size_t n = modes.size();
   std::vector<double> fraction(bits.size(), 0.0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t mode = target.mode_of(&x[i * d]);
+  for (const std::size_t mode : modes)
     for (std::size_t b = 0; b < bits.size(); ++b)
       if ((mode >> b) & 1U) fraction[b] += 1.0 / static_cast<double>(n);
-  }
   double worst = 0, total = 0;
   for (std::size_t b = 0; b < bits.size(); ++b) {
     worst = std::max(worst, std::abs(fraction[b] - bits[b]));
@@ -52,7 +51,8 @@ class ModeWeights : public Component {
     const std::vector<double> x = sample.to_double();
     const std::size_t n = sample.shape()[0], d = target->dim();
     std::vector<double> freq(target->mode_count(), 0.0);
-    for (std::size_t i = 0; i < n; ++i) freq[target->mode_of(&x[i * d])] += 1.0 / static_cast<double>(n);
+    std::vector<std::size_t> modes(n);  // each row's mode, found once for both error measures
+    for (std::size_t i = 0; i < n; ++i) freq[modes[i] = target->mode_of(&x[i * d])] += 1.0 / static_cast<double>(n);
     const std::vector<double> exact = target->mode_weights();
     double max_abs = 0, tv = 0;
     std::size_t visited = 0;
@@ -63,7 +63,7 @@ class ModeWeights : public Component {
       if (freq[m] > 0) ++visited;
     }
     Artifact out;
-    write_factor_errors(*target, x, n, out);
+    write_factor_errors(*target, modes, out);
     out.set_scalar("max_abs", max_abs).set_scalar("total_variation", tv);
     out.set_scalar("modes_visited", static_cast<double>(visited)).set_scalar("modes", static_cast<double>(exact.size()));
     out.set_array("fractions", Array::from<double>({freq.size()}, freq));

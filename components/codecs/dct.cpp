@@ -99,14 +99,14 @@ bool ranks_before(const Ranked& a, const Ranked& b) {
 }
 
 // Moves the first `count` (by key order) of the nonzero candidates in
-// ranked[0, m) whose squares reach `target` to ranked[0, count) and returns
+// `ranked` whose squares reach `target` to ranked[0, count) and returns
 // count: the fewest largest coefficients holding the target energy. Expected
 // linear time (quickselect on energy rather than on rank): each round
 // partitions the open range around a pivot, and either the part ranked above
 // the pivot already holds the missing energy (continue inside it) or all of it
 // and the pivot are kept (continue after them). No full sort.
-std::size_t select_energy(std::vector<Ranked>& ranked, std::size_t m, double target, std::uint64_t& pivot_state) {
-  std::size_t lo = 0, hi = m;  // ranked[0, lo) kept, the answer's boundary lies in [lo, hi)
+std::size_t select_energy(std::vector<Ranked>& ranked, double target, std::uint64_t& pivot_state) {
+  std::size_t lo = 0, hi = ranked.size();  // ranked[0, lo) kept, the answer's boundary lies in [lo, hi)
   double kept = 0;             // energy of ranked[0, lo), always < target
   if (target <= 0) return 0;
   while (lo < hi) {
@@ -148,7 +148,7 @@ void keep_largest(std::span<const double> coeffs, double energy, std::vector<Ran
     if (coeffs[k] != 0) ranked.push_back({std::abs(coeffs[k]), k});  // a zero is never needed
   }
   const std::size_t count =
-      energy < 1 ? select_energy(ranked, ranked.size(), energy * row_energy, pivot_state) : ranked.size();
+      energy < 1 ? select_energy(ranked, energy * row_energy, pivot_state) : ranked.size();
   marked.assign(coeffs.size(), 0);
   double kept = 0;
   for (std::size_t i = 0; i < count; ++i) {

@@ -231,6 +231,8 @@ void ttflow_step(benchmark::State& state) {
     state.counters["rank"] = static_cast<double>(phi.max_rank());
     state.counters["basis"] = static_cast<double>(basis.size());
     state.counters["particles"] = static_cast<double>(kFlowParticles);
+    state.counters["sweeps"] = static_cast<double>(kFlowSweeps);
+    state.counters["substeps"] = static_cast<double>(kFlowSubsteps);
     state.counters["model_flops"] =
         ttflow_model_flops(static_cast<double>(d), static_cast<double>(phi.max_rank()), static_cast<double>(basis.size()),
                            static_cast<double>(kFlowParticles));

@@ -114,7 +114,7 @@ Settings read_settings(const Params& params) {
   if (s.graph != "file" && !s.couplings_file.empty())
     throw std::invalid_argument("couplings_file is read only with graph: file, got graph: " + s.graph);
   if (!(s.coupling_min <= s.coupling_max && std::isfinite(s.coupling_max)))
-    throw std::invalid_argument("couplings: uniform needs 0 <= coupling_min <= coupling_max, got [" +
+    throw std::invalid_argument("couplings: uniform and ferromagnetic need 0 <= coupling_min <= coupling_max, got [" +
                                 std::to_string(s.coupling_min) + ", " + std::to_string(s.coupling_max) + "]");
   return s;
 }
@@ -200,13 +200,15 @@ std::vector<Edge> random_regular_edges(std::size_t p, std::size_t degree, std::m
 
 double draw_coupling(const Settings& s, std::mt19937_64& rng) {
   if (s.couplings == "gaussian") return std::normal_distribution<double>(0.0, s.coupling_std)(rng);
-  const double magnitude = s.coupling_min + (s.coupling_max - s.coupling_min) * uniform01(rng);  // uniform
-  return fair_coin(rng) ? magnitude : -magnitude;
+  const double magnitude = s.coupling_min + (s.coupling_max - s.coupling_min) * uniform01(rng);
+  if (s.couplings == "ferromagnetic") return magnitude;
+  return fair_coin(rng) ? magnitude : -magnitude;  // uniform
 }
 
 double draw_field(const Settings& s, std::mt19937_64& rng) {
   if (s.fields == "zero") return 0.0;
   if (s.fields == "uniform") return s.field_max * (2.0 * uniform01(rng) - 1.0);
+  if (s.fields == "positive") return s.field_max * uniform01(rng);
   return std::normal_distribution<double>(0.0, s.field_std)(rng);  // gaussian
 }
 
@@ -496,16 +498,18 @@ REPRISE_COMPONENT(
     param_int("degree", 3, "neighbours per spin for graph: random (p*degree must be even, degree < p)").at_least(1),
     param_string("couplings", "uniform",
                  "coupling law on each edge: 'uniform' = magnitude in [coupling_min, coupling_max] with a random "
-                 "sign, 'gaussian' = N(0, coupling_std^2)")
-        .one_of({"uniform", "gaussian"}),
-    param_double("coupling_min", 0.4, "smallest coupling magnitude for couplings: uniform").at_least(0),
-    param_double("coupling_max", 0.8, "largest coupling magnitude for couplings: uniform").at_least(0),
+                 "sign, 'ferromagnetic' = the same magnitude, always positive (aligned spins favoured), "
+                 "'gaussian' = N(0, coupling_std^2)")
+        .one_of({"uniform", "ferromagnetic", "gaussian"}),
+    param_double("coupling_min", 0.4, "smallest coupling magnitude for couplings: uniform or ferromagnetic").at_least(0),
+    param_double("coupling_max", 0.8, "largest coupling magnitude for couplings: uniform or ferromagnetic").at_least(0),
     param_double("coupling_std", 0.5, "standard deviation of couplings: gaussian").at_least(0),
     param_string("fields", "uniform",
-                 "field law on each spin: 'zero', 'uniform' = in [-field_max, field_max], 'gaussian' = "
-                 "N(0, field_std^2)")
-        .one_of({"zero", "uniform", "gaussian"}),
-    param_double("field_max", 0.2, "largest field magnitude for fields: uniform").at_least(0),
+                 "field law on each spin: 'zero', 'uniform' = in [-field_max, field_max], 'positive' = in "
+                 "[0, field_max] (with ferromagnetic couplings: the all-up basin outweighs the all-down one), "
+                 "'gaussian' = N(0, field_std^2)")
+        .one_of({"zero", "uniform", "positive", "gaussian"}),
+    param_double("field_max", 0.2, "largest field magnitude for fields: uniform or positive").at_least(0),
     param_double("field_std", 0.1, "standard deviation of fields: gaussian").at_least(0),
     param_optional_path("couplings_file",
                         "graph: file only: CSV lines 'i,j,J_ij' (couplings) and 'i,h_i' (fields), 0-based spins, "

@@ -9,7 +9,9 @@
 // is exact only up to the recording grid: a sampler recording at 0, 1, 2, 5, 10,
 // ... reports 5 for a chain that first got there after 3 steps. When the curve
 // never gets there, `reached` is 0 and `steps` is left out (an empty cell in
-// metrics.csv rather than a made-up number).
+// metrics.csv rather than a made-up number); `steps_capped` then holds the last
+// recorded step, a lower bound, so that a figure can draw the censored points at
+// the end of the recorded range.
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -38,10 +40,12 @@ class StepsToTolerance : public Component {
     out.set_scalar("reached", 0.0);
     out.set_scalar("final", values.back());
     out.set_scalar("last_step", steps.back());
+    out.set_scalar("steps_capped", steps.back());
     for (std::size_t k = 0; k < steps.size(); ++k) {
       if (values[k] < tol) {
         out.set_scalar("reached", 1.0);
         out.set_scalar("steps", steps[k]);
+        out.set_scalar("steps_capped", steps[k]);
         if (seconds.size() == steps.size()) out.set_scalar("seconds", seconds[k]);
         break;
       }
@@ -52,7 +56,7 @@ class StepsToTolerance : public Component {
 
 }  // namespace
 
-REPRISE_COMPONENT(StepsToTolerance, "metric/steps-to-tolerance", "1",
+REPRISE_COMPONENT(StepsToTolerance, "metric/steps-to-tolerance", "2",
                   "first recorded step count at which a sampler's QoI error curve (record_<key>) is below a tolerance",
                   param_double("tol", 0.05, "tolerance: the first recorded value strictly below it counts").at_least(0.0),
                   param_string("key", "max_abs", "curve to read: array record_<key> (e.g. max_abs, mean_abs)"),
@@ -60,6 +64,8 @@ REPRISE_COMPONENT(StepsToTolerance, "metric/steps-to-tolerance", "1",
                   output("reached", "scalar: 1 when some recorded value is below tol, else 0"),
                   output("steps", "scalar (when reached): the first recorded step count below tol"),
                   output("seconds", "scalar (when reached and the sampler records it): wall time up to that step"),
+                  output("steps_capped",
+                         "scalar: `steps` when reached, else the last recorded step count (a lower bound)"),
                   output("final", "scalar: the curve's last recorded value"),
                   output("last_step", "scalar: the last recorded step count"))
 

@@ -52,6 +52,66 @@ struct Plan {
   std::vector<std::size_t> recorded;  // sorted, <= steps (empty without truth)
 };
 
+// Start states at which `precondition: model` averages the energy's Hessian:
+// enough to average a non-quadratic energy over its typical states, few enough
+// that the d gradient pairs per state stay a small part of one run.
+constexpr Eigen::Index kCurvatureStates = 256;
+// Eigenvalues of the averaged Hessian are floored at this fraction of the
+// largest: a flat or concave direction (a double well's top) would otherwise get
+// an unbounded step.
+constexpr double kCurvatureFloor = 1e-3;
+
+// A constant preconditioner A for the proposal y = x − h A ∇E(x) + √(2h) A^{1/2} ξ.
+// With A the inverse curvature of E, every direction relaxes at the same rate per
+// step (for a Gaussian with A = P⁻¹: the factor 1 − h), so one step size serves
+// every condition number, where plain Langevin needs h < 2/λ_max and then about
+// λ_max/λ_min steps for the slowest direction.
+struct Preconditioner {
+  bool on = false;
+  Eigen::MatrixXd A;         // the metric, d × d, symmetric positive definite
+  Eigen::MatrixXd root;      // A^{1/2}: noise rows are ξ rootᵀ
+  Eigen::MatrixXd curvature; // A⁻¹, for the MALA proposal density
+};
+
+// Mean Hessian of E over (up to kCurvatureStates evenly spaced) rows of x, by
+// central differences of the gradient, exact for quadratic energies up to rounding.
+Eigen::MatrixXd mean_hessian(const EnergyModel& model, const RowMatrixXd& x) {
+  const Eigen::Index d = x.cols(), n = std::min<Eigen::Index>(kCurvatureStates, x.rows());
+  const Eigen::Index stride = std::max<Eigen::Index>(1, x.rows() / n);
+  Eigen::MatrixXd hessian = Eigen::MatrixXd::Zero(d, d);
+  RowMatrixXd plus(d, d), minus(d, d), g_plus, g_minus;
+  for (Eigen::Index k = 0; k < n; ++k) {
+    const Eigen::RowVectorXd at = x.row(k * stride);
+    const double eps = 1e-4 * std::max(1.0, at.cwiseAbs().maxCoeff());
+    plus = at.replicate(d, 1);
+    minus = plus;
+    plus.diagonal().array() += eps;
+    minus.diagonal().array() -= eps;
+    model.gradient(plus, g_plus);
+    model.gradient(minus, g_minus);
+    hessian += (g_plus - g_minus) / (2.0 * eps);  // row v: ∂∇E/∂x_v
+  }
+  hessian /= static_cast<double>(n);
+  return 0.5 * (hessian + hessian.transpose());
+}
+
+Preconditioner make_preconditioner(const EnergyModel& model, const RowMatrixXd& start) {
+  Preconditioner pc;
+  pc.on = true;
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(mean_hessian(model, start));
+  Eigen::VectorXd lambda = eig.eigenvalues().cwiseAbs();
+  const double top = lambda.maxCoeff();
+  if (!(top > 0) || !std::isfinite(top))
+    throw std::runtime_error("precondition: model: the energy has no curvature at the start states (largest "
+                             "Hessian eigenvalue " + num(top) + "); use precondition: none");
+  lambda = lambda.cwiseMax(kCurvatureFloor * top);
+  const Eigen::MatrixXd& v = eig.eigenvectors();
+  pc.A = v * lambda.cwiseInverse().asDiagonal() * v.transpose();
+  pc.root = v * lambda.cwiseInverse().cwiseSqrt().asDiagonal() * v.transpose();
+  pc.curvature = v * lambda.asDiagonal() * v.transpose();
+  return pc;
+}
+
 }  // namespace
 
 Artifact run_continuous_chain(const Inputs& in, const Params& prm, Context& ctx, ChainKind kind) {
@@ -119,6 +179,14 @@ Artifact run_continuous_chain(const Inputs& in, const Params& prm, Context& ctx,
   }
   std::vector<std::uint64_t> accepted(blocks, 0);
 
+  Preconditioner pc;
+  if (prm.get_string("precondition") == "model") pc = make_preconditioner(model, x);
+  // Rows are states, so A ∇E is the row g A (A symmetric) and A^{1/2} ξ the row ξ rootᵀ.
+  auto drift = [&](const RowMatrixXd& g) -> RowMatrixXd { return pc.on ? RowMatrixXd(g * pc.A) : g; };
+  auto shaped = [&](const RowMatrixXd& xi) -> RowMatrixXd { return pc.on ? RowMatrixXd(xi * pc.root.transpose()) : xi; };
+  // |r|² in the metric of the proposal: rᵀ A⁻¹ r.
+  auto metric_norm = [&](const Eigen::RowVectorXd& r) { return pc.on ? r.dot(r * pc.curvature) : r.squaredNorm(); };
+
   const double h = plan.h, noise = std::sqrt(2.0 * h);
   auto step_block = [&](std::size_t b, std::size_t step) {
     const auto first = static_cast<Eigen::Index>(b * kChainBlock);
@@ -129,22 +197,24 @@ Artifact run_continuous_chain(const Inputs& in, const Params& prm, Context& ctx,
     if (!mala) {
       RowMatrixXd g;
       model.gradient(RowMatrixXd(xb), g);
-      xb += -h * g + noise * xi;
+      xb += -h * drift(g) + noise * shaped(xi);
       for (Eigen::Index c = 0; c < n; ++c)
         if (!xb.row(c).allFinite()) diverged(h, step, static_cast<std::size_t>(first + c));
       return;
     }
     auto gx = grad.middleRows(first, n);
-    const RowMatrixXd y = xb - h * gx + noise * xi;
+    const RowMatrixXd ax = drift(gx);
+    const RowMatrixXd y = xb - h * ax + noise * shaped(xi);
     Eigen::VectorXd ey;
     RowMatrixXd gy;
     model.energy(y, ey);
     model.gradient(y, gy);
+    const RowMatrixXd ay = drift(gy);
     for (Eigen::Index c = 0; c < n; ++c) {
       const double u = streams[b].uniform(streams[b].rng);
-      // log q(x | y) − log q(y | x) with q(y | x) ∝ exp(−|y − x + h∇E(x)|² / 4h).
-      const double back = (xb.row(c) - y.row(c) + h * gy.row(c)).squaredNorm();
-      const double forth = (y.row(c) - xb.row(c) + h * gx.row(c)).squaredNorm();
+      // log q(x | y) − log q(y | x) with q(y | x) ∝ exp(−|y − x + hA∇E(x)|²_{A⁻¹} / 4h).
+      const double back = metric_norm(xb.row(c) - y.row(c) + h * ay.row(c));
+      const double forth = metric_norm(y.row(c) - xb.row(c) + h * ax.row(c));
       const double log_alpha = -(ey(c) - energy(first + c)) - (back - forth) / (4.0 * h);
       if (std::isfinite(log_alpha) && gy.row(c).allFinite() && std::log(u) < log_alpha) {
         xb.row(c) = y.row(c);
@@ -211,6 +281,13 @@ Artifact run_continuous_chain(const Inputs& in, const Params& prm, Context& ctx,
 
 ParamSpec chain_param_step(double def) {
   return param_double("step", def, "step size h of the Langevin proposal x - h grad E(x) + sqrt(2h) xi").greater_than(0);
+}
+ParamSpec chain_param_precondition() {
+  return param_string("precondition", "none",
+                      "none: y = x - h grad E + sqrt(2h) xi; model: y = x - h A grad E + sqrt(2h) A^(1/2) xi with A "
+                      "the inverse of the energy's Hessian averaged over the start states (the model covariance for "
+                      "a Gaussian), so h is in units of the model's own length scales")
+      .one_of({"none", "model"});
 }
 ParamSpec chain_param_steps() { return param_int("steps", 100, "number of steps (each moves every chain once)").at_least(0); }
 ParamSpec chain_param_record() {

@@ -37,6 +37,7 @@ Artifact run_continuous_chain(const Inputs& in, const Params& p, Context& ctx, C
 // The schema both samplers declare.
 ParamSpec chain_param_step(double def);
 ParamSpec chain_param_steps();
+ParamSpec chain_param_precondition();
 ParamSpec chain_param_record();
 ParamSpec chain_param_chains();
 ParamSpec chain_param_init_scale();

@@ -301,6 +301,27 @@ TEST_CASE("dataset/ising: coupling and field laws") {
     CHECK(positive < 435 / 2 + 60);
     for (double h : a.array("h").to_double()) CHECK(std::abs(h) <= 0.05);
   }
+  SUBCASE("ferromagnetic: every J in [min, max] and positive; positive: every h in [0, field_max], spread out") {
+    const Artifact a = generate(ising_params({{"p", n(30)}, {"graph", std::string("complete")}, {"samples", n(1)},
+                                              {"couplings", std::string("ferromagnetic")}, {"coupling_min", 0.2},
+                                              {"coupling_max", 0.3}, {"fields", std::string("positive")},
+                                              {"field_max", 0.05}}));
+    const std::vector<double> J = a.array("J").to_double();
+    double sum = 0;
+    for (std::size_t i = 0; i < 30; ++i)
+      for (std::size_t j = i + 1; j < 30; ++j) {
+        CHECK(J[i * 30 + j] >= 0.2);
+        CHECK(J[i * 30 + j] <= 0.3);
+        sum += J[i * 30 + j];
+      }
+    CHECK(sum / 435 == doctest::Approx(0.25).epsilon(0.02));  // uniform mean 0.25, sd of the mean 0.0014
+    const std::vector<double> h = a.array("h").to_double();
+    for (double v : h) {
+      CHECK(v >= 0.0);
+      CHECK(v <= 0.05);
+    }
+    CHECK(*std::max_element(h.begin(), h.end()) - *std::min_element(h.begin(), h.end()) > 0.03);
+  }
   SUBCASE("gaussian: sample sd of 780 couplings near coupling_std; fields zero") {
     const Artifact a = generate(ising_params({{"p", n(40)}, {"graph", std::string("complete")}, {"samples", n(1)},
                                               {"couplings", std::string("gaussian")}, {"coupling_std", 0.5},

@@ -25,6 +25,7 @@ TEST_CASE("metric/steps-to-tolerance: the first recorded step strictly below the
   CHECK(a.scalar("reached") == 1.0);
   CHECK(a.scalar("steps") == 50.0);
   CHECK(a.scalar("seconds") == 5.0);
+  CHECK(a.scalar("steps_capped") == 50.0);
   CHECK(reach(0.0500001).scalar("steps") == 10.0);
   CHECK(reach(1.0).scalar("steps") == 0.0);
   CHECK(reach(0.05, true, "mean_abs").scalar("steps") == 1.0);
@@ -37,5 +38,7 @@ TEST_CASE("metric/steps-to-tolerance: an unreached tolerance leaves steps out in
   CHECK_FALSE(a.scalars().count("steps"));
   CHECK(a.scalar("final") == 0.01);
   CHECK(a.scalar("last_step") == 50.0);
+  CHECK(a.scalar("steps_capped") == 50.0);  // the censored point sits at the end of the range
+  CHECK(reach(0.2).scalar("steps_capped") == 5.0);
   CHECK_THROWS_AS(reach(0.1, true, "nope"), std::runtime_error);
 }

@@ -193,6 +193,20 @@ TEST_CASE("sampler/gibbs: init values are mapped to spins by sign") {
   CHECK(out.scalar("chains") == 2);
 }
 
+TEST_CASE("sampler/gibbs: init_rows starts chains from the first rows of init only") {
+  const ising_exact::Model& m = model8();
+  std::vector<std::int8_t> rows(5 * 8);
+  for (std::size_t k = 0; k < rows.size(); ++k) rows[k] = (k * 7 + k / 8) % 3 == 0 ? 1 : -1;
+  Artifact init;
+  init.set_array("samples", Array::from<std::int8_t>({5, 8}, rows));
+  const Run run{ising_exact::model_artifact(m), init, {}};
+  const Artifact three = sample(run, gibbs_params(0, {{"init_rows", std::int64_t{3}}}));
+  CHECK(three.scalar("chains") == 3);
+  CHECK(int8_samples(three) == std::vector<std::int8_t>(rows.begin(), rows.begin() + 3 * 8));
+  CHECK(sample(run, gibbs_params(0, {{"init_rows", std::int64_t{99}}})).scalar("chains") == 5);  // capped at M
+  CHECK(sample(run, gibbs_params(0)).scalar("chains") == 5);                                     // 0: every row
+}
+
 TEST_CASE("sampler/gibbs: a fixed seed fixes the output, whatever the thread count") {
   const ising_exact::Model& m = model8();
   const Run r{ising_exact::model_artifact(m), {}, ising_exact::samples_artifact(ising_exact::sample(m, 5000, 6), 5000, 8)};

@@ -255,6 +255,15 @@ Array value_array(const std::vector<double>& values, bool as_float) {
   return Array::from<double>({values.size()}, values);
 }
 
+// Per-variable mean over the rows (the `center: mean` reference).
+std::vector<double> column_means(std::span<const double> x, Shape s) {
+  std::vector<double> mean(s.cols, 0.0);
+  for (std::size_t r = 0; r < s.rows; ++r)
+    for (std::size_t k = 0; k < s.cols; ++k) mean[k] += x[r * s.cols + k];
+  for (double& m : mean) m /= static_cast<double>(s.rows);
+  return mean;
+}
+
 class DctCodec : public Component {
  public:
   Artifact run(const Inputs& in, const Params& p, Context& ctx) override;
@@ -275,9 +284,22 @@ Artifact DctCodec::run(const Inputs& in, const Params& p, Context& ctx) {
     converted = samples.to_double();
     x = converted;
   }
+  // center: mean codes each row's deviation from the mean row, so the energy
+  // threshold is spent on what varies between samples, not on a common offset
+  // (an MD crystal's lattice sites); the mean row is stored once.
+  std::vector<double> center;
+  if (p.get_string("center") == "mean") {
+    center = column_means(x, shape);
+    if (converted.empty()) converted.assign(x.begin(), x.end());
+    for (std::size_t q = 0; q < converted.size(); ++q) converted[q] -= center[q % shape.cols];
+    x = converted;
+  }
   const CompressedRows compressed = encode(x, shape, energy, as_float, ctx);
   std::vector<std::byte> decoded(shape.rows * shape.cols * sizeof(double));
-  decode(compressed, shape, reinterpret_cast<double*>(decoded.data()), ctx);
+  auto* decoded_values = reinterpret_cast<double*>(decoded.data());
+  decode(compressed, shape, decoded_values, ctx);
+  if (!center.empty())
+    for (std::size_t q = 0; q < shape.rows * shape.cols; ++q) decoded_values[q] += center[q % shape.cols];
 
   Artifact out;
   out.set_array("counts", Array::from<std::int32_t>({shape.rows}, compressed.counts));
@@ -285,11 +307,12 @@ Artifact DctCodec::run(const Inputs& in, const Params& p, Context& ctx) {
   Array values = value_array(compressed.values, as_float);
   const std::size_t kept = compressed.values.size();
   const std::size_t pair_bytes = dtype_size(indices.dtype()) + dtype_size(values.dtype());
-  const double bytes = static_cast<double>(4 * shape.rows + kept * pair_bytes);
+  const double bytes = static_cast<double>(4 * shape.rows + kept * pair_bytes + center.size() * sizeof(double));
   const double original_bytes = static_cast<double>(shape.rows * shape.cols * dtype_size(samples.dtype()));
   out.set_array("indices", std::move(indices));
   out.set_array("coefficients", std::move(values));
   out.set_array("samples", decoded_array(std::move(decoded), shape, p.get_string("round")));
+  if (!center.empty()) out.set_array("center", Array::from<double>({shape.cols}, center));
   out.set_scalar("bytes", bytes);
   out.set_scalar("original_bytes", original_bytes);
   out.set_scalar("ratio", original_bytes / std::max(bytes, 1.0));
@@ -314,12 +337,17 @@ REPRISE_COMPONENT(DctCodec, "codec/dct", "3",
                                "none: decoded values as they are (float64); sign: rounded to spins +1 (v >= 0) "
                                "or -1 (int8), for ±1 data")
                       .one_of({"none", "sign"}),
+                  param_string("center", "none",
+                               "none: code the rows as they are; mean: code each row minus the mean row (stored "
+                               "once, float64, counted in bytes), for data with a large common offset")
+                      .one_of({"none", "mean"}),
                   input("data", "artifact with array 'samples' {samples, variables}, any numeric dtype"),
                   output("samples", "float64 {samples, variables}: the decompressed samples (int8 spins with round: sign)"),
                   output("counts", "int32 {samples}: coefficients kept per row"),
                   output("indices", "uint16 (int32 beyond 65535 variables): kept DCT indices, rows concatenated"),
                   output("coefficients", "float64 or float32 per 'values': kept orthonormal DCT-II coefficients"),
-                  output("bytes", "scalar: size of counts + indices + coefficients"),
+                  output("center", "float64 {variables} (center: mean only): the mean row added back on decode"),
+                  output("bytes", "scalar: size of counts + indices + coefficients (+ the mean row)"),
                   output("original_bytes", "scalar: size of the input samples"),
                   output("ratio", "scalar: original_bytes / bytes"),
                   output("kept_fraction", "scalar: kept coefficients / all coefficients"),

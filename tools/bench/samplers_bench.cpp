@@ -4,6 +4,8 @@
 //   gibbs_scalar     the peer: a minimal hand-written heat-bath loop over the same graph,
 //                    one chain at a time (int8 spins, one mt19937_64 draw and one exp per
 //                    update), chains split over the same threads
+//   gibbs_ferro, gibbs_ferro_scalar   the same pair on qoi_ising's strong-coupling
+//                    model (4 x 4 ferromagnetic lattice, J = 0.6, fields in [0, 0.1])
 //   langevin, mala   sampler/langevin and sampler/mala at N = 500 (the largest point of
 //                    experiments/paper/qoi_scaling.yaml: 8000 chains, h = 0.05, the
 //                    degree-2 score-matching model of dataset/mvn), steps per second
@@ -11,6 +13,10 @@
 //   langevin_grad, mala_grad   the bound: only the energy-model evaluations each step
 //                    needs (EnergyModel::gradient, and for MALA also energy, on the
 //                    same 256-chain blocks and threads), without noise or accept/reject
+//   mala_pc          sampler/mala with precondition: model at the same N (h = 0.17,
+//                    the optimal-scaling rule 1.36 N^(-1/3)); its peer is mala: what the
+//                    preconditioner's extra GEMMs (A grad E twice, A^(1/2) xi, the
+//                    metric norms) cost per step
 //   ttflow_step      one time step of sampler/ttflow's field on the many-well target at
 //                    d = 8, 16, 32 and FTT rank 2, 4, 8: the ALS fit (2 sweeps) on N
 //                    weighted particles plus the RK4 transport (4 substeps x 4 stages),
@@ -39,8 +45,16 @@ const std::shared_ptr<const Artifact>& ising_model() {
   return model;
 }
 
-void gibbs(benchmark::State& state) {
-  const auto& model = ising_model();
+// qoi_ising's second model: two basins behind a barrier, most updates keep the spin.
+const std::shared_ptr<const Artifact>& ferro_model() {
+  static const auto model = bench::run(
+      "dataset/ising", {{"p", kSpins}, {"samples", std::int64_t{1}}, {"graph", std::string("lattice")},
+                        {"couplings", std::string("ferromagnetic")}, {"coupling_min", 0.6}, {"coupling_max", 0.6},
+                        {"fields", std::string("positive")}, {"field_max", 0.1}});
+  return model;
+}
+
+void gibbs_on(benchmark::State& state, const std::shared_ptr<const Artifact>& model) {
   for (auto _ : state) {
     std::shared_ptr<const Artifact> out;
     const double s = bench::seconds([&] {
@@ -57,8 +71,8 @@ void gibbs(benchmark::State& state) {
   }
 }
 
-void gibbs_scalar(benchmark::State& state) {
-  const std::vector<double> j = ising_model()->array("J").to_double(), h = ising_model()->array("h").to_double();
+void gibbs_scalar_on(benchmark::State& state, const Artifact& model) {
+  const std::vector<double> j = model.array("J").to_double(), h = model.array("h").to_double();
   const std::size_t p = h.size();
   std::vector<std::size_t> offset{0}, index;
   std::vector<double> weight;
@@ -99,6 +113,11 @@ void gibbs_scalar(benchmark::State& state) {
   }
 }
 
+void gibbs(benchmark::State& state) { gibbs_on(state, ising_model()); }
+void gibbs_scalar(benchmark::State& state) { gibbs_scalar_on(state, *ising_model()); }
+void gibbs_ferro(benchmark::State& state) { gibbs_on(state, ferro_model()); }
+void gibbs_ferro_scalar(benchmark::State& state) { gibbs_scalar_on(state, *ferro_model()); }
+
 constexpr std::int64_t kDim = 500, kChains = 8000;
 constexpr double kStep = 0.05;
 
@@ -110,18 +129,21 @@ const std::shared_ptr<const Artifact>& energy_model() {
   return model;
 }
 
-void chain(benchmark::State& state, const std::string& name, std::int64_t steps) {
+void chain(benchmark::State& state, const std::string& name, std::int64_t steps, bool preconditioned = false) {
   const auto& model = energy_model();
+  // Preconditioned, h is in the model's own units: the optimal-scaling rule 1.36 N^(-1/3).
+  const double step = preconditioned ? 1.36 / std::cbrt(static_cast<double>(kDim)) : kStep;
   for (auto _ : state) {
     const auto out = bench::run(name,
-                                {{"step", kStep}, {"steps", steps}, {"chains", kChains}, {"init_scale", 1.0},
+                                {{"step", step}, {"steps", steps}, {"chains", kChains}, {"init_scale", 1.0},
+                                 {"precondition", std::string(preconditioned ? "model" : "none")},
                                  {"threads", std::int64_t{bench::threads()}}},
                                 {{"model", model}});
     state.SetIterationTime(out->scalar("seconds"));  // the steps only, as the node measures them
     state.counters["steps"] = static_cast<double>(steps);
     state.counters["chains"] = static_cast<double>(kChains);
     state.counters["dim"] = static_cast<double>(kDim);
-    state.counters["h"] = kStep;
+    state.counters["h"] = step;
     state.counters["threads"] = bench::threads();
     if (name == "sampler/mala") state.counters["acceptance"] = out->scalar("acceptance");
   }
@@ -165,6 +187,7 @@ constexpr std::int64_t kLangevinSteps = 20, kMalaSteps = 10;
 
 void langevin(benchmark::State& state) { chain(state, "sampler/langevin", kLangevinSteps); }
 void mala(benchmark::State& state) { chain(state, "sampler/mala", kMalaSteps); }
+void mala_pc(benchmark::State& state) { chain(state, "sampler/mala", kMalaSteps, true); }
 void langevin_grad(benchmark::State& state) { model_evaluations(state, false, kLangevinSteps); }
 void mala_grad(benchmark::State& state) { model_evaluations(state, true, kMalaSteps); }
 
@@ -244,10 +267,13 @@ void ttflow_step(benchmark::State& state) {
 // Each figure next to its peer: tools/bench/run runs the binary once per repeat and pairs them.
 BENCHMARK(gibbs)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(gibbs_scalar)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(gibbs_ferro)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(gibbs_ferro_scalar)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(langevin)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(langevin_grad)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(mala)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(mala_grad)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(mala_pc)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 
 BENCHMARK(ttflow_step)
     ->ArgsProduct({{8, 16, 32}, {2, 4, 8}})

@@ -152,15 +152,20 @@ def learners(r, threads):
 
 def samplers(r, threads):
     out = []
-    if r.has("gibbs") and r.has("gibbs_scalar"):
-        u = r.first("gibbs", "updates")
+    for name, figure_name, model in (
+            ("gibbs", "gibbs_spin_updates", "random 3-regular spin glass"),
+            ("gibbs_ferro", "gibbs_ferro_spin_updates",
+             "4 x 4 ferromagnetic lattice, J = 0.6, fields in [0, 0.1] (qoi_ising's two-basin model)")):
+        if not (r.has(name) and r.has(name + "_scalar")):
+            continue
+        u = r.first(name, "updates")
         out.append(figure(
-            "gibbs_spin_updates", "samplers", [u / s / 1e6 for s in r.seconds("gibbs")], "M updates/s",
+            figure_name, "samplers", [u / s / 1e6 for s in r.seconds(name)], "M updates/s",
             "scalar heat-bath loop, same graph and threads",
-            [r.first("gibbs_scalar", "updates") / s / 1e6 for s in r.seconds("gibbs_scalar")], "M updates/s",
+            [r.first(name + "_scalar", "updates") / s / 1e6 for s in r.seconds(name + "_scalar")], "M updates/s",
             "reprise / scalar loop", lambda v, p: v / p,
-            f"sampler/gibbs systematic scan, dataset/ising p = {r.first('gibbs', 'p'):.0f} random 3-regular model, "
-            f"{r.first('gibbs', 'chains'):.0f} random-start chains x {r.first('gibbs', 'sweeps'):.0f} sweeps, "
+            f"sampler/gibbs systematic scan, dataset/ising p = {r.first(name, 'p'):.0f}, {model}, "
+            f"{r.first(name, 'chains'):.0f} random-start chains x {r.first(name, 'sweeps'):.0f} sweeps, "
             f"{threads} threads. Peer: hand-written heat bath, one chain at a time, int8 spins, CSR "
             "neighbours, one mt19937_64 uniform and one exp per update"))
     for name, label in (("langevin", "sampler/langevin"), ("mala", "sampler/mala")):
@@ -178,6 +183,17 @@ def samplers(r, threads):
             "Peer: EnergyModel::gradient" + (" and ::energy" if name == "mala" else "")
             + " on the same 256-chain blocks and threads (GEMMs with the N x N precision), no noise"
             + (" or accept/reject" if name == "mala" else "")))
+    if r.has("mala_pc") and r.has("mala"):
+        steps = r.first("mala_pc", "steps")
+        out.append(figure(
+            "mala_preconditioned_steps_n500", "samplers", [steps / s for s in r.seconds("mala_pc")], "steps/s",
+            "sampler/mala without the preconditioner (h = 0.05), same run",
+            [r.first("mala", "steps") / s for s in r.seconds("mala")], "steps/s",
+            "preconditioned / plain", lambda v, p: v / p,
+            f"sampler/mala precondition: model, N = {r.first('mala_pc', 'dim'):.0f}, {r.first('mala_pc', 'chains'):.0f} "
+            f"chains, h = {r.first('mala_pc', 'h'):.3f} (1.36 N^(-1/3)), {steps:.0f} steps, {threads} threads; "
+            f"acceptance {median(r.counter('mala_pc', 'acceptance')):.2f}. The preconditioner adds GEMMs with the "
+            "N x N metric (A grad E at both ends, A^(1/2) xi, the two metric norms) to the plain step's model evaluations"))
     out += ttflow_step(r)
     return out, []
 

@@ -309,3 +309,45 @@ TEST_CASE("codec/dct: round: sign turns decoded ±1 data back into int8 spins") 
   CHECK(flipped > 0);                   // half the energy is not enough to keep every sign
   CHECK(flipped < spins.size() / 2);    // but most signs survive
 }
+
+TEST_CASE("codec/dct: center: mean codes the deviations from the mean row and adds it back") {
+  // Rows = a large common offset (a lattice) + small random walks: the deviations
+  // coded by the naive DCT with the same selection rule are the truth.
+  const std::size_t rows = 40, d = 24;
+  std::vector<double> x = random_rows(rows, d, 21);
+  for (std::size_t q = 0; q < x.size(); ++q) x[q] = 50.0 * std::cos(0.7 * static_cast<double>(q % d)) + 0.1 * x[q];
+  const Artifact out = compress(data_of(rows, d, x), {{"energy", 0.8}, {"center", std::string("mean")}});
+  std::vector<double> mean(d, 0.0);
+  for (std::size_t q = 0; q < x.size(); ++q) mean[q % d] += x[q] / rows;
+  CHECK(max_abs_diff(out.array("center").to_double(), mean) < 1e-12);
+  const std::vector<double> got = out.array("samples").to_double();
+  double kept = 0, total = 0;
+  std::size_t count = 0;
+  for (std::size_t r = 0; r < rows; ++r) {
+    std::vector<double> dev(d);
+    for (std::size_t k = 0; k < d; ++k) dev[k] = x[r * d + k] - mean[k];
+    std::vector<double> c = naive_dct(dev), order(d);
+    // The largest coefficients until 80 % of the row's energy (no ties in random rows).
+    std::vector<std::size_t> idx(d);
+    for (std::size_t k = 0; k < d; ++k) idx[k] = k;
+    std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return std::abs(c[a]) > std::abs(c[b]); });
+    double row_energy = 0, sum = 0;
+    for (double v : c) row_energy += v * v;
+    std::vector<double> coded(d, 0.0);
+    for (std::size_t n = 0; n < d && sum < 0.8 * row_energy; ++n, ++count) {
+      coded[idx[n]] = c[idx[n]];
+      sum += c[idx[n]] * c[idx[n]];
+    }
+    kept += sum;
+    total += row_energy;
+    const std::vector<double> back = naive_idct(coded);
+    for (std::size_t k = 0; k < d; ++k) CHECK(got[r * d + k] == doctest::Approx(back[k] + mean[k]).epsilon(1e-10));
+  }
+  CHECK(out.array("coefficients").size() == count);
+  CHECK(out.scalar("energy_kept") == doctest::Approx(kept / total).epsilon(1e-12));
+  CHECK(out.scalar("bytes") == static_cast<double>(4 * rows + count * (2 + 8) + d * 8));
+  // Without centering the offset holds nearly all the energy and a few coefficients reach 80 %.
+  const Artifact raw = compress(data_of(rows, d, x), {{"energy", 0.8}});
+  CHECK(raw.array("coefficients").size() < count);
+  CHECK_FALSE(raw.has_array("center"));
+}

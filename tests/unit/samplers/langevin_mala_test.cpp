@@ -235,6 +235,8 @@ TEST_CASE("precondition: model: MALA keeps an ill-conditioned Gaussian exactly, 
     const MeanVar got = column_stats(pre, i);
     const double sd = std::sqrt(cov(i, i));
     CHECK(std::abs(got.mean - mu(i)) < 5 * sd / std::sqrt(20000.0));
-    CHECK(got.var == doctest::Approx(cov(i, i)).epsilon(0.05));  // sd of a variance estimate at n = 20000: 1 %
+    // Relative sd of a variance estimate at n = 20000: 1 %. A wrong proposal density
+    // (e.g. A^{1/2}(∇E(y) − ∇E(x)) in the reverse move) is 7 % off here.
+    CHECK(std::abs(got.var / cov(i, i) - 1.0) < 0.04);
   }
 }

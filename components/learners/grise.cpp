@@ -95,7 +95,7 @@ class GriseLearner : public Component {
 
 }  // namespace
 
-REPRISE_COMPONENT(GriseLearner, "learner/grise", "2",
+REPRISE_COMPONENT(GriseLearner, "learner/grise", "3",
                   "Ising couplings and fields by l1-regularised interaction screening (GRISE), solved per spin "
                   "with FISTA on the histogram of distinct configurations",
                   param_double("c", 0.2,

@@ -1,6 +1,9 @@
 #include "components/learners/interaction_screening.hpp"
 
 #include <Eigen/Dense>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <algorithm>
 #include <bit>
@@ -46,6 +49,28 @@ std::uint64_t packed_key(const T* x, std::size_t p, std::size_t r) {
   const T* row = x + r * p;
   std::uint64_t key = 0;
   for (std::size_t j = 0; j < p; ++j) key |= std::uint64_t{spin_bit(row[j], r, j)} << j;
+  return key;
+}
+
+// int8 rows, 16 spins at a time: one compare per allowed value and a movemask
+// give 16 key bits at once (the paper's p = 16 rows in one step). A chunk with a
+// value that is none of −1, 0, 1 is left to the scalar loop, which names it.
+template <>
+std::uint64_t packed_key<std::int8_t>(const std::int8_t* x, std::size_t p, std::size_t r) {
+  const std::int8_t* row = x + r * p;
+  std::uint64_t key = 0;
+  std::size_t j = 0;
+#if defined(__SSE2__)
+  const __m128i one = _mm_set1_epi8(1), minus_one = _mm_set1_epi8(-1), zero = _mm_setzero_si128();
+  for (; j + 16 <= p; j += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + j));
+    const __m128i up = _mm_cmpeq_epi8(v, one);
+    const __m128i spin = _mm_or_si128(up, _mm_or_si128(_mm_cmpeq_epi8(v, minus_one), _mm_cmpeq_epi8(v, zero)));
+    if (_mm_movemask_epi8(spin) != 0xFFFF) break;
+    key |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(up))) << j;
+  }
+#endif
+  for (; j < p; ++j) key |= std::uint64_t{spin_bit(row[j], r, j)} << j;
   return key;
 }
 
@@ -311,6 +336,136 @@ class ScreeningKernel {
   Eigen::ArrayXd weight_, sign_, e_;
 };
 
+// Up to kHalvesSpins spins, once the histogram fills a good part of the 2^p
+// configurations, the objective runs on the dense table of counts instead,
+// W[v, w] over the half of the spins that holds u ("own", v) and the other half
+// (w). The exponent splits as −x_u (h_u + T_own[v]) − x_u T_other[w], with x_u a
+// bit of v, so with A[v] = exp(−x_u(v) (h_u + T_own[v])) and P_±[w] = exp(∓T_other[w])
+//     S = Σ_v A[v] Σ_w W[v, w] P_{x_u(v)}[w]:
+// one pass over W as two matrix-vector products (the rows split by the sign of
+// x_u), and the gradient takes one more (the transposed products). Both run at
+// full vector width, where the sparse rows cost two gathers each; for the paper's
+// p = 16, M = 10^6 that is several times faster per iteration.
+constexpr std::size_t kHalvesSpins = 16;
+
+bool use_halves(const SpinHistogram& h) {
+  return h.p >= 2 && h.p <= kHalvesSpins && (std::size_t{1} << h.p) <= 4 * h.unique();
+}
+
+class HalvesKernel {
+ public:
+  HalvesKernel(const SpinHistogram& h, std::size_t u) : sparse_(h, u), u_(u) {
+    const std::size_t low_bits = (h.p + 1) / 2;
+    own_low_ = u < low_bits;
+    own_bits_ = own_low_ ? low_bits : h.p - low_bits;
+    other_bits_ = h.p - own_bits_;
+    own_first_ = own_low_ ? 0 : low_bits;
+    other_first_ = own_low_ ? low_bits : 0;
+    u_bit_ = u - own_first_;
+    const std::size_t n_own = std::size_t{1} << own_bits_, n_other = std::size_t{1} << other_bits_;
+    // Rows of W in own-index order within each sign of x_u.
+    std::vector<std::int64_t> row_of(n_own);
+    for (std::size_t v = 0; v < n_own; ++v) {
+      auto& rows = (v >> u_bit_) & 1u ? plus_rows_ : minus_rows_;
+      row_of[v] = static_cast<std::int64_t>(rows.size());
+      rows.push_back(static_cast<std::uint32_t>(v));
+    }
+    w_plus_ = RowMatrix::Zero(static_cast<Eigen::Index>(plus_rows_.size()), static_cast<Eigen::Index>(n_other));
+    w_minus_ = RowMatrix::Zero(static_cast<Eigen::Index>(minus_rows_.size()), static_cast<Eigen::Index>(n_other));
+    const double m = static_cast<double>(h.samples);
+    const std::uint64_t low_mask = (std::uint64_t{1} << low_bits) - 1;
+    for (std::size_t k = 0; k < h.unique(); ++k) {
+      std::uint64_t key = 0;
+      for (std::size_t b = 0; b < h.bytes_per_row; ++b) key |= std::uint64_t{h.bits[k * h.bytes_per_row + b]} << (8 * b);
+      const std::uint64_t low = key & low_mask, high = key >> low_bits;
+      const std::uint64_t v = own_low_ ? low : high, w = own_low_ ? high : low;
+      RowMatrix& target = (v >> u_bit_) & 1u ? w_plus_ : w_minus_;
+      target(row_of[v], static_cast<Eigen::Index>(w)) += static_cast<double>(h.counts[k]) / m;
+    }
+  }
+
+  double value(const std::vector<double>& theta) { return evaluate(theta, nullptr); }
+  double value_and_gradient(const std::vector<double>& theta, std::vector<double>& grad) {
+    return evaluate(theta, &grad);
+  }
+
+ private:
+  using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+  // t[v] = Σ_i c_i x_i(v) over the half's spins (bit i of v set: x_i = +1), filled
+  // by flipping one bit from the all-minus entry; returns max |t|.
+  static double half_table(const std::vector<double>& coef, Eigen::ArrayXd& t) {
+    const std::size_t n = std::size_t{1} << coef.size();
+    t.resize(static_cast<Eigen::Index>(n));
+    double all_minus = 0, largest = 0;
+    for (double c : coef) all_minus -= c;
+    t(0) = all_minus;
+    for (std::size_t v = 1; v < n; ++v)
+      t(static_cast<Eigen::Index>(v)) = t(static_cast<Eigen::Index>(v & (v - 1))) + 2.0 * coef[std::countr_zero(v)];
+    for (std::size_t v = 0; v < n; ++v) largest = std::max(largest, std::abs(t(static_cast<Eigen::Index>(v))));
+    return largest;
+  }
+
+  // g_i = Σ_v (x_i(v) = +1 ? c[v] : −c[v]) for each bit i of the half.
+  static void signed_sums(const Eigen::ArrayXd& c, std::size_t bits, std::size_t first, std::size_t skip,
+                          std::vector<double>& grad) {
+    for (std::size_t i = 0; i < bits; ++i) {
+      if (first + i == skip) continue;
+      double g = 0;
+      for (Eigen::Index v = 0; v < c.size(); ++v) g += (static_cast<std::size_t>(v) >> i) & 1u ? c(v) : -c(v);
+      grad[first + i] = g;
+    }
+  }
+
+  double evaluate(const std::vector<double>& theta, std::vector<double>* grad) {
+    std::vector<double> own_coef(own_bits_), other_coef(other_bits_);
+    for (std::size_t i = 0; i < own_bits_; ++i) own_coef[i] = own_first_ + i == u_ ? 0.0 : theta[own_first_ + i];
+    for (std::size_t i = 0; i < other_bits_; ++i) other_coef[i] = theta[other_first_ + i];
+    const double h_u = theta[u_];
+    const double bound = half_table(own_coef, own_) + half_table(other_coef, other_) + std::abs(h_u);
+    // Every factor's exponent is within the bound, as in the sparse kernel's guard.
+    if (!(bound < 700.0)) return grad ? sparse_.value_and_gradient(theta, *grad) : sparse_.value(theta);
+
+    p_plus_ = (-other_).exp();
+    p_minus_ = other_.exp();
+    a_plus_.resize(static_cast<Eigen::Index>(plus_rows_.size()));
+    a_minus_.resize(static_cast<Eigen::Index>(minus_rows_.size()));
+    for (std::size_t i = 0; i < plus_rows_.size(); ++i) a_plus_(static_cast<Eigen::Index>(i)) = -(h_u + own_(plus_rows_[i]));
+    for (std::size_t i = 0; i < minus_rows_.size(); ++i) a_minus_(static_cast<Eigen::Index>(i)) = h_u + own_(minus_rows_[i]);
+    a_plus_ = a_plus_.exp();
+    a_minus_ = a_minus_.exp();
+    r_plus_.noalias() = w_plus_ * p_plus_.matrix();
+    r_minus_.noalias() = w_minus_ * p_minus_.matrix();
+    const double value = a_plus_.matrix().dot(r_plus_) + a_minus_.matrix().dot(r_minus_);
+    if (!grad) return value;
+
+    // d/dθ of each configuration's term is −x_u e x_j (x_j = 1 for h_u): summed
+    // over the other half per own row, and over own rows per other column.
+    grad->assign(own_bits_ + other_bits_, 0.0);
+    Eigen::ArrayXd own_terms = Eigen::ArrayXd::Zero(own_.size());
+    for (std::size_t i = 0; i < plus_rows_.size(); ++i)
+      own_terms(plus_rows_[i]) = -a_plus_(static_cast<Eigen::Index>(i)) * r_plus_(static_cast<Eigen::Index>(i));
+    for (std::size_t i = 0; i < minus_rows_.size(); ++i)
+      own_terms(minus_rows_[i]) = a_minus_(static_cast<Eigen::Index>(i)) * r_minus_(static_cast<Eigen::Index>(i));
+    (*grad)[u_] = own_terms.sum();
+    signed_sums(own_terms, own_bits_, own_first_, u_, *grad);
+    Eigen::VectorXd plus_side, minus_side;
+    plus_side.noalias() = w_plus_.transpose() * (-a_plus_).matrix();
+    minus_side.noalias() = w_minus_.transpose() * a_minus_.matrix();
+    const Eigen::ArrayXd other_terms = p_plus_ * plus_side.array() + p_minus_ * minus_side.array();
+    signed_sums(other_terms, other_bits_, other_first_, static_cast<std::size_t>(-1), *grad);
+    return value;
+  }
+
+  ScreeningKernel sparse_;  // beyond the overflow guard
+  std::size_t u_, own_bits_ = 0, other_bits_ = 0, own_first_ = 0, other_first_ = 0, u_bit_ = 0;
+  bool own_low_ = true;
+  std::vector<std::uint32_t> plus_rows_, minus_rows_;  // own indices v with x_u = +1, −1
+  RowMatrix w_plus_, w_minus_;                         // W[v, w] / M, rows in that order
+  Eigen::ArrayXd own_, other_, p_plus_, p_minus_, a_plus_, a_minus_;
+  Eigen::VectorXd r_plus_, r_minus_;
+};
+
 // ------------------------------------------------------------------ FISTA
 
 double l1_of_couplings(const std::vector<double>& theta, std::size_t u) {
@@ -351,7 +506,8 @@ struct ProxStep {
 
 // Doubles L until the quadratic model at y majorises f at the new point (Beck &
 // Teboulle's backtracking), so every accepted step decreases F from y.
-ProxStep backtracked_step(ScreeningKernel& kernel, const std::vector<double>& y, double f_y,
+template <class Kernel>
+ProxStep backtracked_step(Kernel& kernel, const std::vector<double>& y, double f_y,
                           const std::vector<double>& grad, double lambda, std::size_t u, double& L,
                           std::vector<double>& x_new) {
   for (;;) {
@@ -394,13 +550,19 @@ double screening_objective(const SpinHistogram& hist, std::size_t u, const std::
                            std::vector<double>* grad) {
   if (u >= hist.p || theta.size() != hist.p)
     throw std::invalid_argument("screening_objective needs u < p and theta of length p");
+  if (use_halves(hist)) {
+    HalvesKernel kernel(hist, u);
+    return grad ? kernel.value_and_gradient(theta, *grad) : kernel.value(theta);
+  }
   ScreeningKernel kernel(hist, u);
   return grad ? kernel.value_and_gradient(theta, *grad) : kernel.value(theta);
 }
 
-ScreeningFit fit_screening_node(const SpinHistogram& hist, std::size_t u, const ScreeningOptions& options,
-                                const std::atomic<bool>* stop) {
-  ScreeningKernel kernel(hist, u);
+namespace {
+
+template <class Kernel>
+ScreeningFit fista(Kernel& kernel, const SpinHistogram& hist, std::size_t u, const ScreeningOptions& options,
+                   const std::atomic<bool>* stop) {
   const double lambda = options.lambda;
   std::vector<double> x(hist.p, 0.0), y = x, x_new, grad;
   double F_x = kernel.value(x) + lambda * l1_of_couplings(x, u);
@@ -438,6 +600,18 @@ ScreeningFit fit_screening_node(const SpinHistogram& hist, std::size_t u, const 
   fit.theta = std::move(x);
   fit.objective = F_x;
   return fit;
+}
+
+}  // namespace
+
+ScreeningFit fit_screening_node(const SpinHistogram& hist, std::size_t u, const ScreeningOptions& options,
+                                const std::atomic<bool>* stop) {
+  if (use_halves(hist)) {
+    HalvesKernel kernel(hist, u);
+    return fista(kernel, hist, u, options, stop);
+  }
+  ScreeningKernel kernel(hist, u);
+  return fista(kernel, hist, u, options, stop);
 }
 
 }  // namespace reprise

@@ -80,8 +80,10 @@ TEST_CASE("learner/grise: schema declares the documented defaults") {
 }
 
 TEST_CASE("learner/grise: the histogram has one row per distinct configuration, with its count") {
-  // 5, 12: the dense table; 30: the hashed 64-bit key; 70: the hashed bytes
-  for (std::size_t p : {std::size_t{5}, std::size_t{12}, std::size_t{30}, std::size_t{70}}) {
+  // 5, 12, 16, 20: the dense table; 30: the hashed 64-bit key; 70: the hashed
+  // bytes. int8 rows of 16 spins or more are read 16 at a time (16, 20, 30).
+  for (std::size_t p : {std::size_t{5}, std::size_t{12}, std::size_t{16}, std::size_t{20}, std::size_t{30},
+                        std::size_t{70}}) {
     CAPTURE(p);
     const std::size_t rows = 3000;
     // Few free spins so that rows repeat: spins beyond the 6th copy spin 0.
@@ -119,6 +121,25 @@ TEST_CASE("learner/grise: counting in parallel chunks gives the serial histogram
                        doctest::Contains("[120000][7] = 2"), std::invalid_argument);
 }
 
+TEST_CASE("learner/grise: int8 rows read 16 spins at a time take 0 as -1 and name a bad value in either part") {
+  const std::size_t rows = 4, p = 18;  // spins 0-15 by the vector compare, 16-17 one by one
+  std::vector<std::int8_t> x = random_spins(rows, p, 77);
+  std::vector<std::int8_t> zeros = x;
+  for (auto& v : zeros) v = v < 0 ? 0 : v;
+  const SpinHistogram ref = spin_histogram(Array::from<std::int8_t>({rows, p}, x));
+  const SpinHistogram h = spin_histogram(Array::from<std::int8_t>({rows, p}, zeros));
+  CHECK(h.bits == ref.bits);
+  CHECK(h.counts == ref.counts);
+  std::vector<std::int8_t> bad = x;
+  bad[1 * p + 3] = 5;
+  CHECK_THROWS_WITH_AS(spin_histogram(Array::from<std::int8_t>({rows, p}, bad)), doctest::Contains("[1][3] = 5"),
+                       std::invalid_argument);
+  bad = x;
+  bad[2 * p + 17] = -2;
+  CHECK_THROWS_WITH_AS(spin_histogram(Array::from<std::int8_t>({rows, p}, bad)), doctest::Contains("[2][17] = -2"),
+                       std::invalid_argument);
+}
+
 TEST_CASE("learner/grise: 0/1 data and every numeric dtype give the same histogram as ±1 int8") {
   const std::size_t rows = 500, p = 9;
   const std::vector<std::int8_t> x = random_spins(rows, p, 9);
@@ -152,11 +173,14 @@ TEST_CASE("learner/grise: a value that is not a spin is named with its row and c
 }
 
 TEST_CASE("learner/grise: the screening objective matches its definition and its gradient finite differences") {
-  // p = 12 with 5000 rows has more distinct rows (~2900) than exponential tables
-  // (2 x 2 x 256), so it takes the factorised path; the others evaluate directly.
-  for (std::size_t p : {std::size_t{3}, std::size_t{10}, std::size_t{12}, std::size_t{70}}) {
+  // p = 3, 10, 12 fill a quarter of their 2^p configurations or more, so they take
+  // the dense halves path (u = 0 in the low half, p - 1 in the high one); p = 20
+  // with 5000 rows has more distinct rows than exponential tables (2 x 3 x 256) but
+  // few of its 2^20 configurations, so it takes the sparse factorised path; p = 70
+  // with 400 rows evaluates each row directly.
+  for (std::size_t p : {std::size_t{3}, std::size_t{10}, std::size_t{12}, std::size_t{20}, std::size_t{70}}) {
     CAPTURE(p);
-    const std::size_t rows = p == 12 ? 5000 : 400;
+    const std::size_t rows = p == 12 || p == 20 ? 5000 : 400;
     const std::vector<std::int8_t> x = random_spins(rows, p, 20 + p, 0.6);
     const SpinHistogram h = spin_histogram(Array::from<std::int8_t>({rows, p}, x));
     for (std::size_t u : {std::size_t{0}, p / 2, p - 1}) {
@@ -184,8 +208,8 @@ TEST_CASE("learner/grise: extreme fields are evaluated accurately on both sides 
   std::vector<std::int8_t> x = random_spins(rows, p, 31);
   for (std::size_t r = 0; r < rows; ++r) x[r * p] = 1;  // x_0 = +1: every term is exp(−field), tiny, not huge
   const SpinHistogram h = spin_histogram(Array::from<std::int8_t>({rows, p}, x));
-  REQUIRE(h.unique() > 1024);  // enough rows for the factorised path
-  for (double h_u : {600.0, 645.0}) {  // bound |h_u| + |J_05| = 660: factorised; 705: direct
+  REQUIRE(h.unique() > 1024);  // p = 12: the dense halves path
+  for (double h_u : {600.0, 645.0}) {  // bound |h_u| + |J_05| = 660: dense halves; 705: sparse, direct
     CAPTURE(h_u);
     std::vector<double> theta(p, 0.0);
     theta[0] = h_u;
@@ -326,16 +350,17 @@ TEST_CASE("learner/grise: the schema bounds tol, delta, c, lambda and max_iter")
 }
 
 TEST_CASE("learner/grise: 16 spins give the same bits on every run, on 1 or 2 threads, wherever the heap is") {
-  // p = 16 from 20000 rows takes the factorised path of the paper's runs, whose
-  // exponential tables came out of Eigen's exp with their first and last few
-  // entries rounded by std::exp or not, depending on the tables' address: runs
-  // differed with whatever else had been allocated. Each run here sees the heap
+  // p = 16 from 20000 rows takes the dense halves path of the paper's runs. The
+  // sparse path's exponential tables once came out of Eigen's exp with their first
+  // and last few entries rounded by std::exp or not, depending on the tables'
+  // address: runs differed with whatever else had been allocated. Every table and
+  // matrix now lives in Eigen's aligned storage; each run here sees the heap
   // shifted by a differently sized block, and half of them use two threads.
   const std::size_t rows = 20000, p = 16;
   Artifact data;
   data.set_array("samples", Array::from<std::int8_t>({rows, p}, random_spins(rows, p, 8, 0.55)));
   const Artifact ref = learn(data, {{"threads", std::int64_t{1}}});
-  REQUIRE(ref.scalar("unique_configurations") > 1024);  // more rows than table entries: factorised
+  REQUIRE(ref.scalar("unique_configurations") > 65536 / 4);  // a quarter of the 2^16 configurations: dense halves
   for (std::int64_t k = 1; k <= 8; ++k) {
     CAPTURE(k);
     const auto shift = std::make_unique<char[]>(static_cast<std::size_t>(16 * k + 16384));

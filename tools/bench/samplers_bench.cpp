@@ -15,8 +15,8 @@
 //                    same 256-chain blocks and threads), without noise or accept/reject
 //   mala_pc          sampler/mala with precondition: model at the same N (h = 0.17,
 //                    the optimal-scaling rule 1.36 N^(-1/3)); its peer is mala: what the
-//                    preconditioner's extra GEMMs (A grad E twice, A^(1/2) xi, the
-//                    metric norms) cost per step
+//                    preconditioner's three extra GEMMs per step (A grad E(x), A^(1/2) xi,
+//                    A^(1/2) (grad E(x) + grad E(y))) cost
 //   ttflow_step      one time step of sampler/ttflow's field on the many-well target at
 //                    d = 8, 16, 32 and FTT rank 2, 4, 8: the ALS fit (2 sweeps) on N
 //                    weighted particles plus the RK4 transport (4 substeps x 4 stages),

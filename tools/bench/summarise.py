@@ -192,8 +192,9 @@ def samplers(r, threads):
             "preconditioned / plain", lambda v, p: v / p,
             f"sampler/mala precondition: model, N = {r.first('mala_pc', 'dim'):.0f}, {r.first('mala_pc', 'chains'):.0f} "
             f"chains, h = {r.first('mala_pc', 'h'):.3f} (1.36 N^(-1/3)), {steps:.0f} steps, {threads} threads; "
-            f"acceptance {median(r.counter('mala_pc', 'acceptance')):.2f}. The preconditioner adds GEMMs with the "
-            "N x N metric (A grad E at both ends, A^(1/2) xi, the two metric norms) to the plain step's model evaluations"))
+            f"acceptance {median(r.counter('mala_pc', 'acceptance')):.2f}. The preconditioner adds three GEMMs with "
+            "N x N matrices per step (A grad E(x), A^(1/2) xi, and A^(1/2) (grad E(x) + grad E(y)) for the reverse "
+            "move's density) to the plain step's model evaluations"))
     out += ttflow_step(r)
     return out, []
 

@@ -9,7 +9,11 @@
 //     y = x − h ∇E(x) + √(2h) ξ,   ξ ~ N(0, I),
 // taken as is (unadjusted, ULA) or accepted with the Metropolis–Hastings
 // probability min(1, exp(−E(y) + E(x) − |x − y + h∇E(y)|²/4h + |y − x + h∇E(x)|²/4h))
-// (MALA). With `truth`, the QoI error, max and mean of |E[x_i] − E_truth[x_i]| and
+// (MALA). With `precondition: model` the proposal is y = x − hA∇E(x) + √(2h) A^{1/2} ξ,
+// A the inverse of E's Hessian averaged over the start states (the learned
+// covariance for a Gaussian model), and MALA's densities use the A⁻¹ norm: every
+// direction then relaxes at one rate, so h no longer has to shrink with the
+// condition number. With `truth`, the QoI error, max and mean of |E[x_i] − E_truth[x_i]| and
 // |E[x_i x_j] − E_truth[x_i x_j]| (i <= j), is recorded at the listed step counts.
 //
 // Chains move in lock step, in blocks of kChainBlock rows, each block with its own

@@ -240,3 +240,10 @@ TEST_CASE("precondition: model: MALA keeps an ill-conditioned Gaussian exactly, 
     CHECK(std::abs(got.var / cov(i, i) - 1.0) < 0.04);
   }
 }
+
+TEST_CASE("precondition: model: an energy without curvature is refused with the remedy") {
+  // E = x: a linear energy has a zero Hessian everywhere, so there is no metric to invert.
+  const Artifact linear = polynomial_energy_artifact(1, {Monomial{{0, -1, -1, -1}}}, {1.0});
+  CHECK_THROWS_WITH_AS(sample("sampler/mala", linear, chain_params(0.1, 1, {{"precondition", std::string("model")}})),
+                       doctest::Contains("use precondition: none"), std::runtime_error);
+}

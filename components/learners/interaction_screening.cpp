@@ -9,6 +9,7 @@
 #include <bit>
 #include <cmath>
 #include <future>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -354,7 +355,7 @@ bool use_halves(const SpinHistogram& h) {
 
 class HalvesKernel {
  public:
-  HalvesKernel(const SpinHistogram& h, std::size_t u) : sparse_(h, u), u_(u) {
+  HalvesKernel(const SpinHistogram& h, std::size_t u) : hist_(h), u_(u) {
     const std::size_t low_bits = (h.p + 1) / 2;
     own_low_ = u < low_bits;
     own_bits_ = own_low_ ? low_bits : h.p - low_bits;
@@ -424,7 +425,10 @@ class HalvesKernel {
     const double h_u = theta[u_];
     const double bound = half_table(own_coef, own_) + half_table(other_coef, other_) + std::abs(h_u);
     // Every factor's exponent is within the bound, as in the sparse kernel's guard.
-    if (!(bound < 700.0)) return grad ? sparse_.value_and_gradient(theta, *grad) : sparse_.value(theta);
+    if (!(bound < 700.0)) {
+      if (!sparse_) sparse_.emplace(hist_, u_);  // built on the first such call: most fits never need it
+      return grad ? sparse_->value_and_gradient(theta, *grad) : sparse_->value(theta);
+    }
 
     p_plus_ = (-other_).exp();
     p_minus_ = other_.exp();
@@ -457,7 +461,8 @@ class HalvesKernel {
     return value;
   }
 
-  ScreeningKernel sparse_;  // beyond the overflow guard
+  const SpinHistogram& hist_;
+  std::optional<ScreeningKernel> sparse_;  // beyond the overflow guard
   std::size_t u_, own_bits_ = 0, other_bits_ = 0, own_first_ = 0, other_first_ = 0, u_bit_ = 0;
   bool own_low_ = true;
   std::vector<std::uint32_t> plus_rows_, minus_rows_;  // own indices v with x_u = +1, −1
@@ -465,6 +470,18 @@ class HalvesKernel {
   Eigen::ArrayXd own_, other_, p_plus_, p_minus_, a_plus_, a_minus_;
   Eigen::VectorXd r_plus_, r_minus_;
 };
+
+// Calls f with the kernel that serves spin u of this histogram: the dense halves
+// table where use_halves says so, the sparse rows otherwise.
+template <class F>
+auto with_kernel(const SpinHistogram& hist, std::size_t u, F&& f) {
+  if (use_halves(hist)) {
+    HalvesKernel kernel(hist, u);
+    return f(kernel);
+  }
+  ScreeningKernel kernel(hist, u);
+  return f(kernel);
+}
 
 // ------------------------------------------------------------------ FISTA
 
@@ -550,12 +567,9 @@ double screening_objective(const SpinHistogram& hist, std::size_t u, const std::
                            std::vector<double>* grad) {
   if (u >= hist.p || theta.size() != hist.p)
     throw std::invalid_argument("screening_objective needs u < p and theta of length p");
-  if (use_halves(hist)) {
-    HalvesKernel kernel(hist, u);
+  return with_kernel(hist, u, [&](auto& kernel) {
     return grad ? kernel.value_and_gradient(theta, *grad) : kernel.value(theta);
-  }
-  ScreeningKernel kernel(hist, u);
-  return grad ? kernel.value_and_gradient(theta, *grad) : kernel.value(theta);
+  });
 }
 
 namespace {
@@ -606,12 +620,7 @@ ScreeningFit fista(Kernel& kernel, const SpinHistogram& hist, std::size_t u, con
 
 ScreeningFit fit_screening_node(const SpinHistogram& hist, std::size_t u, const ScreeningOptions& options,
                                 const std::atomic<bool>* stop) {
-  if (use_halves(hist)) {
-    HalvesKernel kernel(hist, u);
-    return fista(kernel, hist, u, options, stop);
-  }
-  ScreeningKernel kernel(hist, u);
-  return fista(kernel, hist, u, options, stop);
+  return with_kernel(hist, u, [&](auto& kernel) { return fista(kernel, hist, u, options, stop); });
 }
 
 }  // namespace reprise

@@ -6,11 +6,17 @@
 // with the inverse DCT. The output carries both the compressed form and the
 // decompressed "samples", so downstream nodes can use it in place of the data.
 #include <fftw3.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
 
 #include <algorithm>
+#include <bit>
+#include <iterator>
+#include <limits>
 #include <climits>
 #include <cmath>
 #include <cstdint>
@@ -32,15 +38,24 @@ namespace {
 // planner call in this file goes through this lock.
 std::mutex fftw_planner_mutex;
 
+// Rows per FFTW call: a chunk of about 8192 values (64 KB per buffer), so the
+// forward output, the inverse input and the decoded chunk stay in the L2 cache
+// while a row is selected, stored and decoded; every value then crosses memory
+// once on the way in and once on the way out.
+std::size_t chunk_rows(std::size_t rows, std::size_t cols) {
+  return std::clamp<std::size_t>(std::size_t{8192} / cols, 1, rows);
+}
+
 // One FFTW real-to-real plan applying the same 1-D transform to `rows`
-// contiguous rows of length `n`, with its own input and output buffers.
+// contiguous rows of length `n`, planned on its own buffers and executable on
+// others of the same alignment (FFTW's new-array execute).
 class RowTransform {
  public:
-  RowTransform(int n, int rows, fftw_r2r_kind kind)
+  RowTransform(int n, int rows, fftw_r2r_kind kind, unsigned flags)
       : input_(static_cast<std::size_t>(n) * rows), output_(input_.size()) {
     std::lock_guard<std::mutex> lock(fftw_planner_mutex);
     plan_ = fftw_plan_many_r2r(1, &n, rows, input_.data(), nullptr, 1, n, output_.data(), nullptr, 1, n, &kind,
-                               FFTW_ESTIMATE);
+                               FFTW_ESTIMATE | flags);
     if (plan_ == nullptr)
       throw std::runtime_error("FFTW could not plan a DCT of length " + std::to_string(n));
   }
@@ -52,8 +67,17 @@ class RowTransform {
   RowTransform& operator=(const RowTransform&) = delete;
 
   std::span<double> input() { return input_; }
-  std::span<const double> output() const { return output_; }
-  void execute() { fftw_execute(plan_); }
+  std::span<double> output() { return output_; }
+  // Transforms `in` into the plan's own output buffer. `in` is read where it
+  // lies when FFTW allows it (same SIMD alignment as the planned buffer);
+  // otherwise it is copied into the planned input first.
+  void execute_from(const double* in) {
+    if (in != input_.data() && fftw_alignment_of(const_cast<double*>(in)) != fftw_alignment_of(input_.data())) {
+      std::copy_n(in, input_.size(), input_.begin());
+      in = input_.data();
+    }
+    fftw_execute_r2r(plan_, const_cast<double*>(in), output_.data());  // planned with FFTW_PRESERVE_INPUT when `in` is the caller's
+  }
 
  private:
   std::vector<double> input_, output_;
@@ -75,18 +99,6 @@ std::vector<double> scales(std::size_t d, double (*scale)(std::size_t, std::size
   return s;
 }
 
-// The compressed form: for row r, counts[r] (index, value) pairs, rows
-// concatenated, indices ascending within a row. `values` already holds the
-// stored precision (float32 values widened back), so decoding it is exactly
-// what a reader of the stored arrays would do.
-struct CompressedRows {
-  std::vector<std::int32_t> counts;
-  std::vector<std::uint32_t> indices;
-  std::vector<double> values;
-  double total_energy = 0;  // Σ over rows of the row energy
-  double kept_energy = 0;   // Σ of the kept coefficients' squares, before rounding
-};
-
 struct Shape {
   std::size_t rows = 0, cols = 0;
 };
@@ -102,74 +114,146 @@ bool ranks_before(const Ranked& a, const Ranked& b) {
   return a.magnitude != b.magnitude ? a.magnitude > b.magnitude : a.index < b.index;
 }
 
-// Moves the first `count` (by key order) of the nonzero candidates in
-// `ranked` whose squares reach `target` to ranked[0, count) and returns
-// count: the fewest largest coefficients holding the target energy. Expected
-// linear time (quickselect on energy rather than on rank): each round
-// partitions the open range around a pivot, and either the part ranked above
-// the pivot already holds the missing energy (continue inside it) or all of it
-// and the pivot are kept (continue after them). No full sort.
-std::size_t select_energy(std::vector<Ranked>& ranked, double target, std::uint64_t& pivot_state) {
-  std::size_t lo = 0, hi = ranked.size();  // ranked[0, lo) kept, the answer's boundary lies in [lo, hi)
-  double kept = 0;             // energy of ranked[0, lo), always < target
-  if (target <= 0) return 0;
-  while (lo < hi) {
-    pivot_state = pivot_state * 6364136223846793005ULL + 1442695040888963407ULL;  // LCG: a fixed, cheap pivot stream
-    std::swap(ranked[lo + (pivot_state >> 33) % (hi - lo)], ranked[hi - 1]);
-    const Ranked pivot = ranked[hi - 1];
-    std::size_t above = lo;
-    double above_energy = 0;
-    for (std::size_t i = lo; i + 1 < hi; ++i)
-      if (ranks_before(ranked[i], pivot)) {
-        above_energy += ranked[i].magnitude * ranked[i].magnitude;
-        std::swap(ranked[i], ranked[above++]);
-      }
-    std::swap(ranked[above], ranked[hi - 1]);  // pivot right after the part above it
-    if (kept + above_energy >= target) {
-      hi = above;  // the part above the pivot holds the rest
-    } else {
-      kept += above_energy + pivot.magnitude * pivot.magnitude;
-      lo = above + 1;
-      if (kept >= target) return lo;
-    }
-  }
-  return lo;
+// Sums of a row in four interleaved lanes (lane j: the k = j mod 4, ascending)
+// rather than one chain of dependent additions. The row's energy and its kept
+// energy use the same lanes, so a row keeping every coefficient reports
+// exactly its energy (skipped zeros would only have added +0).
+struct LaneSum {
+  double lane[4] = {0, 0, 0, 0};
+  void add(std::size_t k, double v) { lane[k % 4] += v; }
+  double total() const { return (lane[0] + lane[1]) + (lane[2] + lane[3]); }
+};
+
+double lane_sum(std::span<const double> v) {
+  LaneSum sum;
+  std::size_t k = 0;
+  for (; k + 4 <= v.size(); k += 4)  // unrolled so the four lanes vectorise
+    for (std::size_t j = 0; j < 4; ++j) sum.lane[j] += v[k + j];
+  for (; k < v.size(); ++k) sum.add(k, v[k]);
+  return sum.total();
 }
 
-// Appends to `out` the fewest coefficients of one row whose squares reach
-// `energy` of the row's energy: the largest magnitudes first, which is optimal
-// for "fewest". With energy >= 1 every nonzero coefficient is kept, so the
-// decode is exact whatever rounding the running sum suffers. Linear time:
-// select_energy instead of a sort, then the kept indices in ascending order by
-// marking them in a bitmap of the row.
-void keep_largest(std::span<const double> coeffs, double energy, std::vector<Ranked>& ranked,
-                  std::vector<std::uint8_t>& marked, std::uint64_t& pivot_state, CompressedRows& out,
-                  bool round_to_float) {
-  double row_energy = 0;
-  ranked.clear();
-  for (std::uint32_t k = 0; k < coeffs.size(); ++k) {
-    row_energy += coeffs[k] * coeffs[k];
-    if (coeffs[k] != 0) ranked.push_back({std::abs(coeffs[k]), k});  // a zero is never needed
-  }
-  const std::size_t count =
-      energy < 1 ? select_energy(ranked, energy * row_energy, pivot_state) : ranked.size();
-  marked.assign(coeffs.size(), 0);
-  double kept = 0;
-  for (std::size_t i = 0; i < count; ++i) {
-    marked[ranked[i].index] = 1;
-    kept += ranked[i].magnitude * ranked[i].magnitude;
-  }
-  std::int32_t stored = 0;
-  for (std::uint32_t k = 0; k < coeffs.size(); ++k)
-    if (marked[k]) {
-      out.indices.push_back(k);
-      out.values.push_back(round_to_float ? static_cast<double>(static_cast<float>(coeffs[k])) : coeffs[k]);
-      ++stored;
+// Chooses, for one row, the fewest largest-magnitude coefficients whose
+// squares reach a target energy (ties to the lower index), in linear time and
+// without sorting the row. The result is a bit mask over the row's indices.
+//
+// The squares are bucketed by their floating-point exponent and two mantissa
+// bits, relative to the largest: bucket b holds squares in roughly
+// (max·2^-(b+1)/4, max·2^-b/4], so bucket order is magnitude order. Walking the
+// buckets from the top finds the one in which the running energy crosses the
+// target; every coefficient of an earlier bucket is kept, and only the crossing
+// bucket's few members are sorted. Squares more than 2^-(kBuckets/4) below the
+// largest share the last bucket, which is then sorted like any other: the
+// result is exact whatever the spread.
+class EnergySelector {
+ public:
+  static constexpr unsigned kBuckets = 64;
+
+  // bucket_of_ is padded to whole 64-index words with kZero, which no compare selects.
+  explicit EnergySelector(std::size_t n) : bucket_of_((n + 63) / 64 * 64, kZero), mask_((n + 63) / 64) {}
+
+  // Mask of the kept coefficients: those reaching `energy` of the row's
+  // energy, or every nonzero one when energy >= 1.
+  std::span<const std::uint64_t> select(std::span<const double> coeffs, std::span<const double> squares,
+                                        double row_energy, double energy) {
+    fill_buckets(coeffs, squares);
+    if (energy >= 1) {
+      mark_buckets_before(kBuckets);
+    } else {
+      select_target(coeffs, energy * row_energy);
     }
-  out.counts.push_back(stored);
-  out.total_energy += row_energy;
-  out.kept_energy += kept;
-}
+    return mask_;
+  }
+
+ private:
+  static constexpr int kShift = 52 - 2;      // keep the exponent and two mantissa bits
+  static constexpr std::uint8_t kZero = 127;  // bucket of an exact zero: never kept
+
+  void select_target(std::span<const double> coeffs, double target) {
+    std::fill(mask_.begin(), mask_.end(), 0);
+    if (target <= 0) return;
+    double kept = 0;  // energy of the buckets before b
+    for (unsigned b = 0; b < kBuckets; ++b) {
+      if (kept + bucket_energy_[b] < target) {
+        kept += bucket_energy_[b];
+        continue;
+      }
+      // The crossing bucket, in key order. Rounding can leave its element-wise
+      // sum just short of the bucket-wise one: then the next bucket continues.
+      mark_buckets_before(b);
+      sort_bucket(coeffs, b);
+      for (const Ranked& r : members_) {
+        mask_[r.index / 64] |= std::uint64_t{1} << (r.index % 64);
+        kept += r.magnitude * r.magnitude;
+        if (kept >= target) return;
+      }
+    }
+    mark_buckets_before(kBuckets);  // rounding never reached the target: every nonzero coefficient
+  }
+
+  // The bit pattern of the largest square: squares are >= 0, so their bits
+  // order them. Four running maxima, so the loop is not one long dependency chain.
+  static std::uint64_t largest_bits(std::span<const double> squares) {
+    std::uint64_t top[4] = {0, 0, 0, 0};
+    std::size_t k = 0;
+    for (; k + 4 <= squares.size(); k += 4)
+      for (int lane = 0; lane < 4; ++lane) top[lane] = std::max(top[lane], std::bit_cast<std::uint64_t>(squares[k + lane]));
+    for (; k < squares.size(); ++k) top[0] = std::max(top[0], std::bit_cast<std::uint64_t>(squares[k]));
+    return std::max(std::max(top[0], top[1]), std::max(top[2], top[3]));
+  }
+
+  void fill_buckets(std::span<const double> coeffs, std::span<const double> squares) {
+    std::uint64_t top = largest_bits(squares) >> kShift;
+    std::fill(std::begin(bucket_energy_), std::end(bucket_energy_), 0.0);
+    // Two loops: the bucket indices vectorise; the scatter of the energies cannot.
+    for (std::size_t k = 0; k < squares.size(); ++k) {
+      const std::uint64_t below = top - (std::bit_cast<std::uint64_t>(squares[k]) >> kShift);
+      const auto b = static_cast<std::uint8_t>(std::min<std::uint64_t>(below, kBuckets - 1));
+      bucket_of_[k] = coeffs[k] == 0 ? kZero : b;
+    }
+    for (std::size_t k = 0; k < squares.size(); ++k)
+      bucket_energy_[bucket_of_[k] % kBuckets] += squares[k];  // a zero adds nothing wherever it lands
+  }
+
+  // Bit j of the result: bucket_of_[64w + j] < end (below) or == end (equal).
+  template <bool equal>
+  std::uint64_t compare_word(std::size_t w, std::uint8_t end) const {
+    const std::uint8_t* b = bucket_of_.data() + 64 * w;
+    std::uint64_t m = 0;
+#if defined(__SSE2__)
+    // Buckets are < 128, so the signed byte compare orders them: 16 per instruction.
+    const __m128i e = _mm_set1_epi8(static_cast<char>(end));
+    for (int q = 0; q < 4; ++q) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 16 * q));
+      const __m128i hit = equal ? _mm_cmpeq_epi8(v, e) : _mm_cmplt_epi8(v, e);
+      m |= static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(hit))) << (16 * q);
+    }
+#else
+    for (int j = 0; j < 64; ++j) m |= std::uint64_t{equal ? b[j] == end : b[j] < end} << j;
+#endif
+    return m;
+  }
+
+  // Sets the mask bit of every coefficient in a bucket before `end`.
+  void mark_buckets_before(unsigned end) {
+    for (std::size_t w = 0; w < mask_.size(); ++w) mask_[w] = compare_word<false>(w, static_cast<std::uint8_t>(end));
+  }
+
+  void sort_bucket(std::span<const double> coeffs, unsigned b) {
+    members_.clear();
+    for (std::size_t w = 0; w < mask_.size(); ++w)
+      for (std::uint64_t m = compare_word<true>(w, static_cast<std::uint8_t>(b)); m != 0; m &= m - 1) {
+        const auto k = static_cast<std::uint32_t>(64 * w + static_cast<std::size_t>(std::countr_zero(m)));
+        members_.push_back({std::abs(coeffs[k]), k});
+      }
+    std::sort(members_.begin(), members_.end(), ranks_before);
+  }
+
+  double bucket_energy_[kBuckets];
+  std::vector<std::uint8_t> bucket_of_;
+  std::vector<std::uint64_t> mask_;
+  std::vector<Ranked> members_;
+};
 
 // Reserves room for n elements whose pages are backed by transparent huge pages
 // where the kernel offers them (madvise mode). The large buffers here (a 51 MB
@@ -187,72 +271,152 @@ void reserve_huge(std::vector<T>& v, std::size_t n) {
 #endif
 }
 
-// A zeroed buffer of n bytes for an output array (see reserve_huge).
-std::vector<std::byte> output_bytes(std::size_t n) {
-  std::vector<std::byte> bytes;
-  reserve_huge(bytes, n);
-  bytes.resize(n);
-  return bytes;
+// A growing output array's bytes, appended a chunk at a time: no zero fill,
+// and (see reserve_huge) few page faults.
+class ByteSink {
+ public:
+  explicit ByteSink(std::size_t capacity) { reserve_huge(bytes_, capacity); }
+  template <class T>
+  void append(std::span<const T> values) {
+    const auto* b = reinterpret_cast<const std::byte*>(values.data());
+    bytes_.insert(bytes_.end(), b, b + values.size() * sizeof(T));
+  }
+  std::vector<std::byte> take() { return std::move(bytes_); }
+
+ private:
+  std::vector<std::byte> bytes_;
+};
+
+// The codec's settings and outputs for one data set.
+struct Coding {
+  double energy = 0.9;
+  bool round_to_float = false;  // store float32 values (kept values widened back for the decode)
+  bool round_to_sign = false;   // decoded output as int8 spins
+  std::vector<double> center;   // added back to every decoded row (center: mean), or empty
+};
+
+struct Coded {
+  std::vector<std::int32_t> counts;
+  std::vector<std::byte> indices, values, decoded;
+  std::size_t kept = 0;
+  double total_energy = 0;  // Σ over rows of the row energy
+  double kept_energy = 0;   // Σ of the kept coefficients' squares, before rounding
+};
+
+// Appends one decoded chunk to the output: float64 with the center added back,
+// or rounded to spins (+1 for v >= 0, -1 otherwise) for ±1 data.
+void append_decoded(std::span<const double> chunk, const Coding& c, std::vector<double>& values,
+                    std::vector<std::int8_t>& spins, ByteSink& out) {
+  const std::size_t n = c.center.size();
+  if (n == 0 && !c.round_to_sign) return out.append(chunk);  // as decoded: no staging copy
+  values.assign(chunk.begin(), chunk.end());
+  if (n > 0)
+    for (std::size_t q = 0; q < values.size(); ++q) values[q] += c.center[q % n];
+  if (!c.round_to_sign) return out.append(std::span<const double>(values));
+  spins.resize(values.size());
+  std::transform(values.begin(), values.end(), spins.begin(), [](double v) { return std::int8_t(v >= 0 ? 1 : -1); });
+  out.append(std::span<const std::int8_t>(spins));
 }
 
-// Rows transformed per FFTW call: large enough to amortise the call, small
-// enough that progress and cancellation stay responsive.
-std::size_t chunk_rows(Shape s) { return std::clamp<std::size_t>((std::size_t{1} << 16) / s.cols, 1, s.rows); }
+// One row's coding: scaled DCT coefficients in, the kept pairs and the
+// inverse transform's input out.
+class RowCoder {
+ public:
+  RowCoder(std::size_t n, const Coding& c)
+      : coding_(c), forward_scale_(scales(n, forward_scale)), inverse_scale_(scales(n, inverse_scale)),
+        coeffs_(n), squares_(n), selector_(n) {}
 
-CompressedRows encode(std::span<const double> x, Shape s, double energy, bool round_to_float, Context& ctx) {
-  const std::size_t chunk = chunk_rows(s);
-  RowTransform dct(static_cast<int>(s.cols), static_cast<int>(chunk), FFTW_REDFT10);
-  CompressedRows out;
+  // Codes the row whose unscaled FFTW coefficients are y: writes its kept
+  // indices and values (ascending index) from index_out / value_out on, the
+  // inverse input of exactly what is stored into back, adds its energies to
+  // `out` and returns how many pairs it kept.
+  template <class IndexT, class ValueT>
+  std::int32_t code(const double* y, double* back, IndexT* index_out, ValueT* value_out, Coded& out) {
+    const std::size_t n = coeffs_.size();
+    for (std::size_t k = 0; k < n; ++k) {
+      coeffs_[k] = y[k] * forward_scale_[k];
+      squares_[k] = coeffs_[k] * coeffs_[k];
+    }
+    const double row_energy = lane_sum(squares_);
+    const std::span<const std::uint64_t> mask = selector_.select(coeffs_, squares_, row_energy, coding_.energy);
+    std::int32_t stored = 0;
+    LaneSum kept_energy;
+    std::fill(back, back + n, 0.0);
+    for (std::size_t w = 0; w < mask.size(); ++w)
+      for (std::uint64_t m = mask[w]; m != 0; m &= m - 1) {  // the kept indices, ascending
+        const std::size_t k = 64 * w + static_cast<std::size_t>(std::countr_zero(m));
+        const double value = coding_.round_to_float ? static_cast<double>(static_cast<float>(coeffs_[k])) : coeffs_[k];
+        index_out[stored] = static_cast<IndexT>(k);
+        value_out[stored] = static_cast<ValueT>(value);
+        back[k] = value * inverse_scale_[k];
+        kept_energy.add(k, squares_[k]);
+        ++stored;
+      }
+    out.kept_energy += kept_energy.total();
+    out.total_energy += row_energy;
+    return stored;
+  }
+
+ private:
+  const Coding& coding_;
+  const std::vector<double> forward_scale_, inverse_scale_;
+  std::vector<double> coeffs_, squares_;
+  EnergySelector selector_;
+};
+
+// Encodes and decodes `x` chunk by chunk: forward DCT, selection, the stored
+// pairs, the inverse DCT of exactly what is stored, and the decoded rows.
+// IndexT and ValueT are the stored index and value types.
+template <class IndexT, class ValueT>
+Coded code(std::span<const double> x, Shape s, const Coding& c, Context& ctx) {
+  const std::size_t chunk = chunk_rows(s.rows, s.cols), n = s.cols;
+  RowTransform forward(static_cast<int>(n), static_cast<int>(chunk), FFTW_REDFT10, FFTW_PRESERVE_INPUT);
+  RowTransform inverse(static_cast<int>(n), static_cast<int>(chunk), FFTW_REDFT01, 0);
+  RowCoder row_coder(n, c);
+  Coded out;
   out.counts.reserve(s.rows);
   // At most every coefficient is kept: reserving that much only maps address
-  // space, and pages are touched as coefficients arrive, with no regrowth copies.
-  reserve_huge(out.indices, s.rows * s.cols);
-  reserve_huge(out.values, s.rows * s.cols);
-  std::vector<double> row(s.cols);
-  std::vector<std::uint8_t> marked;
-  std::vector<Ranked> ranked;
-  std::uint64_t pivot_state = 0x2545F4914F6CDD1DULL;  // same pivots on every run: same output
-  const std::vector<double> scale = scales(s.cols, forward_scale);
+  // space; pages are touched as chunks arrive.
+  ByteSink indices(s.rows * n * sizeof(IndexT)), values(s.rows * n * sizeof(ValueT));
+  ByteSink decoded(s.rows * n * (c.round_to_sign ? 1 : sizeof(double)));
+  std::vector<IndexT> chunk_indices(chunk * n);  // a chunk's stored pairs, appended to the sinks at its end
+  std::vector<ValueT> chunk_values(chunk * n);
+  std::vector<double> chunk_decoded;
+  std::vector<std::int8_t> chunk_spins;
   for (std::size_t first = 0; first < s.rows; first += chunk) {
     ctx.check_cancelled();
     const std::size_t rows = std::min(chunk, s.rows - first);
-    auto in = dct.input();
-    std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(first * s.cols), rows * s.cols, in.begin());
-    std::fill(in.begin() + static_cast<std::ptrdiff_t>(rows * s.cols), in.end(), 0.0);  // short last chunk
-    dct.execute();
-    for (std::size_t r = 0; r < rows; ++r) {
-      const double* y = dct.output().data() + r * s.cols;
-      for (std::size_t k = 0; k < s.cols; ++k) row[k] = y[k] * scale[k];
-      keep_largest(row, energy, ranked, marked, pivot_state, out, round_to_float);
+    const double* in = x.data() + first * n;
+    if (rows < chunk) {  // the short last chunk, zero-padded
+      auto buffer = forward.input();
+      std::copy_n(in, rows * n, buffer.begin());
+      std::fill(buffer.begin() + static_cast<std::ptrdiff_t>(rows * n), buffer.end(), 0.0);
+      in = buffer.data();
     }
-    ctx.progress(first + rows, 2 * s.rows);
+    forward.execute_from(in);
+    IndexT* index_out = chunk_indices.data();
+    ValueT* value_out = chunk_values.data();
+    double* inverse_in = inverse.input().data();
+    for (std::size_t r = 0; r < rows; ++r) {
+      const std::int32_t stored = row_coder.code(forward.output().data() + r * n, inverse_in + r * n,
+                                                 index_out, value_out, out);
+      index_out += stored;
+      value_out += stored;
+      out.counts.push_back(stored);
+    }
+    std::fill(inverse_in + rows * n, inverse_in + chunk * n, 0.0);
+    inverse.execute_from(inverse_in);
+    append_decoded(inverse.output().first(rows * n), c, chunk_decoded, chunk_spins, decoded);
+    const std::size_t kept = static_cast<std::size_t>(value_out - chunk_values.data());
+    indices.append(std::span<const IndexT>(chunk_indices.data(), kept));
+    values.append(std::span<const ValueT>(chunk_values.data(), kept));
+    out.kept += kept;
+    ctx.progress(first + rows, s.rows);
   }
+  out.indices = indices.take();
+  out.values = values.take();
+  out.decoded = decoded.take();
   return out;
-}
-
-// Decodes into x (rows·cols values): the caller's output buffer, so the
-// decoded volume is written once, not built and then copied.
-void decode(const CompressedRows& c, Shape s, double* x, Context& ctx) {
-  const std::size_t chunk = chunk_rows(s);
-  RowTransform idct(static_cast<int>(s.cols), static_cast<int>(chunk), FFTW_REDFT01);
-  std::size_t next = 0;  // position in indices/values of the current row's first pair
-  const std::vector<double> scale = scales(s.cols, inverse_scale);
-  for (std::size_t first = 0; first < s.rows; first += chunk) {
-    ctx.check_cancelled();
-    const std::size_t rows = std::min(chunk, s.rows - first);
-    auto in = idct.input();
-    std::fill(in.begin(), in.end(), 0.0);
-    for (std::size_t r = 0; r < rows; ++r) {
-      double* y = in.data() + r * s.cols;
-      for (std::int32_t i = 0; i < c.counts[first + r]; ++i, ++next) {
-        const std::size_t k = c.indices[next];
-        y[k] = c.values[next] * scale[k];
-      }
-    }
-    idct.execute();
-    std::copy_n(idct.output().begin(), rows * s.cols, x + first * s.cols);
-    ctx.progress(s.rows + first + rows, 2 * s.rows);
-  }
 }
 
 Shape checked_shape(const Array& samples) {
@@ -265,37 +429,6 @@ Shape checked_shape(const Array& samples) {
   return {shape[0], shape[1]};
 }
 
-// Elements converted to U, written straight into the array's bytes.
-template <class U, class T>
-Array converted_array(const std::vector<T>& values) {
-  std::vector<std::byte> bytes = output_bytes(values.size() * sizeof(U));
-  auto* out = reinterpret_cast<U*>(bytes.data());
-  for (std::size_t i = 0; i < values.size(); ++i) out[i] = static_cast<U>(values[i]);
-  return Array(dtype_of<U>(), {values.size()}, std::move(bytes));
-}
-
-// Index width: 16 bits cover every index of rows up to 65535 variables.
-Array index_array(const std::vector<std::uint32_t>& indices, std::size_t cols) {
-  if (cols <= 65535) return converted_array<std::uint16_t>(indices);
-  return converted_array<std::int32_t>(indices);
-}
-
-// Decoded samples as the caller asked: float64 as decoded, or rounded to spins
-// (+1 for v >= 0, -1 otherwise) for ±1 data such as Ising samples.
-Array decoded_array(std::vector<std::byte> decoded, Shape s, const std::string& round) {
-  if (round == "none") return Array(DType::f64, {s.rows, s.cols}, std::move(decoded));
-  const auto* values = reinterpret_cast<const double*>(decoded.data());
-  std::vector<std::byte> spins = output_bytes(s.rows * s.cols);
-  std::transform(values, values + spins.size(), reinterpret_cast<std::int8_t*>(spins.data()),
-                 [](double v) { return std::int8_t(v >= 0 ? 1 : -1); });
-  return Array(DType::i8, {s.rows, s.cols}, std::move(spins));
-}
-
-Array value_array(const std::vector<double>& values, bool as_float) {
-  if (as_float) return converted_array<float>(values);
-  return converted_array<double>(values);
-}
-
 // Per-variable mean over the rows (the `center: mean` reference).
 std::vector<double> column_means(std::span<const double> x, Shape s) {
   std::vector<double> mean(s.cols, 0.0);
@@ -303,6 +436,13 @@ std::vector<double> column_means(std::span<const double> x, Shape s) {
     for (std::size_t k = 0; k < s.cols; ++k) mean[k] += x[r * s.cols + k];
   for (double& m : mean) m /= static_cast<double>(s.rows);
   return mean;
+}
+
+// Index width: 16 bits cover every index of rows up to 65535 variables.
+template <class ValueT>
+Coded code_with_values(std::span<const double> x, Shape s, const Coding& c, Context& ctx) {
+  if (s.cols <= 65535) return code<std::uint16_t, ValueT>(x, s, c, ctx);
+  return code<std::int32_t, ValueT>(x, s, c, ctx);
 }
 
 class DctCodec : public Component {
@@ -335,37 +475,33 @@ Artifact DctCodec::run(const Inputs& in, const Params& p, Context& ctx) {
     for (std::size_t q = 0; q < converted.size(); ++q) converted[q] -= center[q % shape.cols];
     x = converted;
   }
-  const CompressedRows compressed = encode(x, shape, energy, as_float, ctx);
-  std::vector<std::byte> decoded = output_bytes(shape.rows * shape.cols * sizeof(double));
-  auto* decoded_values = reinterpret_cast<double*>(decoded.data());
-  decode(compressed, shape, decoded_values, ctx);
-  if (!center.empty())
-    for (std::size_t q = 0; q < shape.rows * shape.cols; ++q) decoded_values[q] += center[q % shape.cols];
+  Coding coding{energy, as_float, p.get_string("round") == "sign", center};
+  Coded coded = as_float ? code_with_values<float>(x, shape, coding, ctx)
+                         : code_with_values<double>(x, shape, coding, ctx);
 
   Artifact out;
-  out.set_array("counts", Array::from<std::int32_t>({shape.rows}, compressed.counts));
-  Array indices = index_array(compressed.indices, shape.cols);
-  Array values = value_array(compressed.values, as_float);
-  const std::size_t kept = compressed.values.size();
-  const std::size_t pair_bytes = dtype_size(indices.dtype()) + dtype_size(values.dtype());
-  const double bytes = static_cast<double>(4 * shape.rows + kept * pair_bytes + center.size() * sizeof(double));
+  out.set_array("counts", Array::from<std::int32_t>({shape.rows}, coded.counts));
+  const DType index_type = shape.cols <= 65535 ? DType::u16 : DType::i32;
+  const DType value_type = as_float ? DType::f32 : DType::f64;
+  const std::size_t pair_bytes = dtype_size(index_type) + dtype_size(value_type);
+  const double bytes = static_cast<double>(4 * shape.rows + coded.kept * pair_bytes + center.size() * sizeof(double));
   const double original_bytes = static_cast<double>(shape.rows * shape.cols * dtype_size(samples.dtype()));
-  out.set_array("indices", std::move(indices));
-  out.set_array("coefficients", std::move(values));
-  out.set_array("samples", decoded_array(std::move(decoded), shape, p.get_string("round")));
+  out.set_array("indices", Array(index_type, {coded.kept}, std::move(coded.indices)));
+  out.set_array("coefficients", Array(value_type, {coded.kept}, std::move(coded.values)));
+  out.set_array("samples", Array(coding.round_to_sign ? DType::i8 : DType::f64, {shape.rows, shape.cols},
+                                 std::move(coded.decoded)));
   if (!center.empty()) out.set_array("center", Array::from<double>({shape.cols}, center));
   out.set_scalar("bytes", bytes);
   out.set_scalar("original_bytes", original_bytes);
   out.set_scalar("ratio", original_bytes / std::max(bytes, 1.0));
-  out.set_scalar("kept_fraction", static_cast<double>(kept) / static_cast<double>(shape.rows * shape.cols));
-  out.set_scalar("energy_kept",
-                 compressed.total_energy > 0 ? compressed.kept_energy / compressed.total_energy : 1.0);
+  out.set_scalar("kept_fraction", static_cast<double>(coded.kept) / static_cast<double>(shape.rows * shape.cols));
+  out.set_scalar("energy_kept", coded.total_energy > 0 ? coded.kept_energy / coded.total_energy : 1.0);
   return out;
 }
 
 }  // namespace
 
-REPRISE_COMPONENT(DctCodec, "codec/dct", "3",
+REPRISE_COMPONENT(DctCodec, "codec/dct", "4",
                   "DCT-II codec keeping the largest coefficients that hold a fraction of each sample's energy",
                   param_double("energy", 0.9,
                                "fraction of each sample's (row's) energy kept; 1 keeps every nonzero "

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <numbers>
+#include <numeric>
 #include <random>
 #include <string>
 #include <vector>
@@ -201,6 +202,49 @@ TEST_CASE("codec/dct: every row keeps its largest coefficients, just enough to r
         CHECK(kept_energy >= energy * total * (1 - 1e-12));                   // enough
         CHECK(kept_energy - smallest_kept * smallest_kept < energy * total);  // fewest
         CHECK(smallest_kept >= largest_dropped);                              // largest first
+      }
+    }
+  }
+}
+
+TEST_CASE("codec/dct: the kept set is the sorted prefix, also deep in a wide-ranging tail") {
+  // The selection buckets squares by exponent and lumps everything 16 binades
+  // below the largest into one last bucket. Coefficients log-uniform over 12
+  // decades put most of a row there; the truth is a full sort by (magnitude
+  // descending, index ascending) and the shortest prefix reaching the target.
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> decades(-12.0, 0.0);
+  for (const std::size_t d : {64, 130}) {  // one mask word; two and a tail
+    const std::size_t rows = 40;
+    std::vector<double> x;
+    for (std::size_t r = 0; r < rows; ++r) {
+      std::vector<double> c(d);
+      for (std::size_t k = 0; k < d; ++k) c[k] = (k % 2 ? -1 : 1) * std::pow(10.0, decades(rng));
+      const std::vector<double> row = naive_idct(c);
+      x.insert(x.end(), row.begin(), row.end());
+    }
+    for (double energy : {0.5, 0.9, 1 - 1e-6, 1 - 1e-9}) {  // the last two cut inside the lumped bucket
+      CAPTURE(d);
+      CAPTURE(energy);
+      const std::vector<KeptRow> kept = kept_rows(compress(data_of(rows, d, x), {{"energy", energy}}));
+      for (std::size_t r = 0; r < rows; ++r) {
+        CAPTURE(r);
+        const std::vector<double> c = naive_dct({x.begin() + r * d, x.begin() + (r + 1) * d});
+        std::vector<std::size_t> order(d);
+        std::iota(order.begin(), order.end(), 0);
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+          return std::abs(c[a]) != std::abs(c[b]) ? std::abs(c[a]) > std::abs(c[b]) : a < b;
+        });
+        const double target = energy * squared_norm(c);
+        std::vector<std::size_t> truth;
+        double sum = 0;
+        for (std::size_t k : order) {
+          if (sum >= target) break;
+          truth.push_back(k);
+          sum += c[k] * c[k];
+        }
+        std::sort(truth.begin(), truth.end());
+        CHECK(kept[r].indices == truth);
       }
     }
   }

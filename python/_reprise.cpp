@@ -179,6 +179,7 @@ py::dtype numpy_dtype(DType t) {
     case DType::i32: return py::dtype::of<std::int32_t>();
     case DType::i64: return py::dtype::of<std::int64_t>();
     case DType::u16: return py::dtype::of<std::uint16_t>();
+    case DType::u8: return py::dtype::of<std::uint8_t>();
   }
   throw std::logic_error("unknown dtype");
 }

@@ -5,11 +5,14 @@
 // grid, which may be finer than the training volume (super-resolution: train on
 // dataset/downsample's output, decode on the full grid given as `grid`).
 //
-// Compression ratio = original bytes / weight bytes, the original counted at
-// `original_bits` per voxel (16: the 10-bit ADC as stored). Weights are stored
-// as float32, or as float16 (rounded to nearest; the decoded volume is that of
-// the rounded weights). FFNet's Fourier matrix is redrawn from the stored seed
-// and is not counted.
+// The compressed form is a byte stream (components/inr/weight_coding.hpp): a
+// header naming the architecture, seed, value scale and grid, then the weights
+// row by row at `bits` (float32, float16, or 2..8-bit quantised with a scale
+// per row), entropy-coded with zstd. The decoded volume is decoded from that
+// stream alone, by the same code codec/inr-decode runs, so what the metrics
+// see is what a reader of the bytes gets. Compression ratio = original bytes /
+// stream bytes, the original counted at `original_bits` per voxel (16: the
+// 10-bit ADC as stored). FFNet's Fourier matrix is redrawn from the seed.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -20,6 +23,7 @@
 #include "components/datasets/volume.hpp"
 #include "components/inr/model.hpp"
 #include "components/inr/trainer.hpp"
+#include "components/inr/weight_coding.hpp"
 #include "components/samplers/coordinate_sampler.hpp"
 #include "framework/core/parallel.hpp"
 #include "framework/core/registry.hpp"
@@ -43,17 +47,6 @@ Targets normalised_targets(const std::vector<double>& v) {
   t.values.resize(v.size());
   for (std::size_t i = 0; i < v.size(); ++i) t.values[i] = static_cast<float>(v[i] / t.scale);
   return t;
-}
-
-// Rounds the parameters to the stored precision in place and returns the stored array.
-Array stored_weights(std::span<float> params, bool half) {
-  if (!half) return Array::from<float>({params.size()}, std::vector<float>(params.begin(), params.end()));
-  std::vector<std::uint16_t> bits(params.size());
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    bits[i] = inr::to_half(params[i]);
-    params[i] = inr::from_half(bits[i]);
-  }
-  return Array::from<std::uint16_t>({params.size()}, bits);
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -88,20 +81,23 @@ Artifact InrCodec::run(const Inputs& in, const Params& p, Context& ctx) {
   const inr::GridCoordinates training_grid(frame);
   const inr::FitReport fit =
       inr::fit(*net, training_grid, targets.values, *sampler, options, threads, ctx.seed() ^ 0x5a3c96e1f0d2b487ULL, ctx);
-  const bool half = p.get_string("weights") == "float16";
-  Array weights = stored_weights(net->parameters(), half);
+  const inr::RowBits bits = inr::uniform_bits(*net, static_cast<int>(p.get_int("bits")));
+  const inr::StreamHeader header{inr::model_settings(model), dim, ctx.seed(), targets.scale, decode_frame};
+  const std::vector<std::uint8_t> stream = inr::encode_stream(header, *net, bits);
   const double compress_seconds = seconds_since(encode_start);
 
   const auto decode_start = std::chrono::steady_clock::now();
-  const inr::GridCoordinates decode_grid(decode_frame);
-  std::vector<float> decoded = inr::decode(*net, decode_grid, targets.scale, threads, ctx);
+  const inr::DecodedStream stored = inr::decode_stream(stream);
+  std::vector<float> decoded = inr::decode_volume(stored, threads, ctx);
   const double decompress_seconds = seconds_since(decode_start);
 
-  const double bytes = static_cast<double>(weights.size() * dtype_size(weights.dtype()));
+  const double bytes = static_cast<double>(stream.size());
+  const std::span<const float> weights = stored.net->parameters();
   Artifact out;
   out.set_array("volume", Array::from<float>(decode_frame.shape, decoded));
   volume::set_frame(out, decode_frame);
-  out.set_array("weights", std::move(weights));
+  out.set_array("stream", Array::from<std::uint8_t>({stream.size()}, stream));
+  out.set_array("weights", Array::from<float>({weights.size()}, std::vector<float>(weights.begin(), weights.end())));
   out.set_array("loss", Array::from<double>({fit.epoch_loss.size()}, fit.epoch_loss));
   out.set_string("architecture", net->describe());
   out.set_string("seed", std::to_string(ctx.seed()));  // rebuilds FFNet's B and nothing else
@@ -119,9 +115,12 @@ Artifact InrCodec::run(const Inputs& in, const Params& p, Context& ctx) {
 
 }  // namespace
 
-REPRISE_COMPONENT(InrCodec, "codec/inr", "1",
+REPRISE_COMPONENT(InrCodec, "codec/inr", "2",
                   "INR codec: fit an inr/* model to a volume; the weights are the compressed form; decode on any grid",
-                  param_string("weights", "float32", "precision the weights are stored in").one_of({"float32", "float16"}),
+                  param_int("bits", 32,
+                            "bits per stored weight: 32 (float32), 16 (float16), or 2..8 (symmetric uniform "
+                            "quantisation with one float32 scale per output unit; biases float16)")
+                      .range(2, 32),
                   param_int("original_bits", 16, "bits per voxel of the original, for the ratio (10-bit ADC stored as 16)")
                       .range(1, 64),
                   param_int("threads", 0, "training threads (0: all cores); results do not depend on it")
@@ -133,10 +132,11 @@ REPRISE_COMPONENT(InrCodec, "codec/inr", "1",
                   optional_input("grid", "a volume whose grid to decode on (default: data's); e.g. the full-"
                                          "resolution volume when data is downsampled"),
                   output("volume", "float32: the decoded values on the decode grid, with its frame"),
-                  output("weights", "float32 or uint16 (float16 bits): the compressed form"),
+                  output("stream", "uint8: the compressed form, all a decoder needs (codec/inr-decode)"),
+                  output("weights", "float32: the parameters as decoded from the stream (not counted)"),
                   output("loss", "float64 {epochs}: mean squared error per epoch (values / value_scale)"),
-                  output("architecture, seed, value_scale, parameters", "what a decoder needs besides the weights"),
-                  output("bytes, original_bytes, ratio, bits_per_value", "sizes: weights vs original at original_bits"),
+                  output("architecture, seed, value_scale, parameters", "what the stream's header records"),
+                  output("bytes, original_bytes, ratio, bits_per_value", "sizes: stream vs original at original_bits"),
                   output("final_loss, steps, train_seconds, samples_per_second", "training summary"),
                   output("compress_seconds, decompress_seconds", "wall time of encode (fit) and decode, measured in the node"))
 

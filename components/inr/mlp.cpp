@@ -31,6 +31,7 @@ DenseSlot Network::add_dense(int in, int out) {
   s.in = in;
   s.out = out;
   params_.resize(params_.size() + s.size());
+  slots_.push_back(s);
   return s;
 }
 

@@ -61,6 +61,9 @@ class Network {
 
   std::span<float> parameters() { return params_; }
   std::span<const float> parameters() const { return params_; }
+  // Every dense layer's place in parameters(), in order: what weight coding
+  // (components/inr/weight_coding.hpp) quantises row by row.
+  const std::vector<DenseSlot>& dense_slots() const { return slots_; }
 
   // f at the columns of x (input_dim x n), written to y[0..n).
   virtual void predict(const MatrixView& x, float* y, Workspace& ws) const = 0;
@@ -75,6 +78,9 @@ class Network {
   // Appends a dense layer's slot to the parameter layout.
   DenseSlot add_dense(int in, int out);
   std::vector<float> params_;
+
+ private:
+  std::vector<DenseSlot> slots_;
 };
 
 enum class Activation { Sine, Relu };

@@ -39,6 +39,13 @@ Artifact model_artifact(const std::string& model, const Params& p) {
   return a;
 }
 
+Artifact model_settings(const Artifact& model) {
+  Artifact a;
+  for (const auto& [k, v] : model.strings()) a.set_string(k, v);
+  for (const auto& [k, v] : model.scalars()) a.set_scalar(k, v);
+  return a;
+}
+
 double TrainingOptions::rate_at(std::int64_t step, std::int64_t total_steps) const {
   if (!cosine || total_steps <= 1) return learning_rate;
   const double progress = static_cast<double>(step) / static_cast<double>(total_steps - 1);

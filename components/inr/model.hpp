@@ -28,6 +28,10 @@ OutputSpec output_settings();
 // The common part of an inr/* artifact, from the parameters above.
 Artifact model_artifact(const std::string& model, const Params& p);
 
+// An inr/* artifact's strings and scalars only: the description a stored
+// stream carries (components/inr/weight_coding.hpp).
+Artifact model_settings(const Artifact& model);
+
 struct TrainingOptions {
   int epochs = 100;
   int batch = 8192;

@@ -557,6 +557,7 @@ SpinHistogram spin_histogram(const Array& samples, unsigned threads) {
     case DType::i32: fill_histogram<std::int32_t>(samples, threads, h); break;
     case DType::i64: fill_histogram<std::int64_t>(samples, threads, h); break;
     case DType::u16: fill_histogram<std::uint16_t>(samples, threads, h); break;
+    case DType::u8: fill_histogram<std::uint8_t>(samples, threads, h); break;
     case DType::f32: fill_histogram<float>(samples, threads, h); break;
     case DType::f64: fill_histogram<double>(samples, threads, h); break;
   }

@@ -93,6 +93,7 @@ void load_spins(const Array& a, std::size_t first, std::size_t n, Map map, SpinR
     case DType::i32: load_rows<std::int32_t>(a, first, n, map, x); break;
     case DType::i64: load_rows<std::int64_t>(a, first, n, map, x); break;
     case DType::u16: load_rows<std::uint16_t>(a, first, n, map, x); break;
+    case DType::u8: load_rows<std::uint8_t>(a, first, n, map, x); break;
     case DType::f32: load_rows<float>(a, first, n, map, x); break;
     case DType::f64: load_rows<double>(a, first, n, map, x); break;
   }

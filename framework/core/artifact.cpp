@@ -23,6 +23,7 @@ const char* dtype_name(DType t) {
     case DType::i32: return "int32";
     case DType::i64: return "int64";
     case DType::u16: return "uint16";
+    case DType::u8: return "uint8";
   }
   return "?";
 }
@@ -35,6 +36,7 @@ std::size_t dtype_size(DType t) {
     case DType::i32: return 4;
     case DType::i64: return 8;
     case DType::u16: return 2;
+    case DType::u8: return 1;
   }
   return 0;
 }
@@ -107,6 +109,7 @@ std::vector<double> Array::to_double() const {
     case DType::i32: convert(view<std::int32_t>()); break;
     case DType::i64: convert(view<std::int64_t>()); break;
     case DType::u16: convert(view<std::uint16_t>()); break;
+    case DType::u8: convert(view<std::uint8_t>()); break;
   }
   return out;
 }
@@ -257,6 +260,7 @@ hid_t native_type(DType t) {
     case DType::i32: return H5T_NATIVE_INT32;
     case DType::i64: return H5T_NATIVE_INT64;
     case DType::u16: return H5T_NATIVE_UINT16;
+    case DType::u8: return H5T_NATIVE_UINT8;
   }
   return -1;
 }
@@ -272,9 +276,10 @@ DType dtype_from_file_type(hid_t type, const std::string& name) {
     if (is_signed && size == 4) return DType::i32;
     if (is_signed && size == 8) return DType::i64;
     if (!is_signed && size == 2) return DType::u16;
+    if (!is_signed && size == 1) return DType::u8;
   }
   throw std::runtime_error("HDF5 dataset '" + name + "' has an element type reprise does not hold "
-                           "(supported: float32, float64, int8, int32, int64, uint16)");
+                           "(supported: float32, float64, int8, int32, int64, uint16, uint8)");
 }
 
 Handle string_type() {

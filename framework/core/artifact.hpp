@@ -20,7 +20,7 @@
 
 namespace reprise {
 
-enum class DType { f32, f64, i8, i32, i64, u16 };
+enum class DType { f32, f64, i8, i32, i64, u16, u8 };
 
 const char* dtype_name(DType t);
 // "{rows, cols}": how messages about arrays write a shape.
@@ -34,6 +34,7 @@ template <> constexpr DType dtype_of<std::int8_t>() { return DType::i8; }
 template <> constexpr DType dtype_of<std::int32_t>() { return DType::i32; }
 template <> constexpr DType dtype_of<std::int64_t>() { return DType::i64; }
 template <> constexpr DType dtype_of<std::uint16_t>() { return DType::u16; }
+template <> constexpr DType dtype_of<std::uint8_t>() { return DType::u8; }
 
 // A dense row-major array with a runtime element type.
 class Array {

@@ -2,6 +2,9 @@
 
 #include <cmath>
 #include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "components/datasets/volume.hpp"
 #include "components/inr/mlp.hpp"
@@ -39,19 +42,62 @@ TEST_CASE("codec/inr: sizes, ratio arithmetic and decode shape") {
   const Artifact model = run_component("inr/siren", {{"width", std::int64_t(8)}, {"depth", std::int64_t(2)},
                                                      {"epochs", std::int64_t(3)}, {"batch", std::int64_t(64)}});
   // 3*8+8 + 8*8+8 + 8+1 = 113 parameters.
-  for (const std::string precision : {"float32", "float16"}) {
-    const Artifact out = run_component("codec/inr", {{"weights", precision}}, codec_inputs(data, model));
-    const double width = precision == "float32" ? 4 : 2;
+  double previous_bytes = 1e300;
+  for (const std::int64_t bits : {32, 16, 8, 4}) {
+    CAPTURE(bits);
+    const Artifact out = run_component("codec/inr", {{"bits", bits}}, codec_inputs(data, model));
+    const double bytes = static_cast<double>(out.array("stream").size());
+    CHECK(out.array("stream").dtype() == DType::u8);
     CHECK(out.scalar("parameters") == 113);
     CHECK(out.array("weights").size() == 113);
-    CHECK(out.scalar("bytes") == 113 * width);
+    CHECK(out.scalar("bytes") == bytes);  // the stream is the whole compressed form
+    CHECK(bytes < previous_bytes);
+    previous_bytes = bytes;
     CHECK(out.scalar("original_bytes") == 240 * 2);
-    CHECK(out.scalar("ratio") == doctest::Approx(480 / (113 * width)));
-    CHECK(out.scalar("bits_per_value") == doctest::Approx(8 * 113 * width / 240));
+    CHECK(out.scalar("ratio") == doctest::Approx(480 / bytes));
+    CHECK(out.scalar("bits_per_value") == doctest::Approx(8 * bytes / 240));
     CHECK(out.array("volume").shape() == std::vector<std::size_t>{6, 10, 4});
     CHECK(out.array("loss").size() == 3);
     CHECK(out.scalar("steps") == 12);  // 240 voxels / 64 per batch = 4 steps x 3 epochs
   }
+}
+
+TEST_CASE("codec/inr-decode: the bytes alone give codec/inr's volume bit for bit") {
+  const Artifact data = smooth_volume();
+  const std::vector<std::pair<std::string, std::map<std::string, ParamValue>>> models = {
+      {"inr/siren", {}}, {"inr/ffnet", {{"features", std::int64_t(8)}}}, {"inr/wire", {}}};
+  for (const auto& [name, extra] : models) {
+    std::map<std::string, ParamValue> settings = {
+        {"width", std::int64_t(8)}, {"depth", std::int64_t(2)}, {"epochs", std::int64_t(2)}, {"batch", std::int64_t(64)}};
+    settings.insert(extra.begin(), extra.end());
+    const Artifact model = run_component(name, settings);
+    for (const std::int64_t bits : {32, 16, 8, 4}) {
+      CAPTURE(name);
+      CAPTURE(bits);
+      const Artifact coded =
+          run_component("codec/inr", {{"bits", bits}, {"threads", std::int64_t(2)}}, codec_inputs(data, model));
+      // Only the stream travels: a fresh artifact holding nothing else.
+      Artifact bytes_only;
+      bytes_only.set_array("stream", coded.array("stream"));
+      Inputs in;
+      in.set("stream", std::make_shared<const Artifact>(bytes_only));
+      const Artifact decoded = run_component("codec/inr-decode", {{"threads", std::int64_t(1)}}, in);
+      CHECK(decoded.array("volume") == coded.array("volume"));
+      CHECK(decoded.string("architecture") == coded.string("architecture"));
+    }
+  }
+}
+
+TEST_CASE("codec/inr-decode: a missing or foreign stream is named in the error") {
+  Artifact empty;
+  empty.set_scalar("x", 1);
+  Inputs in;
+  in.set("stream", std::make_shared<const Artifact>(empty));
+  CHECK_THROWS_WITH(run_component("codec/inr-decode", {}, in), doctest::Contains("connect a codec/inr node"));
+  Artifact garbage;
+  garbage.set_array("stream", Array::from<std::uint8_t>({4}, std::vector<std::uint8_t>{1, 2, 3, 4}));
+  in.set("stream", std::make_shared<const Artifact>(garbage));
+  CHECK_THROWS_WITH(run_component("codec/inr-decode", {}, in), doctest::Contains("not a reprise INR stream"));
 }
 
 TEST_CASE("codec/inr: training lowers the error, float16 weights decode to their rounded network") {
@@ -59,7 +105,7 @@ TEST_CASE("codec/inr: training lowers the error, float16 weights decode to their
   const Artifact model = run_component("inr/siren", {{"width", std::int64_t(24)}, {"depth", std::int64_t(2)},
                                                      {"epochs", std::int64_t(300)}, {"batch", std::int64_t(240)},
                                                      {"lr", 1e-3}, {"omega0", 3.0}, {"first_omega0", 3.0}});
-  const Artifact out = run_component("codec/inr", {{"weights", std::string("float16")}}, codec_inputs(data, model));
+  const Artifact out = run_component("codec/inr", {{"bits", std::int64_t(16)}}, codec_inputs(data, model));
   const auto loss = out.array("loss").view<double>();
   CHECK(loss.back() < 0.05 * loss.front());
 
@@ -72,9 +118,8 @@ TEST_CASE("codec/inr: training lowers the error, float16 weights decode to their
     variance += (truth[i] - mean) * (truth[i] - mean) / truth.size();
   }
   CHECK(mse < 0.02 * variance);
-  // Every stored float16 is a float16: rounding the stored bits again changes nothing.
-  for (std::uint16_t bits : out.array("weights").view<std::uint16_t>())
-    CHECK(inr::to_half(inr::from_half(bits)) == bits);
+  // Every decoded weight is a float16: rounding it again changes nothing.
+  for (float w : out.array("weights").view<float>()) CHECK(inr::from_half(inr::to_half(w)) == w);
 }
 
 TEST_CASE("codec/inr: a model trained on a downsampled volume decodes the full grid at matching positions") {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -37,6 +38,10 @@ struct TrainingOptions {
   int batch = 8192;
   double learning_rate = 1e-4;
   bool cosine = false;  // cosine decay from learning_rate to learning_rate / 100
+  // Quantisation-aware training: when set, every gradient is taken at
+  // project(θ) and applied to θ itself (the straight-through estimator), so
+  // the float weights learn to sit well under the projection.
+  std::function<void(Network&)> project;
   double rate_at(std::int64_t step, std::int64_t total_steps) const;
 };
 TrainingOptions training_options(const Artifact& model);

@@ -57,6 +57,7 @@ FitReport fit(Network& net, const GridCoordinates& grid, std::span<const float> 
   BatchRunner runner(net, threads);
   Adam adam(net.parameters().size());
   std::vector<float> grad(net.parameters().size());
+  std::vector<float> shadow;  // the float weights while a projected copy takes the gradient
   std::vector<std::uint32_t> drawn;
   std::vector<float> t;
   Matrix x;
@@ -76,7 +77,12 @@ FitReport fit(Network& net, const GridCoordinates& grid, std::span<const float> 
       grid.fill(indices, x);
       t.resize(indices.size());
       for (std::size_t j = 0; j < indices.size(); ++j) t[j] = targets[indices[j]];
+      if (options.project) {
+        shadow.assign(net.parameters().begin(), net.parameters().end());
+        options.project(net);
+      }
       const double sum = runner.gradient(x, t.data(), grad);
+      if (options.project) std::copy(shadow.begin(), shadow.end(), net.parameters().begin());
       // ∂/∂θ of the batch's mean squared error = (2/n) ∂/∂θ ½Σ(f − t)².
       const float to_mean = 2.0f / static_cast<float>(indices.size());
       for (float& g : grad) g *= to_mean;

@@ -145,7 +145,11 @@ std::string header_text(const StreamHeader& h) {
   }
   t += "input_dim=" + std::to_string(h.input_dim) + "\n";
   t += "seed=" + std::to_string(h.seed) + "\n";
-  t += "value_scale=" + exact(h.value_scale) + "\n";
+  check_plain(h.values.transform);
+  t += "transform=" + h.values.transform + "\n";
+  t += "value_scale=" + exact(h.values.scale) + "\n";
+  t += "zero_below=" + exact(h.values.zero_below) + "\n";
+  t += "zero_margin=" + exact(h.values.zero_margin) + "\n";
   t += "shape=" + joined<std::size_t>(h.frame.shape, size_text) + "\n";
   t += "step=" + joined<double>(h.frame.step, double_text) + "\n";
   t += "extent=" + joined<double>(h.frame.extent, double_text) + "\n";
@@ -172,8 +176,15 @@ StreamHeader parse_header(const std::string& text) {
       h.input_dim = static_cast<int>(parse_double(key, value));
     } else if (key == "seed") {
       h.seed = std::stoull(value);
+    } else if (key == "transform") {
+      if (value != "linear" && value != "log") throw std::runtime_error("INR stream: unknown value transform '" + value + "'");
+      h.values.transform = value;
     } else if (key == "value_scale") {
-      h.value_scale = parse_double(key, value);
+      h.values.scale = parse_double(key, value);
+    } else if (key == "zero_below") {
+      h.values.zero_below = parse_double(key, value);
+    } else if (key == "zero_margin") {
+      h.values.zero_margin = parse_double(key, value);
     } else if (key == "shape") {
       for (double v : split_doubles(key, value)) h.frame.shape.push_back(static_cast<std::size_t>(v));
       have_shape = true;
@@ -365,9 +376,43 @@ DecodedStream decode_stream(std::span<const std::uint8_t> bytes) {
   return d;
 }
 
+ValueMap ValueMap::fitted(std::span<const double> values, const std::string& transform, double zero_below,
+                          double zero_margin) {
+  ValueMap m;
+  m.transform = transform;
+  m.zero_below = zero_below;
+  m.zero_margin = zero_margin;
+  double largest = 0;
+  for (double v : values) largest = std::max(largest, std::abs(v));
+  if (transform == "log") {
+    for (double v : values)
+      if (v != 0 && v < zero_below)
+        throw std::runtime_error("transform: log needs zero-suppressed data (0 or >= zero_below = " +
+                                 std::to_string(zero_below) + "), found the value " + std::to_string(v));
+    m.scale = largest > zero_below ? std::log1p(largest - zero_below) : 1.0;
+  } else {
+    m.scale = largest > 0 ? largest : 1.0;
+  }
+  return m;
+}
+
+float ValueMap::target(double value) const {
+  if (transform == "log") return value < zero_below ? 0.0f : static_cast<float>(std::log1p(value - zero_below) / scale);
+  return static_cast<float>(value / scale);
+}
+
+float ValueMap::value(float output) const {
+  const double v = transform == "log" ? zero_below + std::expm1(static_cast<double>(output) * scale)
+                                      : static_cast<double>(output) * scale;
+  if (zero_below > 0 && v < zero_below + zero_margin) return 0.0f;
+  return static_cast<float>(v);
+}
+
 std::vector<float> decode_volume(const DecodedStream& stream, unsigned threads, Context& ctx) {
   const GridCoordinates grid(stream.header.frame);
-  return decode(*stream.net, grid, static_cast<float>(stream.header.value_scale), threads, ctx);
+  std::vector<float> out = decode(*stream.net, grid, 1.0f, threads, ctx);
+  for (float& v : out) v = stream.header.values.value(v);
+  return out;
 }
 
 }  // namespace reprise::inr

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "components/datasets/volume.hpp"
@@ -48,12 +49,32 @@ RowBits uniform_bits(const Network& net, int bits);
 // projection quantisation-aware training runs its forward passes on.
 void quantise(Network& net, const RowBits& bits);
 
+// How the network's output y maps to a value, and back for training targets.
+//   linear  v = y · scale, scale = the largest |value|: targets in [-1, 1];
+//   log     for zero-suppressed data (values are 0 or >= zero_below = T):
+//           v = T + expm1(y · scale), scale = log1p(max - T), so values T..max
+//           train as 0..1 and a zero voxel trains as 0 too: the field has no jump
+//           at a track's edge, and the large values do not dominate the loss.
+// With zero_below > 0, decoded values below T + zero_margin become 0 under
+// either map: the detector never records them, and a network's small ripple
+// over the empty 90 % of a sparse volume would otherwise count in every voxel.
+struct ValueMap {
+  std::string transform = "linear";
+  double scale = 1;
+  double zero_below = 0, zero_margin = 0;
+  // Map fitted to `values` (the largest magnitude, or max - T for log).
+  static ValueMap fitted(std::span<const double> values, const std::string& transform, double zero_below,
+                         double zero_margin);
+  float target(double value) const;
+  float value(float output) const;
+};
+
 // What a decoder needs besides the parameters.
 struct StreamHeader {
   Artifact model;  // the inr/* node's strings and scalars: architecture and settings
   int input_dim = 3;
   std::uint64_t seed = 0;  // FFNet draws its Fourier matrix from it; the weights are stored
-  double value_scale = 1;  // decoded values are the network's outputs times this
+  ValueMap values;          // network output -> value (see ValueMap)
   volume::GridFrame frame;  // the grid to decode on
 };
 

@@ -19,15 +19,25 @@ WireNet::WireNet(const WireConfig& config, std::uint64_t seed) : config_(config)
   out_re_ = add_dense(config_.width, 1);
   out_im_ = add_dense(config_.width, 1);  // its bias never reaches the real output: gradient 0
   std::mt19937_64 rng(seed);
-  auto init = [&](const DenseSlot& s) {
-    fill_uniform({params_.data() + s.offset, s.size()}, 1.0 / std::sqrt(double(s.in)), rng);
+  // SIREN's scheme carried over to the Gabor layers: the first layer's weights
+  // U(±1/in), every later weight U(±√(6/in)/ω), biases U(±1/√in). With
+  // torch.nn.Linear's U(±1/√in) on every layer (what the WIRE reference code
+  // does), each layer multiplies the phase spread by about ω/√3, so a network of
+  // four layers starts out as white noise from one voxel to the next, and
+  // training on sparse data only ever reaches the mean.
+  const double omega = std::max(1e-6, static_cast<double>(config_.omega));
+  auto init = [&](const DenseSlot& s, double weight_bound) {
+    fill_uniform({params_.data() + s.offset, s.weights()}, weight_bound, rng);
+    fill_uniform({params_.data() + s.offset + s.weights(), static_cast<std::size_t>(s.out)}, 1.0 / std::sqrt(double(s.in)),
+                 rng);
   };
+  auto later_bound = [&](const DenseSlot& s) { return std::sqrt(6.0 / s.in) / omega; };
   for (std::size_t l = 0; l < re_.size(); ++l) {
-    init(re_[l]);
-    if (l > 0) init(im_[l]);
+    init(re_[l], l == 0 ? 1.0 / re_[l].in : later_bound(re_[l]));
+    if (l > 0) init(im_[l], later_bound(im_[l]));
   }
-  init(out_re_);
-  init(out_im_);
+  init(out_re_, later_bound(out_re_));
+  init(out_im_, later_bound(out_im_));
 }
 
 std::string WireNet::describe() const {

@@ -27,7 +27,9 @@ struct WireConfig {
 
 class WireNet : public Network {
  public:
-  WireNet(const WireConfig& config, std::uint64_t seed);  // weights U(±1/√in), real and imaginary parts
+  // Weights: first layer U(±1/in), later ones U(±√(6/in)/ω) (real and imaginary
+  // parts alike); biases U(±1/√in). See the constructor for why.
+  WireNet(const WireConfig& config, std::uint64_t seed);
   int input_dim() const override { return config_.input_dim; }
   std::string describe() const override;
   void predict(const MatrixView& x, float* y, Workspace& ws) const override;

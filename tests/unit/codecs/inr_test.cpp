@@ -88,6 +88,53 @@ TEST_CASE("codec/inr-decode: the bytes alone give codec/inr's volume bit for bit
   }
 }
 
+TEST_CASE("codec/inr: target_ratio lands within 5 % above the target, never below") {
+  // The guarantee is "within one row's step of the budget": rows here are small
+  // next to the budgets (FFNet with 16 features: 32 inputs to its first layer).
+  const Artifact data = smooth_volume(24, 20, 16);  // 7680 voxels, 15 360 bytes at 16 bits
+  for (const auto& [model_name, bits] : std::vector<std::pair<std::string, std::int64_t>>{
+           {"inr/siren", 8}, {"inr/siren", 4}, {"inr/ffnet", 8}, {"inr/wire", 6}}) {
+    std::map<std::string, ParamValue> settings = {
+        {"depth", std::int64_t(2)}, {"epochs", std::int64_t(1)}, {"batch", std::int64_t(1024)}};
+    if (model_name == "inr/ffnet") settings["features"] = std::int64_t(16);
+    const Artifact model = run_component(model_name, settings);
+    for (const double target : {4.0, 8.0, 16.0}) {
+      CAPTURE(model_name);
+      CAPTURE(bits);
+      CAPTURE(target);
+      const Artifact out = run_component("codec/inr", {{"bits", bits}, {"target_ratio", target}}, codec_inputs(data, model));
+      CHECK(out.scalar("ratio") >= target);
+      CHECK(out.scalar("ratio") <= 1.05 * target);
+      CHECK(out.scalar("bytes") == static_cast<double>(out.array("stream").size()));
+      CHECK(out.scalar("mean_bits") >= static_cast<double>(bits) - 1);  // narrowed at most a step
+    }
+  }
+  const Artifact model = run_component("inr/siren", {{"depth", std::int64_t(2)}, {"epochs", std::int64_t(1)}});
+  CHECK_THROWS_WITH(run_component("codec/inr", {{"bits", std::int64_t(8)}, {"target_ratio", 1e4}},
+                                  codec_inputs(data, model)),
+                    doctest::Contains("lower target_ratio"));
+}
+
+TEST_CASE("codec/inr: quantisation-aware fine-tuning beats quantising after training at 3 bits") {
+  const Artifact data = smooth_volume(12, 10, 8);
+  const Artifact model = run_component("inr/siren", {{"width", std::int64_t(24)}, {"depth", std::int64_t(2)},
+                                                     {"epochs", std::int64_t(200)}, {"batch", std::int64_t(960)},
+                                                     {"lr", 1e-3}, {"omega0", 3.0}, {"first_omega0", 3.0}});
+  auto mse_of = [&](std::int64_t qat) {
+    const Artifact out =
+        run_component("codec/inr", {{"bits", std::int64_t(3)}, {"qat_epochs", qat}, {"qat_lr", 0.3}}, codec_inputs(data, model));
+    const auto truth = data.array("volume").to_double();
+    const auto decoded = out.array("volume").view<float>();
+    double mse = 0;
+    for (std::size_t i = 0; i < truth.size(); ++i) mse += (decoded[i] - truth[i]) * (decoded[i] - truth[i]) / truth.size();
+    return mse;
+  };
+  const double plain = mse_of(0), aware = mse_of(100);
+  CAPTURE(plain);
+  CAPTURE(aware);
+  CHECK(aware < 0.7 * plain);
+}
+
 TEST_CASE("codec/inr-decode: a missing or foreign stream is named in the error") {
   Artifact empty;
   empty.set_scalar("x", 1);

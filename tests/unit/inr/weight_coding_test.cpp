@@ -34,7 +34,7 @@ StreamHeader header_for(const Artifact& model) {
   h.model = model;
   h.input_dim = 3;
   h.seed = 77;
-  h.value_scale = 1023.5;
+  h.values = ValueMap{"log", 6.93, 64, 3};
   h.frame = volume::GridFrame{{4, 5, 6}, {1, 1, 1}, {4, 5, 6}};
   return h;
 }
@@ -86,7 +86,10 @@ TEST_CASE("weight coding: every width decodes to the stored rounding of every we
       }
     // The header comes back exactly.
     CHECK(d.header.seed == 77);
-    CHECK(d.header.value_scale == 1023.5);
+    CHECK(d.header.values.transform == "log");
+    CHECK(d.header.values.scale == 6.93);
+    CHECK(d.header.values.zero_below == 64);
+    CHECK(d.header.values.zero_margin == 3);
     CHECK(d.header.frame.shape == std::vector<std::size_t>{4, 5, 6});
     CHECK(d.header.model.scalar("first_omega0") == 30);
     CHECK(d.net->describe() == net->describe());

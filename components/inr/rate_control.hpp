@@ -1,0 +1,44 @@
+// Rate control for codec/inr's `target_ratio` (like ZFP's fixed-rate mode, but
+// for a stream whose size is only known once it is coded):
+//   1. the width: the widest network of the model (every other setting kept)
+//      whose weights at `bits` bits, plus the per-row scales and biases, fit the
+//      byte budget before entropy coding (width_for_budget);
+//   2. after training, the row widths: every row at `bits` (narrowed a step at
+//      a time while the coded stream is over budget), then the first k rows,
+//      in layer order, one step wider (8 -> 16 -> 32 bits, or b -> b + 1 below 8)
+//      with the largest k whose coded stream still fits; the same from one step
+//      narrower (rows at b - 1 widened to b: finer steps), and the fuller of the
+//      two streams wins (fill_budget). The entropy coder's gain is thereby spent
+//      on precision, and the stream ends within a row's worth of bytes below
+//      the budget.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "components/inr/weight_coding.hpp"
+
+namespace reprise::inr {
+
+// The next wider / narrower valid row width (32, 16, 8, ..., 2); the widest and
+// narrowest return themselves.
+int wider_bits(int bits);
+int narrower_bits(int bits);
+
+// Bytes of `net`'s stored values at `bits` bits per weight before entropy coding.
+double raw_stored_bytes(const Network& net, int bits);
+
+// The widest width (1..4096) of the model `settings` describes whose
+// raw_stored_bytes at `bits` fit `budget`; throws when even width 1 does not.
+int width_for_budget(const Artifact& settings, int input_dim, double budget, int bits);
+
+struct RatePlan {
+  RowBits bits;
+  std::vector<std::uint8_t> stream;
+};
+
+// Row widths (see above) and the stream coded with them, at most `budget`
+// bytes; throws when even every row at 2 bits is over budget.
+RatePlan fill_budget(const StreamHeader& header, const Network& net, int bits, double budget);
+
+}  // namespace reprise::inr

@@ -20,6 +20,14 @@ Matrix& Workspace::at(std::size_t i, Eigen::Index rows, Eigen::Index cols) {
   return m;
 }
 
+double weight_residuals(Matrix& r, const float* w, Eigen::Index n) {
+  if (w == nullptr) return r.cast<double>().squaredNorm();
+  const Eigen::Map<const Eigen::RowVectorXf> weights(w, n);
+  const double loss = (r.row(0).cast<double>().array().square() * weights.cast<double>().array()).sum();
+  r.row(0).array() *= weights.array();
+  return loss;
+}
+
 void fill_uniform(std::span<float> values, double bound, std::mt19937_64& rng) {
   std::uniform_real_distribution<double> u(-bound, bound);
   for (float& v : values) v = static_cast<float>(u(rng));
@@ -134,11 +142,11 @@ void Mlp::predict(const MatrixView& x, float* y, Workspace& ws) const {
   std::copy_n(out.data(), x.cols(), y);
 }
 
-double Mlp::accumulate_gradient(const MatrixView& x, const float* t, float* grad, Workspace& ws) const {
+double Mlp::accumulate_gradient(const MatrixView& x, const float* t, float* grad, Workspace& ws, const float* w) const {
   if (output_.out != 1) throw std::logic_error("Mlp::accumulate_gradient needs a single output");
-  Matrix& r = ws.buffers[forward(x, ws)];  // becomes the residual f - t
+  Matrix& r = ws.buffers[forward(x, ws)];  // becomes the residual f - t, then w (f - t)
   r.row(0) -= Eigen::Map<const Eigen::RowVectorXf>(t, x.cols());
-  const double loss = r.cast<double>().squaredNorm();
+  const double loss = weight_residuals(r, w, x.cols());
   backward(x, r, grad, ws);
   return loss;
 }
@@ -212,7 +220,7 @@ void BatchRunner::run_parallel(std::size_t tasks, Work&& work) {
   parallel_for(tasks, threads_, [&](std::size_t i, unsigned w, const std::atomic<bool>&) { work(i, workspaces_[w]); });
 }
 
-double BatchRunner::gradient(const MatrixView& x, const float* t, std::span<float> grad) {
+double BatchRunner::gradient(const MatrixView& x, const float* t, std::span<float> grad, const float* w) {
   const Eigen::Index n = x.cols();
   const std::size_t tasks = static_cast<std::size_t>((n + micro_batch_ - 1) / micro_batch_);
   const std::size_t size = net_.parameters().size();
@@ -224,7 +232,7 @@ double BatchRunner::gradient(const MatrixView& x, const float* t, std::span<floa
     g.setZero(static_cast<Eigen::Index>(size));
     const Eigen::Index first = static_cast<Eigen::Index>(i) * micro_batch_;
     const Eigen::Index cols = std::min<Eigen::Index>(micro_batch_, n - first);
-    losses[i] = net_.accumulate_gradient(x.middleCols(first, cols), t + first, g.data(), ws);
+    losses[i] = net_.accumulate_gradient(x.middleCols(first, cols), t + first, g.data(), ws, w ? w + first : nullptr);
   });
   // Summed in micro-batch order: the same bits for any thread count.
   VectorMap total(grad.data(), static_cast<Eigen::Index>(size));

@@ -67,12 +67,14 @@ class Network {
 
   // f at the columns of x (input_dim x n), written to y[0..n).
   virtual void predict(const MatrixView& x, float* y, Workspace& ws) const = 0;
-  // Adds the gradient of ½ Σ_j (f(x_j) - t_j)² with respect to θ to `grad`
-  // (same layout as parameters()) and returns Σ_j (f(x_j) - t_j)².
+  // Adds the gradient of ½ Σ_j w_j (f(x_j) - t_j)² with respect to θ to `grad`
+  // (same layout as parameters()) and returns Σ_j w_j (f(x_j) - t_j)²; w_j = 1
+  // when `w` is null (importance-weighted losses pass the draws' weights).
   // The bits depend on grad's address modulo 64 (Eigen sums the entries before
   // an aligned address in another order): pass Eigen-allocated memory, such as
   // an Eigen::VectorXf's data(), never a std::vector's, for reproducible results.
-  virtual double accumulate_gradient(const MatrixView& x, const float* t, float* grad, Workspace& ws) const = 0;
+  virtual double accumulate_gradient(const MatrixView& x, const float* t, float* grad, Workspace& ws,
+                                     const float* w = nullptr) const = 0;
 
  protected:
   // Appends a dense layer's slot to the parameter layout.
@@ -109,7 +111,8 @@ class Mlp : public Network {
   int input_dim() const override { return config_.input_dim; }
   std::string describe() const override;
   void predict(const MatrixView& x, float* y, Workspace& ws) const override;
-  double accumulate_gradient(const MatrixView& x, const float* t, float* grad, Workspace& ws) const override;
+  double accumulate_gradient(const MatrixView& x, const float* t, float* grad, Workspace& ws,
+                             const float* w = nullptr) const override;
   const MlpConfig& config() const { return config_; }
 
   // The general form, for networks with several outputs (the autoencoders):
@@ -150,8 +153,9 @@ class Adam {
 class BatchRunner {
  public:
   BatchRunner(const Network& net, unsigned threads, int micro_batch = 1024);
-  // grad = ∂/∂θ of ½ Σ_j (f(x_j) - t_j)² over the batch's columns; returns Σ (f - t)².
-  double gradient(const MatrixView& x, const float* t, std::span<float> grad);
+  // grad = ∂/∂θ of ½ Σ_j w_j (f(x_j) - t_j)² over the batch's columns (w_j = 1
+  // without w); returns Σ w (f - t)².
+  double gradient(const MatrixView& x, const float* t, std::span<float> grad, const float* w = nullptr);
   // y[0..n) = f at the columns of x.
   void predict(const MatrixView& x, float* y);
   unsigned threads() const { return threads_; }
@@ -172,6 +176,11 @@ class BatchRunner {
 // Fills `values` with draws of U(-bound, bound), in order: the initialisation
 // every network of this core uses.
 void fill_uniform(std::span<float> values, double bound, std::mt19937_64& rng);
+
+// The weighted loss Σ_j w_j r_j² of a residual row r (1 x n), which it then
+// scales to w_j r_j, what the backward pass needs; w = null means every w_j = 1
+// (r is left as it is). The networks' accumulate_gradient share it.
+double weight_residuals(Matrix& r, const float* w, Eigen::Index n);
 
 // float32 <-> IEEE half (round to nearest even), for storing weights as float16.
 std::uint16_t to_half(float v);

@@ -59,7 +59,7 @@ FitReport fit(Network& net, const GridCoordinates& grid, std::span<const float> 
   std::vector<float> grad(net.parameters().size());
   std::vector<float> shadow;  // the float weights while a projected copy takes the gradient
   std::vector<std::uint32_t> drawn;
-  std::vector<float> t;
+  std::vector<float> t, weights;
   Matrix x;
   FitReport report;
 
@@ -77,11 +77,15 @@ FitReport fit(Network& net, const GridCoordinates& grid, std::span<const float> 
       grid.fill(indices, x);
       t.resize(indices.size());
       for (std::size_t j = 0; j < indices.size(); ++j) t[j] = targets[indices[j]];
+      if (sampler.reweights()) {
+        weights.resize(indices.size());
+        for (std::size_t j = 0; j < indices.size(); ++j) weights[j] = sampler.loss_weight(indices[j]);
+      }
       if (options.project) {
         shadow.assign(net.parameters().begin(), net.parameters().end());
         options.project(net);
       }
-      const double sum = runner.gradient(x, t.data(), grad);
+      const double sum = runner.gradient(x, t.data(), grad, sampler.reweights() ? weights.data() : nullptr);
       if (options.project) std::copy(shadow.begin(), shadow.end(), net.parameters().begin());
       // ∂/∂θ of the batch's mean squared error = (2/n) ∂/∂θ ½Σ(f − t)².
       const float to_mean = 2.0f / static_cast<float>(indices.size());

@@ -88,14 +88,15 @@ void WireNet::predict(const MatrixView& x, float* y, Workspace& ws) const {
   std::copy_n(out.data(), x.cols(), y);
 }
 
-double WireNet::accumulate_gradient(const MatrixView& x, const float* t, float* grad, Workspace& ws) const {
+double WireNet::accumulate_gradient(const MatrixView& x, const float* t, float* grad, Workspace& ws,
+                                    const float* weights) const {
   const Eigen::Index n = x.cols();
   const std::size_t layers = re_.size();
   const float* p = params_.data();
   const float w = config_.omega, s2 = config_.scale * config_.scale;
   Matrix& r = ws.buffers[forward(x, ws)];
   r.row(0) -= Eigen::Map<const Eigen::RowVectorXf>(t, n);
-  const double loss = r.cast<double>().squaredNorm();
+  const double loss = weight_residuals(r, weights, n);
 
   // y = Re(W_o σ) + b = W_re u − W_im v + b.
   const Matrix& u_last = ws.buffers[4 * layers - 2];

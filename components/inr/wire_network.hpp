@@ -33,7 +33,8 @@ class WireNet : public Network {
   int input_dim() const override { return config_.input_dim; }
   std::string describe() const override;
   void predict(const MatrixView& x, float* y, Workspace& ws) const override;
-  double accumulate_gradient(const MatrixView& x, const float* t, float* grad, Workspace& ws) const override;
+  double accumulate_gradient(const MatrixView& x, const float* t, float* grad, Workspace& ws,
+                             const float* w = nullptr) const override;
 
  private:
   // Complex layer l >= 1 is (re_[l], im_[l]); layer 0 uses re_[0] only.

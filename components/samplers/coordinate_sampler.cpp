@@ -26,7 +26,13 @@ std::unique_ptr<CoordinateSampler> make_sampler(const Artifact* description, std
   if (method == "full") return make_full_sampler(values.size());
   const double ratio = description->scalar("ratio");
   if (method == "random") return make_random_sampler(values.size(), ratio);
-  if (method == "importance") return make_importance_sampler(values, ratio, description->scalar("epsilon"));
+  if (method == "importance") {
+    // Descriptions cached before sampler/importance v2 have neither scalar: the paper's variant.
+    const auto& s = description->scalars();
+    const double alpha = s.count("uniform_fraction") ? s.at("uniform_fraction") : 0.0;
+    const bool reweight = s.count("reweight") && s.at("reweight") != 0;
+    return make_importance_sampler(values, ratio, description->scalar("epsilon"), alpha, reweight);
+  }
   if (method == "entropy")
     return make_entropy_sampler(values, ratio, static_cast<std::size_t>(description->scalar("bins")));
   throw std::runtime_error("unknown sampling method '" + method + "' (expected full, random, importance or entropy)");

@@ -25,6 +25,12 @@ class CoordinateSampler {
   virtual ~CoordinateSampler() = default;
   // Replaces `out` with one epoch's flat voxel indices (row-major).
   virtual void draw(std::mt19937_64& rng, std::vector<std::uint32_t>& out) = 0;
+  // True when training should weight each draw's loss by loss_weight: the
+  // likelihood ratio p_i / q_i of the full grid's uniform p_i = 1/N to this
+  // sampler's draw probability q_i, so that the expected loss of a batch is
+  // the full-grid mean squared error however the draws are concentrated.
+  virtual bool reweights() const { return false; }
+  virtual float loss_weight(std::uint32_t /*voxel*/) const { return 1; }
 };
 
 // The `ratio` parameter (ρ: drawn coordinates per epoch / voxels) the sampling methods share.
@@ -42,7 +48,10 @@ std::unique_ptr<CoordinateSampler> make_sampler(const Artifact* description, std
 // Each method's sampler, as make_sampler builds it from the method's parameters.
 std::unique_ptr<CoordinateSampler> make_full_sampler(std::size_t voxels);
 std::unique_ptr<CoordinateSampler> make_random_sampler(std::size_t voxels, double ratio);
-std::unique_ptr<CoordinateSampler> make_importance_sampler(std::span<const float> values, double ratio, double epsilon);
+// uniform_fraction α: draw from the defensive mixture α/N + (1 - α) q_i;
+// reweight: weight the loss by p/q (see CoordinateSampler::reweights).
+std::unique_ptr<CoordinateSampler> make_importance_sampler(std::span<const float> values, double ratio, double epsilon,
+                                                           double uniform_fraction = 0, bool reweight = false);
 std::unique_ptr<CoordinateSampler> make_entropy_sampler(std::span<const float> values, double ratio, std::size_t bins);
 
 }  // namespace reprise::coords

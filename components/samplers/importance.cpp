@@ -64,23 +64,49 @@ std::uint32_t AliasTable::draw(std::mt19937_64& rng) const {
   return coin(rng) < accept_[i] ? static_cast<std::uint32_t>(i) : alias_[i];
 }
 
+// Draws with probability q_i ∝ m_i, the defensive mixture
+// m_i = α Σw / N + (1 - α) w_i of the uniform and the paper's weights w_i (so
+// Σm = Σw; with α = 0, m = w exactly and the draws are the paper's). The loss
+// weight of voxel i is p_i / q_i = (1/N) / (m_i / Σm) = Σw / (N m_i); α bounds it
+// by 1/α, which is what keeps the reweighted loss's variance finite when the
+// zero voxels have tiny w (Hesterberg 1995, "defensive importance sampling").
 class WeightedDraws : public coords::CoordinateSampler {
  public:
-  WeightedDraws(std::span<const float> values, double ratio, double epsilon)
-      : table_(weights(values, epsilon)), draws_(coords::draws_per_epoch(ratio, values.size())) {}
+  WeightedDraws(std::span<const float> values, double ratio, double epsilon, double alpha, bool reweight)
+      : mixture_(mixture(values, epsilon, alpha)),
+        table_(mixture_),
+        draws_(coords::draws_per_epoch(ratio, values.size())),
+        reweight_(reweight) {
+    for (double m : mixture_) total_ += m;
+  }
   void draw(std::mt19937_64& rng, std::vector<std::uint32_t>& out) override {
     out.resize(draws_);
     for (auto& i : out) i = table_.draw(rng);
   }
+  bool reweights() const override { return reweight_; }
+  float loss_weight(std::uint32_t i) const override {
+    return static_cast<float>(total_ / (static_cast<double>(mixture_.size()) * mixture_[i]));
+  }
 
  private:
-  static std::vector<double> weights(std::span<const float> values, double epsilon) {
+  static std::vector<double> mixture(std::span<const float> values, double epsilon, double alpha) {
     std::vector<double> w(values.size());
-    for (std::size_t i = 0; i < values.size(); ++i) w[i] = values[i] != 0 ? std::abs(double(values[i])) : epsilon;
+    double total = 0;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      w[i] = values[i] != 0 ? std::abs(double(values[i])) : epsilon;
+      total += w[i];
+    }
+    if (alpha > 0) {
+      const double floor = alpha * total / static_cast<double>(values.size());
+      for (double& m : w) m = floor + (1 - alpha) * m;
+    }
     return w;
   }
+  std::vector<double> mixture_;
   AliasTable table_;
   std::size_t draws_;
+  bool reweight_;
+  double total_ = 0;
 };
 
 class ImportanceSampler : public Component {
@@ -90,6 +116,8 @@ class ImportanceSampler : public Component {
     a.set_string("method", "importance");
     a.set_scalar("ratio", p.get_double("ratio"));
     a.set_scalar("epsilon", p.get_double("epsilon"));
+    a.set_scalar("uniform_fraction", p.get_double("uniform_fraction"));
+    a.set_scalar("reweight", p.get_bool("reweight") ? 1 : 0);
     return a;
   }
 };
@@ -97,16 +125,25 @@ class ImportanceSampler : public Component {
 }  // namespace
 
 std::unique_ptr<coords::CoordinateSampler> coords::make_importance_sampler(std::span<const float> values, double ratio,
-                                                                           double epsilon) {
-  return std::make_unique<WeightedDraws>(values, ratio, epsilon);
+                                                                           double epsilon, double uniform_fraction,
+                                                                           bool reweight) {
+  return std::make_unique<WeightedDraws>(values, ratio, epsilon, uniform_fraction, reweight);
 }
 
-REPRISE_COMPONENT(ImportanceSampler, "sampler/importance", "1",
+REPRISE_COMPONENT(ImportanceSampler, "sampler/importance", "2",
                   "INR training coordinates: ρN draws with replacement, probability ∝ |y| (ε for zeros)",
                   coords::param_ratio(),
                   param_double("epsilon", 0.01,
                                "weight of a zero voxel, relative to the largest |y| (which has weight 1)")
                       .range(1e-12, 1),
-                  coords::output_method(), coords::output_ratio(), output("epsilon", "scalar: ε"))
+                  param_double("uniform_fraction", 0,
+                               "α: draw from the defensive mixture α·uniform + (1 - α)·(the weights above); 0: the "
+                               "paper's draws exactly")
+                      .range(0, 1),
+                  param_bool("reweight", false,
+                             "weight each draw's loss by p/q (uniform over the voxels / this draw probability), so "
+                             "the objective stays the full-grid MSE; false: the paper's unweighted loss"),
+                  coords::output_method(), coords::output_ratio(),
+                  output("epsilon, uniform_fraction, reweight", "scalars: ε, α, and 1 when the loss is reweighted"))
 
 }  // namespace reprise

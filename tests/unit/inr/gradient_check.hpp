@@ -12,31 +12,37 @@
 
 namespace reprise::inr {
 
-// ½ Σ (f(x_j) - t_j)² evaluated in double from float predictions.
-inline double half_squared_error(const Network& net, const Matrix& x, const std::vector<float>& t) {
+// ½ Σ w_j (f(x_j) - t_j)² evaluated in double from float predictions (w_j = 1 when w is empty).
+inline double half_squared_error(const Network& net, const Matrix& x, const std::vector<float>& t,
+                                 const std::vector<float>& w = {}) {
   Workspace ws;
   std::vector<float> y(static_cast<std::size_t>(x.cols()));
   net.predict(x, y.data(), ws);
   double s = 0;
-  for (std::size_t j = 0; j < y.size(); ++j) s += 0.5 * (double(y[j]) - t[j]) * (double(y[j]) - t[j]);
+  for (std::size_t j = 0; j < y.size(); ++j)
+    s += 0.5 * (w.empty() ? 1.0 : double(w[j])) * (double(y[j]) - t[j]) * (double(y[j]) - t[j]);
   return s;
 }
 
-// Compares the analytic gradient of ½ Σ (f - t)² on `points` random points with
+// Compares the analytic gradient of ½ Σ w (f - t)² on `points` random points with
 // central differences for every parameter (float networks: step 1e-2 relative,
-// tolerance a few percent of the largest gradient entry).
-inline void check_gradient(Network& net, int points, std::uint64_t seed) {
+// tolerance a few percent of the largest gradient entry). weighted: per-point
+// loss weights w in [0.1, 3] (the importance-reweighted loss); else w = 1.
+inline void check_gradient(Network& net, int points, std::uint64_t seed, bool weighted = false) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<float> u(-1, 1);
   Matrix x(net.input_dim(), points);
   for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = u(rng);
   std::vector<float> t(static_cast<std::size_t>(points));
   for (float& v : t) v = u(rng);
+  std::vector<float> w;
+  if (weighted)
+    for (int j = 0; j < points; ++j) w.push_back(0.1f + 1.45f * (u(rng) + 1));
 
   std::vector<float> grad(net.parameters().size(), 0.0f);
   Workspace ws;
-  const double loss = net.accumulate_gradient(x, t.data(), grad.data(), ws);
-  CHECK(loss / 2 == doctest::Approx(half_squared_error(net, x, t)).epsilon(1e-4));
+  const double loss = net.accumulate_gradient(x, t.data(), grad.data(), ws, weighted ? w.data() : nullptr);
+  CHECK(loss / 2 == doctest::Approx(half_squared_error(net, x, t, w)).epsilon(1e-4));
 
   double largest = 0;
   for (float g : grad) largest = std::max(largest, double(std::abs(g)));
@@ -47,9 +53,9 @@ inline void check_gradient(Network& net, int points, std::uint64_t seed) {
     const float saved = params[i];
     const float h = 1e-2f * std::max(1.0f, std::abs(saved));
     params[i] = saved + h;
-    const double up = half_squared_error(net, x, t);
+    const double up = half_squared_error(net, x, t, w);
     params[i] = saved - h;
-    const double down = half_squared_error(net, x, t);
+    const double down = half_squared_error(net, x, t, w);
     params[i] = saved;
     const double numeric = (up - down) / (2.0 * (double(saved + h) - double(saved)));
     INFO("parameter " << i << " of " << params.size());

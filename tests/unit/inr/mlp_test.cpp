@@ -19,6 +19,7 @@ TEST_CASE("SIREN gradient matches central finite differences") {
   c.hidden_omega = 2;
   Mlp net(c, 7);
   check_gradient(net, 9, 11);
+  check_gradient(net, 9, 12, /*weighted=*/true);  // the importance-reweighted loss
 }
 
 TEST_CASE("ReLU MLP with Fourier features: gradient matches finite differences") {

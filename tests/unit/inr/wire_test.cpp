@@ -18,6 +18,7 @@ TEST_CASE("WIRE's complex Gabor network: gradient matches central finite differe
   c.scale = 0.7f;
   WireNet net(c, 5);
   check_gradient(net, 8, 13);
+  check_gradient(net, 8, 14, /*weighted=*/true);
 }
 
 TEST_CASE("WIRE with one Gabor layer equals the closed form Re(w_o σ(a)) + b") {

@@ -52,6 +52,42 @@ TEST_CASE("importance sampling: draw frequencies match |y| (ε for zeros) by a �
   CHECK(chi_square(counts, p, draws) < 24.3);
 }
 
+TEST_CASE("importance sampling, defensive and reweighted: mixture frequencies, weights p/q with E_q[w] = 1") {
+  const std::vector<float> values{0, 0.2f, -0.5f, 0, 1.0f, 0.05f, 0, 0.7f};
+  const double eps = 0.01, alpha = 0.3;
+  const Artifact d = run_component("sampler/importance",
+                                   {{"ratio", 1.0}, {"epsilon", eps}, {"uniform_fraction", alpha}, {"reweight", true}});
+  auto sampler = coords::make_sampler(&d, values);
+  REQUIRE(sampler->reweights());
+  // The truth, from the definition: q_i = α/N + (1 - α) w_i / Σw, weight (1/N) / q_i.
+  const double n = static_cast<double>(values.size());
+  double total = 0;
+  for (float v : values) total += v != 0 ? std::abs(v) : eps;
+  std::vector<double> q;
+  for (float v : values) q.push_back(alpha / n + (1 - alpha) * (v != 0 ? std::abs(v) : eps) / total);
+  double expected_weight = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double w = sampler->loss_weight(static_cast<std::uint32_t>(i));
+    CHECK(w == doctest::Approx(1 / (n * q[i])).epsilon(1e-6));
+    CHECK(w <= 1 / alpha + 1e-6);  // the mixture bounds every weight
+    expected_weight += q[i] * w;
+  }
+  CHECK(expected_weight == doctest::Approx(1.0).epsilon(1e-6));  // Σ q_i p_i/q_i = Σ p_i
+
+  std::mt19937_64 rng(4);
+  std::vector<double> counts(values.size(), 0);
+  std::vector<std::uint32_t> drawn;
+  for (int epoch = 0; epoch < 50000; ++epoch) {
+    sampler->draw(rng, drawn);
+    for (auto i : drawn) counts[i] += 1;
+  }
+  CHECK(chi_square(counts, q, 50000 * n) < 24.3);  // 7 dof, P = 0.001
+
+  // Without the new settings: the paper's variant, unweighted.
+  const Artifact paper = run_component("sampler/importance", {{"ratio", 1.0}, {"epsilon", eps}});
+  CHECK_FALSE(coords::make_sampler(&paper, values)->reweights());
+}
+
 TEST_CASE("random sampling: ρN distinct voxels per epoch, uniform over epochs") {
   const std::vector<float> values(40, 0.0f);
   const Artifact d = run_component("sampler/random", {{"ratio", 0.25}});

@@ -74,30 +74,93 @@ Reduced reduce_selection(const Selection& s, const Table& table) {
   return {reduce(std::move(xs), s.reduce), selected, ""};
 }
 
+// (x, metric) of every selected row with both numbers finite and positive (log-log).
+struct Points {
+  std::vector<std::pair<double, double>> xy;
+  std::string note;
+};
+
+Points selected_points(const Selection& s, const std::string& x_column, const Table& table) {
+  auto metric = table.find(s.metric), x = table.find(x_column);
+  if (!metric) return {{}, "no column '" + s.metric + "' in metrics.csv" + did_you_mean(s.metric, table.columns)};
+  if (!x) return {{}, "no column '" + x_column + "' in metrics.csv" + did_you_mean(x_column, table.columns)};
+  std::vector<std::pair<std::size_t, const RowFilter*>> filters;
+  for (const auto& f : s.where) {
+    auto c = table.find(f.column);
+    if (!c) return {{}, "no column '" + f.column + "' in metrics.csv" + did_you_mean(f.column, table.columns)};
+    filters.emplace_back(*c, &f);
+  }
+  Points p;
+  for (const auto& row : table.rows) {
+    if (!std::all_of(filters.begin(), filters.end(), [&](const auto& cf) { return keeps(*cf.second, row[cf.first]); }))
+      continue;
+    auto xv = Table::number(row[*x]), yv = Table::number(row[*metric]);
+    if (xv && yv && std::isfinite(*xv) && std::isfinite(*yv) && *xv > 0 && *yv > 0) p.xy.emplace_back(*xv, *yv);
+  }
+  if (p.xy.empty()) p.note = "no selected row has positive values of " + x_column + " and " + s.metric;
+  return p;
+}
+
+// The lower envelope of `points`: sorted by x, each kept point has a smaller
+// metric than every point at a larger or equal x (a codec setting beaten by one
+// that compresses more and errs less is not on the frontier).
+std::vector<std::pair<double, double>> frontier(std::vector<std::pair<double, double>> points) {
+  std::sort(points.begin(), points.end());
+  std::vector<std::pair<double, double>> kept;
+  double best = INFINITY;
+  for (auto it = points.rbegin(); it != points.rend(); ++it)
+    if (it->second < best) {
+      best = it->second;
+      kept.push_back(*it);
+    }
+  std::reverse(kept.begin(), kept.end());
+  return kept;
+}
+
+// The frontier's metric at x, linear in log x and log metric; nullopt outside its x range.
+std::optional<double> frontier_at(const std::vector<std::pair<double, double>>& f, double x) {
+  if (f.empty() || x < f.front().first || x > f.back().first) return std::nullopt;
+  for (std::size_t i = 1; i < f.size(); ++i)
+    if (x <= f[i].first) {
+      const double t = std::log(x / f[i - 1].first) / std::log(f[i].first / f[i - 1].first);
+      return std::exp(std::log(f[i - 1].second) + t * std::log(f[i].second / f[i - 1].second));
+    }
+  return f.front().second;  // a single point, at exactly its x
+}
+
+// Ours over the baseline's frontier at each of our rows' `at` value, reduced.
+Reduced relative_at(const Claim& claim, const Table& table) {
+  const std::string& at = claim.relative_to->at;
+  const Points ours = selected_points(claim.ours, at, table);
+  if (!ours.note.empty()) return {std::nullopt, 0, ours.note};
+  const Points base = selected_points(*claim.relative_to, at, table);
+  if (!base.note.empty()) return {std::nullopt, 0, "relative_to: " + base.note};
+  const auto f = frontier(base.xy);
+  std::vector<double> ratios;
+  for (const auto& [x, y] : ours.xy) {
+    const std::optional<double> b = frontier_at(f, x);
+    if (!b)
+      return {std::nullopt, ours.xy.size(),
+              "relative_to: " + at + " = " + short_number(x) + " is outside the baseline's range " +
+                  short_number(f.front().first) + " .. " + short_number(f.back().first)};
+    ratios.push_back(y / *b);
+  }
+  return {reduce(std::move(ratios), claim.ours.reduce), ours.xy.size(), ""};
+}
 
 }  // namespace
 
-ClaimOutcome evaluate_claim(const Claim& claim, const Table& table) {
+namespace {
+
+// The verdict on our (reduced, possibly relative) number.
+ClaimOutcome finish(const Claim& claim, const Reduced& ours) {
   ClaimOutcome out;
-  Reduced ours = reduce_selection(claim.ours, table);
   out.rows = ours.rows;
   if (!ours.value) {
     out.note = ours.note;
     return out;
   }
-  double value = *ours.value;
-  if (claim.relative_to) {
-    Reduced base = reduce_selection(*claim.relative_to, table);
-    if (!base.value) {
-      out.note = "relative_to: " + base.note;
-      return out;
-    }
-    if (*base.value == 0) {
-      out.note = "relative_to: the baseline is 0";
-      return out;
-    }
-    value /= *base.value;
-  }
+  const double value = *ours.value;
   out.ours = value;
   if (claim.published != 0) out.ratio = value / claim.published;
   bool held = false;
@@ -108,6 +171,20 @@ ClaimOutcome evaluate_claim(const Claim& claim, const Table& table) {
   }
   out.verdict = held ? ClaimOutcome::Verdict::Reproduced : ClaimOutcome::Verdict::NotReproduced;
   return out;
+}
+
+}  // namespace
+
+ClaimOutcome evaluate_claim(const Claim& claim, const Table& table) {
+  if (claim.relative_to && !claim.relative_to->at.empty()) return finish(claim, relative_at(claim, table));
+  Reduced ours = reduce_selection(claim.ours, table);
+  if (ours.value && claim.relative_to) {
+    const Reduced base = reduce_selection(*claim.relative_to, table);
+    if (!base.value) return finish(claim, {std::nullopt, ours.rows, "relative_to: " + base.note});
+    if (*base.value == 0) return finish(claim, {std::nullopt, ours.rows, "relative_to: the baseline is 0"});
+    ours.value = *ours.value / *base.value;
+  }
+  return finish(claim, ours);
 }
 
 std::string verdict_name(ClaimOutcome::Verdict v) {

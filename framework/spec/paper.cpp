@@ -14,7 +14,7 @@ namespace {
 const std::vector<std::string> kPaperKeys = {"title", "source", "quick", "claims"};
 const std::vector<std::string> kClaimKeys = {"text", "metric", "where", "reduce", "relative_to",
                                              "published", "expect", "tolerance"};
-const std::vector<std::string> kBaselineKeys = {"metric", "where", "reduce"};
+const std::vector<std::string> kBaselineKeys = {"metric", "where", "reduce", "at"};
 const std::map<std::string, Reduce> kReduces = {
     {"median", Reduce::Median}, {"mean", Reduce::Mean}, {"min", Reduce::Min}, {"max", Reduce::Max}};
 const std::map<std::string, Expect> kExpects = {{"below", Expect::Below}, {"above", Expect::Above}, {"near", Expect::Near}};
@@ -118,6 +118,7 @@ Claim read_claim(const SpecValue& v, std::size_t index) {
   if (const SpecValue* r = v.get("relative_to")) {
     check_keys(*r, kBaselineKeys, what + ": relative_to");
     c.relative_to = read_selection(*r, what + ": relative_to", &c.ours);
+    if (const SpecValue* at = r->get("at")) c.relative_to->at = text_of(*at, what + ": relative_to: at");
   }
   c.published = number_of(required(v, "published", what), what + ": published");
   c.expect = choice_of(required(v, "expect", what), kExpects, what + ": expect");

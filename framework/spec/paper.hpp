@@ -17,6 +17,18 @@
 //         relative_to: {where: {method: smc}}  # ours = selection / baseline selection
 //         published: 0.54
 //         expect: below
+//       - text: "the INR's MSE is below SZ3's at the same ratio, at every ratio >= 60"
+//         metric: mse.mse
+//         where: {codec: inr, cr.ratio: ">= 60"}
+//         reduce: max                          # the worst of the per-row ratios
+//         relative_to: {where: {codec: sz3}, at: cr.ratio}
+//         published: 1
+//         expect: below
+// With `at: X`, each selected row of ours is divided by the baseline's frontier
+// at that row's X: the baseline rows' lower envelope (the points no other point
+// beats on both larger X and smaller metric), interpolated linearly in log X and
+// log metric; the claim's reduce then reduces those ratios. A row outside the
+// frontier's X range has no ratio (the claim says so rather than extrapolate).
 //
 // In: the spec tree. Out: a PaperBlock (report/claims evaluates it on a run).
 // A claim compares one number of ours, reduced from the rows of the run's metrics
@@ -51,6 +63,7 @@ struct Selection {
   std::string metric;
   std::vector<RowFilter> where;
   Reduce reduce = Reduce::Median;
+  std::string at;  // relative_to only: compare at matching values of this column (see above)
   Loc loc;
 };
 

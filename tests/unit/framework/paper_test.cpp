@@ -96,6 +96,32 @@ TEST_CASE("a relative claim divides by the baseline's reduction") {
   CHECK(o.verdict == ClaimOutcome::Verdict::Reproduced);
 }
 
+TEST_CASE("relative_to with at: ours over the baseline's log-log frontier at each of our rows") {
+  // Baseline (codec b) points (ratio, mse): (10, 100), (20, 400), (15, 500) is
+  // beaten by (20, 400) so it is off the frontier, (40, 1600). Ours (codec a) at
+  // ratio 20 (mse 200), 28.28 (mse 400) and 40 (mse 1600).
+  Table t;
+  t.columns = {"codec", "ratio", "mse"};
+  t.rows = {{"b", "10", "100"}, {"b", "20", "400"}, {"b", "15", "500"}, {"b", "40", "1600"},
+            {"a", "20", "200"}, {"a", "28.284271247461902", "400"}, {"a", "40", "1600"}};
+  auto claim = [&](const std::string& reduce, const std::string& where) {
+    PaperBlock p = paper_of("paper:\n  title: t\n  claims:\n    - {text: c, metric: mse, where: {codec: a" + where +
+                            "}, reduce: " + reduce + ", relative_to: {where: {codec: b}, at: ratio}, published: 1, "
+                            "expect: below}\n");
+    return evaluate_claim(p.claims[0], t);
+  };
+  // Frontier mse = ratio^2 between 10 and 40 (log-log line through (10,100),
+  // (20,400), (40,1600)): at 28.28 it is 800. Ratios: 0.5, 0.5, 1.
+  CHECK(*claim("max", "").ours == doctest::Approx(1.0));
+  CHECK(*claim("min", "").ours == doctest::Approx(0.5));
+  CHECK(claim("max", ", ratio: '< 30'").verdict == ClaimOutcome::Verdict::Reproduced);
+  // Outside the baseline's range: no data, with the reason.
+  t.rows.push_back({"a", "80", "10"});
+  const ClaimOutcome outside = claim("max", "");
+  CHECK(outside.verdict == ClaimOutcome::Verdict::NoData);
+  CHECK(outside.note.find("outside the baseline's range") != std::string::npos);
+}
+
 TEST_CASE("verdicts: below, above and near hold or fail at their bounds") {
   using V = ClaimOutcome::Verdict;
   CHECK(evaluate("{text: c, metric: err, where: {method: smc}, reduce: min, published: 0.4, expect: below}").verdict == V::Reproduced);

@@ -84,14 +84,14 @@ Artifact InrCodec::run(const Inputs& in, const Params& p, Context& ctx) {
   const double target_ratio = p.get_double("target_ratio");
   const double budget = static_cast<double>(volume.size()) * static_cast<double>(p.get_int("original_bits")) / 8 /
                         std::max(target_ratio, 1e-300);
-  Artifact settings = inr::model_settings(model);
-  if (target_ratio > 0) settings.set_scalar("width", inr::width_for_budget(settings, dim, budget, bits_param));
+  inr::StreamHeader header{inr::model_settings(model), dim, ctx.seed(), value_map, decode_frame};
+  if (target_ratio > 0) header.model.set_scalar("width", inr::width_for_budget(header, budget, bits_param));
+  const Artifact& settings = header.model;
   std::unique_ptr<inr::Network> net = inr::build_network(settings, dim, ctx.seed());
   auto sampler = coords::make_sampler(in.has("sampler") ? &in.get("sampler") : nullptr, targets);
   const inr::GridCoordinates training_grid(frame);
   const inr::FitReport fit =
       inr::fit(*net, training_grid, targets, *sampler, options, threads, ctx.seed() ^ 0x5a3c96e1f0d2b487ULL, ctx);
-  const inr::StreamHeader header{settings, dim, ctx.seed(), value_map, decode_frame};
   auto plan_rows = [&] {
     if (target_ratio > 0) return inr::fill_budget(header, *net, bits_param, budget);
     const inr::RowBits uniform = inr::uniform_bits(*net, bits_param);
@@ -160,9 +160,10 @@ REPRISE_COMPONENT(InrCodec, "codec/inr", "2",
                   param_int("original_bits", 16, "bits per voxel of the original, for the ratio (10-bit ADC stored as 16)")
                       .range(1, 64),
                   param_double("target_ratio", 0,
-                               "0: off. Otherwise the ratio to reach (within 5 %, never below): the width is the "
-                               "widest whose weights at `bits` fit original_bytes / target_ratio, and after training "
-                               "rows are widened in layer order until the coded stream fills that budget")
+                               "0: off. Otherwise the ratio to reach, never below: the width is the widest whose "
+                               "stream at `bits` fits original_bytes / target_ratio, and after training rows are "
+                               "widened in layer order until the coded stream fills that budget (within 5 % for bits "
+                               "< 32; float32 rows cannot widen, so with bits 32 within one width step)")
                       .at_least(0),
                   param_int("qat_epochs", 0,
                             "quantisation-aware fine-tune after training: epochs at the chosen row widths, "

@@ -10,14 +10,6 @@ namespace reprise::inr {
 namespace {
 
 constexpr int kMaxWidth = 4096;
-constexpr double kHeaderBytes = 320;  // the text header, about; only sizes the width
-
-// Stored bytes of one row besides its weights: scale, bias and width byte.
-double row_overhead(int bits) {
-  if (bits == 32) return 4 + 1;
-  if (bits == 16) return 2 + 1;
-  return 4 + 2 + 1;
-}
 
 // Row widths: every row at `base`, the first `widened` one step wider.
 RowBits widened_rows(std::size_t rows, int base, std::size_t widened) {
@@ -31,21 +23,12 @@ RowBits widened_rows(std::size_t rows, int base, std::size_t widened) {
 int wider_bits(int bits) { return bits >= 16 ? 32 : bits == 8 ? 16 : bits + 1; }
 int narrower_bits(int bits) { return bits == 32 ? 16 : bits == 16 ? 8 : bits > 2 ? bits - 1 : 2; }
 
-double raw_stored_bytes(const Network& net, int bits) {
-  double bytes = kHeaderBytes;
-  std::size_t covered = 0;
-  for (const DenseSlot& s : net.dense_slots()) {
-    bytes += s.out * (s.in * bits / 8.0 + row_overhead(bits));
-    covered += s.size();
-  }
-  return bytes + 4.0 * static_cast<double>(net.parameters().size() - covered);
-}
-
-int width_for_budget(const Artifact& settings, int input_dim, double budget, int bits) {
+int width_for_budget(const StreamHeader& header, double budget, int bits) {
   auto fits = [&](int width) {
-    Artifact a = settings;
-    a.set_scalar("width", width);
-    return raw_stored_bytes(*build_network(a, input_dim, 0), bits) <= budget;
+    StreamHeader h = header;
+    h.model.set_scalar("width", width);
+    const auto net = build_network(h.model, h.input_dim, h.seed);
+    return static_cast<double>(encode_stream(h, *net, uniform_bits(*net, bits)).size()) <= budget;
   };
   if (!fits(1))
     throw std::runtime_error("target_ratio: a budget of " + std::to_string(static_cast<long long>(budget)) +
@@ -104,10 +87,10 @@ RatePlan fill_budget(const StreamHeader& header, const Network& net, int bits, d
     plan = uniform_plan(header, net, base);
   }
   RatePlan best = widen_rows(header, net, base, budget, std::move(plan));
-  // A wide row widened 8 -> 16 bits can be a coarse step for a small budget:
-  // rows at one step narrower widened back to `base` fill it more finely. The
-  // fuller stream of the two wins.
-  if (base > 2 && base <= 8) {
+  // A wide row widened 8 -> 16 bits can be a coarse step for a small budget,
+  // and rows at 32 bits cannot widen at all: rows at one step narrower widened
+  // back to `base` fill it more finely. The fuller stream of the two wins.
+  if (base > 2) {
     const int narrower = narrower_bits(base);
     RatePlan finer = widen_rows(header, net, narrower, budget, uniform_plan(header, net, narrower));
     if (finer.stream.size() > best.stream.size()) best = std::move(finer);

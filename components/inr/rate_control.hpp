@@ -1,8 +1,9 @@
 // Rate control for codec/inr's `target_ratio` (like ZFP's fixed-rate mode, but
 // for a stream whose size is only known once it is coded):
 //   1. the width: the widest network of the model (every other setting kept)
-//      whose weights at `bits` bits, plus the per-row scales and biases, fit the
-//      byte budget before entropy coding (width_for_budget);
+//      whose coded stream at `bits` bits per weight fits the byte budget, coded
+//      from its initial weights (width_for_budget): trained weights code to
+//      about the same size, and step 2 absorbs the difference;
 //   2. after training, the row widths: every row at `bits` (narrowed a step at
 //      a time while the coded stream is over budget), then the first k rows,
 //      in layer order, one step wider (8 -> 16 -> 32 bits, or b -> b + 1 below 8)
@@ -10,7 +11,8 @@
 //      narrower (rows at b - 1 widened to b: finer steps), and the fuller of the
 //      two streams wins (fill_budget). The entropy coder's gain is thereby spent
 //      on precision, and the stream ends within a row's worth of bytes below
-//      the budget.
+//      the budget. Rows at 32 bits cannot widen: with bits 32 the ratio lands
+//      within one width step of the target instead.
 #pragma once
 
 #include <cstdint>
@@ -25,12 +27,10 @@ namespace reprise::inr {
 int wider_bits(int bits);
 int narrower_bits(int bits);
 
-// Bytes of `net`'s stored values at `bits` bits per weight before entropy coding.
-double raw_stored_bytes(const Network& net, int bits);
-
-// The widest width (1..4096) of the model `settings` describes whose
-// raw_stored_bytes at `bits` fit `budget`; throws when even width 1 does not.
-int width_for_budget(const Artifact& settings, int input_dim, double budget, int bits);
+// The widest width (1..4096) of the model header.model describes (every other
+// setting kept) whose stream, coded from its initial weights at `bits`, fits
+// `budget`; throws when even width 1 does not.
+int width_for_budget(const StreamHeader& header, double budget, int bits);
 
 struct RatePlan {
   RowBits bits;

@@ -93,7 +93,7 @@ TEST_CASE("codec/inr: target_ratio lands within 5 % above the target, never belo
   // next to the budgets (FFNet with 16 features: 32 inputs to its first layer).
   const Artifact data = smooth_volume(24, 20, 16);  // 7680 voxels, 15 360 bytes at 16 bits
   for (const auto& [model_name, bits] : std::vector<std::pair<std::string, std::int64_t>>{
-           {"inr/siren", 8}, {"inr/siren", 4}, {"inr/ffnet", 8}, {"inr/wire", 6}}) {
+           {"inr/siren", 32}, {"inr/siren", 8}, {"inr/siren", 4}, {"inr/ffnet", 8}, {"inr/wire", 6}}) {
     std::map<std::string, ParamValue> settings = {
         {"depth", std::int64_t(2)}, {"epochs", std::int64_t(1)}, {"batch", std::int64_t(1024)}};
     if (model_name == "inr/ffnet") settings["features"] = std::int64_t(16);
@@ -104,9 +104,10 @@ TEST_CASE("codec/inr: target_ratio lands within 5 % above the target, never belo
       CAPTURE(target);
       const Artifact out = run_component("codec/inr", {{"bits", bits}, {"target_ratio", target}}, codec_inputs(data, model));
       CHECK(out.scalar("ratio") >= target);
-      CHECK(out.scalar("ratio") <= 1.05 * target);
+      // float32 rows cannot widen: only the width adapts, one width step (~10 % here) at most.
+      CHECK(out.scalar("ratio") <= (bits == 32 ? 1.15 : 1.05) * target);
       CHECK(out.scalar("bytes") == static_cast<double>(out.array("stream").size()));
-      CHECK(out.scalar("mean_bits") >= static_cast<double>(bits) - 1);  // narrowed at most a step
+      CHECK(out.scalar("mean_bits") >= (bits == 32 ? 16.0 : static_cast<double>(bits) - 1));  // at most a step narrower
     }
   }
   const Artifact model = run_component("inr/siren", {{"depth", std::int64_t(2)}, {"epochs", std::int64_t(1)}});

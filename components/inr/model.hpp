@@ -38,6 +38,7 @@ struct TrainingOptions {
   int batch = 8192;
   double learning_rate = 1e-4;
   bool cosine = false;  // cosine decay from learning_rate to learning_rate / 100
+  double warmup_fraction = 0;  // steps rising linearly from learning_rate / 100 first (with cosine)
   // Quantisation-aware training: when set, every gradient is taken at
   // project(θ) and applied to θ itself (the straight-through estimator), so
   // the float weights learn to sit well under the projection.

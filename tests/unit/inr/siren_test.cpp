@@ -72,3 +72,16 @@ TEST_CASE("cosine schedule runs from lr to lr/100") {
   o.cosine = false;
   CHECK(o.rate_at(10, 11) == 1e-3);
 }
+
+TEST_CASE("warmup-cosine rises linearly over the first 5 % of the steps, then decays as cosine") {
+  inr::TrainingOptions o;
+  o.learning_rate = 1e-3;
+  o.cosine = true;
+  o.warmup_fraction = 0.05;  // 100 steps: 5 of warmup, then cosine over steps 5..99
+  CHECK(o.rate_at(0, 100) == doctest::Approx(1e-5 + (1e-3 - 1e-5) / 5));
+  CHECK(o.rate_at(4, 100) == doctest::Approx(1e-3));
+  CHECK(o.rate_at(5, 100) == doctest::Approx(1e-3));  // the cosine's start
+  CHECK(o.rate_at(52, 100) == doctest::Approx(0.5 * (1e-3 + 1e-5)).epsilon(1e-3));  // its middle: (52-5)/94
+  CHECK(o.rate_at(99, 100) == doctest::Approx(1e-5));
+  for (std::int64_t s = 1; s < 5; ++s) CHECK(o.rate_at(s, 100) > o.rate_at(s - 1, 100));
+}

@@ -6,7 +6,9 @@
 // with the inverse DCT. The output carries both the compressed form and the
 // decompressed "samples", so downstream nodes can use it in place of the data.
 #include <fftw3.h>
-#if defined(__SSE2__)
+#if defined(__AVX__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 #if defined(__linux__)
@@ -39,9 +41,9 @@ namespace {
 std::mutex fftw_planner_mutex;
 
 // Rows per FFTW call: a chunk of about 8192 values (64 KB per buffer), so the
-// forward output, the inverse input and the decoded chunk stay in the L2 cache
-// while a row is selected, stored and decoded; every value then crosses memory
-// once on the way in and once on the way out.
+// forward output and the inverse input stay in the L2 cache while a row is
+// selected and stored; the inverse writes the decoded rows straight into the
+// output, so every value crosses memory once on the way in and once on the way out.
 std::size_t chunk_rows(std::size_t rows, std::size_t cols) {
   return std::clamp<std::size_t>(std::size_t{8192} / cols, 1, rows);
 }
@@ -67,6 +69,12 @@ class RowTransform {
   RowTransform& operator=(const RowTransform&) = delete;
 
   std::span<double> input() { return input_; }
+  // FFTW's new-array execute needs arrays aligned like the planned ones.
+  bool can_write_to(const double* out) const {
+    return fftw_alignment_of(const_cast<double*>(out)) == fftw_alignment_of(const_cast<double*>(output_.data()));
+  }
+  // Transforms `in` (aligned like the planned input) straight into `out` (see can_write_to).
+  void execute(const double* in, double* out) { fftw_execute_r2r(plan_, const_cast<double*>(in), out); }
   std::span<double> output() { return output_; }
   // Transforms `in` into the plan's own output buffer. `in` is read where it
   // lies when FFTW allows it (same SIMD alignment as the planned buffer);
@@ -133,63 +141,88 @@ double lane_sum(std::span<const double> v) {
   return sum.total();
 }
 
+// Bits j = 0..count-1 of the result: squares[j] >= lower and coeffs[j] != 0 (a
+// coefficient whose square underflows to 0 is still nonzero). count <= 64.
+std::uint64_t at_least_bits(const double* coeffs, const double* squares, std::size_t count, double lower) {
+  std::uint64_t m = 0;
+  std::size_t j = 0;
+#if defined(__AVX__)
+  const __m256d bound = _mm256_set1_pd(lower), zero = _mm256_setzero_pd();
+  for (; j + 4 <= count; j += 4) {
+    const __m256d high = _mm256_cmp_pd(_mm256_loadu_pd(squares + j), bound, _CMP_GE_OQ);
+    const __m256d nonzero = _mm256_cmp_pd(_mm256_loadu_pd(coeffs + j), zero, _CMP_NEQ_UQ);
+    m |= static_cast<std::uint64_t>(_mm256_movemask_pd(_mm256_and_pd(high, nonzero))) << j;
+  }
+#elif defined(__SSE2__)
+  const __m128d bound = _mm_set1_pd(lower), zero = _mm_setzero_pd();
+  for (; j + 2 <= count; j += 2) {
+    const __m128d high = _mm_cmpge_pd(_mm_loadu_pd(squares + j), bound);
+    const __m128d nonzero = _mm_cmpneq_pd(_mm_loadu_pd(coeffs + j), zero);
+    m |= static_cast<std::uint64_t>(_mm_movemask_pd(_mm_and_pd(high, nonzero))) << j;
+  }
+#endif
+  for (; j < count; ++j) m |= std::uint64_t{squares[j] >= lower && coeffs[j] != 0} << j;
+  return m;
+}
+
 // Chooses, for one row, the fewest largest-magnitude coefficients whose
 // squares reach a target energy (ties to the lower index), in linear time and
 // without sorting the row. The result is a bit mask over the row's indices.
 //
-// The squares are bucketed by their floating-point exponent and two mantissa
-// bits, relative to the largest: bucket b holds squares in roughly
-// (max·2^-(b+1)/4, max·2^-b/4], so bucket order is magnitude order. Walking the
-// buckets from the top finds the one in which the running energy crosses the
-// target; every coefficient of an earlier bucket is kept, and only the crossing
-// bucket's few members are sorted. Squares more than 2^-(kBuckets/4) below the
-// largest share the last bucket, which is then sorted like any other: the
-// result is exact whatever the spread.
+// The squares fall into magnitude classes by their floating-point exponent and
+// two mantissa bits, counted down from the largest: class b holds roughly
+// (max·2^-(b+1)/4, max·2^-b/4], and everything 63 or more classes down shares
+// the last class. "Classes up to b" is then a threshold on the squares,
+// s >= floor(b), the smallest double of class b (0 for the last). The energy
+// of the classes up to b, a masked sum in the row energy's fixed four-lane
+// order, never decreases with b (adding non-negative terms rounds
+// monotonically), so the crossing class, the first whose cumulative energy
+// reaches the target, is the same whichever class the search starts from. It
+// starts from the previous row's: rows of one data set have similar spectra,
+// so it usually takes two or three vectorised sums. Every class before the
+// crossing one is kept; only the crossing class's few members are sorted.
 class EnergySelector {
  public:
-  static constexpr unsigned kBuckets = 64;
+  static constexpr unsigned kClasses = 64;
 
-  // bucket_of_ is padded to whole 64-index words with kZero, which no compare selects.
-  explicit EnergySelector(std::size_t n) : bucket_of_((n + 63) / 64 * 64, kZero), mask_((n + 63) / 64) {}
+  explicit EnergySelector(std::size_t n) : mask_((n + 63) / 64) {}
 
   // Mask of the kept coefficients: those reaching `energy` of the row's
   // energy, or every nonzero one when energy >= 1.
   std::span<const std::uint64_t> select(std::span<const double> coeffs, std::span<const double> squares,
                                         double row_energy, double energy) {
-    fill_buckets(coeffs, squares);
+    coeffs_ = coeffs;
+    squares_ = squares;
     if (energy >= 1) {
-      mark_buckets_before(kBuckets);
-    } else {
-      select_target(coeffs, energy * row_energy);
+      mark_at_least(0.0);
+      return mask_;
     }
+    std::fill(mask_.begin(), mask_.end(), 0);
+    const double target = energy * row_energy;
+    if (!(target > 0)) return mask_;
+    top_ = largest_bits(squares) >> kShift;
+    // The search starts where the previous row crossed, relative to the mean
+    // square: that level moves less from row to row than its distance from the
+    // largest square does.
+    const auto mean_level = static_cast<std::int64_t>(std::bit_cast<std::uint64_t>(row_energy / static_cast<double>(squares.size())) >> kShift);
+    const std::int64_t guess = static_cast<std::int64_t>(top_) - (mean_level - crossing_below_mean_);
+    double kept = 0;  // energy of the classes before the crossing one
+    unsigned c = find_crossing(static_cast<unsigned>(std::clamp<std::int64_t>(guess, 0, kClasses - 1)), target, kept);
+    crossing_below_mean_ = mean_level - (static_cast<std::int64_t>(top_) - static_cast<std::int64_t>(c));
+    if (c > 0) mark_at_least(floor_of(c - 1));
+    for (; c < kClasses; ++c) {  // rounding can leave the element-wise sum short: then the next class continues
+      for (const Ranked& r : sorted_members(c)) {
+        mask_[r.index / 64] |= std::uint64_t{1} << (r.index % 64);
+        kept += r.magnitude * r.magnitude;
+        if (kept >= target) return mask_;
+      }
+    }
+    mark_at_least(0.0);  // rounding never reached the target: every nonzero coefficient
     return mask_;
   }
 
  private:
-  static constexpr int kShift = 52 - 2;      // keep the exponent and two mantissa bits
-  static constexpr std::uint8_t kZero = 127;  // bucket of an exact zero: never kept
-
-  void select_target(std::span<const double> coeffs, double target) {
-    std::fill(mask_.begin(), mask_.end(), 0);
-    if (target <= 0) return;
-    double kept = 0;  // energy of the buckets before b
-    for (unsigned b = 0; b < kBuckets; ++b) {
-      if (kept + bucket_energy_[b] < target) {
-        kept += bucket_energy_[b];
-        continue;
-      }
-      // The crossing bucket, in key order. Rounding can leave its element-wise
-      // sum just short of the bucket-wise one: then the next bucket continues.
-      mark_buckets_before(b);
-      sort_bucket(coeffs, b);
-      for (const Ranked& r : members_) {
-        mask_[r.index / 64] |= std::uint64_t{1} << (r.index % 64);
-        kept += r.magnitude * r.magnitude;
-        if (kept >= target) return;
-      }
-    }
-    mark_buckets_before(kBuckets);  // rounding never reached the target: every nonzero coefficient
-  }
+  static constexpr int kShift = 52 - 2;  // keep the exponent and two mantissa bits
 
   // The bit pattern of the largest square: squares are >= 0, so their bits
   // order them. Four running maxima, so the loop is not one long dependency chain.
@@ -202,73 +235,117 @@ class EnergySelector {
     return std::max(std::max(top[0], top[1]), std::max(top[2], top[3]));
   }
 
-  void fill_buckets(std::span<const double> coeffs, std::span<const double> squares) {
-    std::uint64_t top = largest_bits(squares) >> kShift;
-    std::fill(std::begin(bucket_energy_), std::end(bucket_energy_), 0.0);
-    // Two loops: the bucket indices vectorise; the scatter of the energies cannot.
-    for (std::size_t k = 0; k < squares.size(); ++k) {
-      const std::uint64_t below = top - (std::bit_cast<std::uint64_t>(squares[k]) >> kShift);
-      const auto b = static_cast<std::uint8_t>(std::min<std::uint64_t>(below, kBuckets - 1));
-      bucket_of_[k] = coeffs[k] == 0 ? kZero : b;
-    }
-    for (std::size_t k = 0; k < squares.size(); ++k)
-      bucket_energy_[bucket_of_[k] % kBuckets] += squares[k];  // a zero adds nothing wherever it lands
+  // The smallest square of class c: non-negative doubles order like their bits.
+  double floor_of(unsigned c) const {
+    if (c + 1 >= kClasses || top_ <= c) return 0.0;
+    return std::bit_cast<double>((top_ - c) << kShift);
   }
 
-  // Bit j of the result: bucket_of_[64w + j] < end (below) or == end (equal).
-  template <bool equal>
-  std::uint64_t compare_word(std::size_t w, std::uint8_t end) const {
-    const std::uint8_t* b = bucket_of_.data() + 64 * w;
-    std::uint64_t m = 0;
-#if defined(__SSE2__)
-    // Buckets are < 128, so the signed byte compare orders them: 16 per instruction.
-    const __m128i e = _mm_set1_epi8(static_cast<char>(end));
-    for (int q = 0; q < 4; ++q) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 16 * q));
-      const __m128i hit = equal ? _mm_cmpeq_epi8(v, e) : _mm_cmplt_epi8(v, e);
-      m |= static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(hit))) << (16 * q);
+  // Energy of the squares >= lower, in the lanes of lane_sum: with lower = 0 it
+  // is exactly the row energy. The SIMD paths keep lane j in vector element j
+  // (j = k mod 4), so they add in the same order as the scalar one.
+  double energy_at_least(double lower) const {
+    const double* s = squares_.data();
+    const std::size_t n = squares_.size();
+    LaneSum sum;
+    std::size_t k = 0;
+#if defined(__AVX__)
+    const __m256d bound = _mm256_set1_pd(lower);
+    __m256d lanes = _mm256_setzero_pd();
+    for (; k + 4 <= n; k += 4) {
+      const __m256d v = _mm256_loadu_pd(s + k);
+      lanes = _mm256_add_pd(lanes, _mm256_and_pd(_mm256_cmp_pd(v, bound, _CMP_GE_OQ), v));
     }
-#else
-    for (int j = 0; j < 64; ++j) m |= std::uint64_t{equal ? b[j] == end : b[j] < end} << j;
+    _mm256_storeu_pd(sum.lane, lanes);
+#elif defined(__SSE2__)
+    const __m128d bound = _mm_set1_pd(lower);
+    __m128d low = _mm_setzero_pd(), high = _mm_setzero_pd();  // lanes 0, 1 and 2, 3
+    for (; k + 4 <= n; k += 4) {
+      const __m128d a = _mm_loadu_pd(s + k), b = _mm_loadu_pd(s + k + 2);
+      low = _mm_add_pd(low, _mm_and_pd(_mm_cmpge_pd(a, bound), a));
+      high = _mm_add_pd(high, _mm_and_pd(_mm_cmpge_pd(b, bound), b));
+    }
+    _mm_storeu_pd(sum.lane, low);
+    _mm_storeu_pd(sum.lane + 2, high);
 #endif
-    return m;
+    for (; k < n; ++k) sum.add(k, s[k] >= lower ? s[k] : 0.0);
+    return sum.total();
   }
 
-  // Sets the mask bit of every coefficient in a bucket before `end`.
-  void mark_buckets_before(unsigned end) {
-    for (std::size_t w = 0; w < mask_.size(); ++w) mask_[w] = compare_word<false>(w, static_cast<std::uint8_t>(end));
-  }
-
-  void sort_bucket(std::span<const double> coeffs, unsigned b) {
-    members_.clear();
-    for (std::size_t w = 0; w < mask_.size(); ++w)
-      for (std::uint64_t m = compare_word<true>(w, static_cast<std::uint8_t>(b)); m != 0; m &= m - 1) {
-        const auto k = static_cast<std::uint32_t>(64 * w + static_cast<std::size_t>(std::countr_zero(m)));
-        members_.push_back({std::abs(coeffs[k]), k});
+  // The first class whose cumulative energy reaches the target, searched from
+  // `guess`; `before` receives the cumulative energy of the classes before it.
+  unsigned find_crossing(unsigned guess, double target, double& before) {
+    unsigned c = guess;
+    if (energy_at_least(floor_of(c)) >= target) {
+      before = 0;
+      while (c > 0) {
+        const double below = energy_at_least(floor_of(c - 1));
+        if (below < target) {
+          before = below;
+          break;
+        }
+        --c;
       }
-    std::sort(members_.begin(), members_.end(), ranks_before);
+    } else {
+      do {
+        before = energy_at_least(floor_of(c));
+        ++c;
+      } while (c + 1 < kClasses && energy_at_least(floor_of(c)) < target);
+    }
+    return c;
   }
 
-  double bucket_energy_[kBuckets];
-  std::vector<std::uint8_t> bucket_of_;
+  // Sets the mask to the nonzero coefficients whose squares are >= lower.
+  void mark_at_least(double lower) {
+    for (std::size_t w = 0; w < mask_.size(); ++w) mask_[w] = word_at_least(w, lower);
+  }
+
+  std::uint64_t word_at_least(std::size_t w, double lower) const {
+    const std::size_t first = 64 * w;
+    return at_least_bits(coeffs_.data() + first, squares_.data() + first, std::min<std::size_t>(64, squares_.size() - first),
+                         lower);
+  }
+
+  // The nonzero members of class c in key order.
+  const std::vector<Ranked>& sorted_members(unsigned c) {
+    members_.clear();
+    const double lower = floor_of(c);
+    for (std::size_t w = 0; w < mask_.size(); ++w) {
+      // The mask holds exactly the classes before c (all kept by now).
+      for (std::uint64_t m = word_at_least(w, lower) & ~mask_[w]; m != 0; m &= m - 1) {
+        const auto k = static_cast<std::uint32_t>(64 * w + static_cast<std::size_t>(std::countr_zero(m)));
+        members_.push_back({std::abs(coeffs_[k]), k});
+      }
+    }
+    std::sort(members_.begin(), members_.end(), ranks_before);
+    return members_;
+  }
+
+  std::span<const double> coeffs_, squares_;
+  std::uint64_t top_ = 0;
+  std::int64_t crossing_below_mean_ = 0;  // level of the previous row's crossing class under its mean square
   std::vector<std::uint64_t> mask_;
   std::vector<Ranked> members_;
 };
 
-// Reserves room for n elements whose pages are backed by transparent huge pages
-// where the kernel offers them (madvise mode). The large buffers here (a 51 MB
-// decoded set, the kept coefficients) then take a few dozen page faults instead
-// of thousands: on this project's virtual machines zero-filling 51 MB page by
-// page takes 160 ms, with huge pages 8 ms, against 27 ms for both transforms.
+// Asks for transparent huge pages (madvise mode) behind [data, data + bytes).
+// The large buffers here (a 51 MB decoded set, the kept coefficients) then take
+// a few dozen page faults instead of thousands where their memory is fresh: on
+// this project's virtual machines zero-filling 51 MB page by page takes 160 ms,
+// with huge pages 8 ms, against 27 ms for both transforms.
+void advise_huge(const void* data, std::size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr std::uintptr_t kHuge = std::uintptr_t{1} << 21;
+  const auto begin = reinterpret_cast<std::uintptr_t>(data);
+  const std::uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1), last = (begin + bytes) & ~(kHuge - 1);
+  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);  // a hint: failure is harmless
+#endif
+}
+
 template <class T>
 void reserve_huge(std::vector<T>& v, std::size_t n) {
   v.reserve(n);
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr std::uintptr_t kHuge = std::uintptr_t{1} << 21;
-  const auto begin = reinterpret_cast<std::uintptr_t>(v.data());
-  const std::uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1), last = (begin + n * sizeof(T)) & ~(kHuge - 1);
-  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);  // a hint: failure is harmless
-#endif
+  advise_huge(v.data(), n * sizeof(T));
 }
 
 // A growing output array's bytes, appended a chunk at a time: no zero fill,
@@ -297,25 +374,30 @@ struct Coding {
 
 struct Coded {
   std::vector<std::int32_t> counts;
-  std::vector<std::byte> indices, values, decoded;
+  std::vector<std::byte> indices, values;
+  ArrayBytes decoded{0};
   std::size_t kept = 0;
   double total_energy = 0;  // Σ over rows of the row energy
   double kept_energy = 0;   // Σ of the kept coefficients' squares, before rounding
 };
 
-// Appends one decoded chunk to the output: float64 with the center added back,
-// or rounded to spins (+1 for v >= 0, -1 otherwise) for ±1 data.
-void append_decoded(std::span<const double> chunk, const Coding& c, std::vector<double>& values,
-                    std::vector<std::int8_t>& spins, ByteSink& out) {
+// Writes one decoded chunk where its rows belong in the output: float64 with
+// the center added back, or rounded to spins (+1 for v >= 0, -1 otherwise) for
+// ±1 data.
+void write_decoded(std::span<const double> chunk, std::size_t first_value, const Coding& c, std::byte* out) {
   const std::size_t n = c.center.size();
-  if (n == 0 && !c.round_to_sign) return out.append(chunk);  // as decoded: no staging copy
-  values.assign(chunk.begin(), chunk.end());
-  if (n > 0)
-    for (std::size_t q = 0; q < values.size(); ++q) values[q] += c.center[q % n];
-  if (!c.round_to_sign) return out.append(std::span<const double>(values));
-  spins.resize(values.size());
-  std::transform(values.begin(), values.end(), spins.begin(), [](double v) { return std::int8_t(v >= 0 ? 1 : -1); });
-  out.append(std::span<const std::int8_t>(spins));
+  if (c.round_to_sign) {
+    auto* spins = reinterpret_cast<std::int8_t*>(out) + first_value;
+    for (std::size_t q = 0; q < chunk.size(); ++q)
+      spins[q] = std::int8_t((n > 0 ? chunk[q] + c.center[q % n] : chunk[q]) >= 0 ? 1 : -1);
+    return;
+  }
+  double* values = reinterpret_cast<double*>(out) + first_value;
+  if (n == 0) {
+    std::copy(chunk.begin(), chunk.end(), values);
+    return;
+  }
+  for (std::size_t q = 0; q < chunk.size(); ++q) values[q] = chunk[q] + c.center[q % n];
 }
 
 // One row's coding: scaled DCT coefficients in, the kept pairs and the
@@ -378,11 +460,12 @@ Coded code(std::span<const double> x, Shape s, const Coding& c, Context& ctx) {
   // At most every coefficient is kept: reserving that much only maps address
   // space; pages are touched as chunks arrive.
   ByteSink indices(s.rows * n * sizeof(IndexT)), values(s.rows * n * sizeof(ValueT));
-  ByteSink decoded(s.rows * n * (c.round_to_sign ? 1 : sizeof(double)));
+  out.decoded = ArrayBytes(s.rows * n * (c.round_to_sign ? 1 : sizeof(double)));
+  advise_huge(out.decoded.data(), out.decoded.size());
+  auto* decoded_values = reinterpret_cast<double*>(out.decoded.data());
+  const bool decode_in_place = c.center.empty() && !c.round_to_sign;  // the inverse writes the output itself
   std::vector<IndexT> chunk_indices(chunk * n);  // a chunk's stored pairs, appended to the sinks at its end
   std::vector<ValueT> chunk_values(chunk * n);
-  std::vector<double> chunk_decoded;
-  std::vector<std::int8_t> chunk_spins;
   for (std::size_t first = 0; first < s.rows; first += chunk) {
     ctx.check_cancelled();
     const std::size_t rows = std::min(chunk, s.rows - first);
@@ -405,8 +488,12 @@ Coded code(std::span<const double> x, Shape s, const Coding& c, Context& ctx) {
       out.counts.push_back(stored);
     }
     std::fill(inverse_in + rows * n, inverse_in + chunk * n, 0.0);
-    inverse.execute_from(inverse_in);
-    append_decoded(inverse.output().first(rows * n), c, chunk_decoded, chunk_spins, decoded);
+    if (decode_in_place && rows == chunk && inverse.can_write_to(decoded_values + first * n)) {
+      inverse.execute(inverse_in, decoded_values + first * n);
+    } else {
+      inverse.execute_from(inverse_in);
+      write_decoded(inverse.output().first(rows * n), first * n, c, out.decoded.data());
+    }
     const std::size_t kept = static_cast<std::size_t>(value_out - chunk_values.data());
     indices.append(std::span<const IndexT>(chunk_indices.data(), kept));
     values.append(std::span<const ValueT>(chunk_values.data(), kept));
@@ -415,7 +502,6 @@ Coded code(std::span<const double> x, Shape s, const Coding& c, Context& ctx) {
   }
   out.indices = indices.take();
   out.values = values.take();
-  out.decoded = decoded.take();
   return out;
 }
 
@@ -501,7 +587,7 @@ Artifact DctCodec::run(const Inputs& in, const Params& p, Context& ctx) {
 
 }  // namespace
 
-REPRISE_COMPONENT(DctCodec, "codec/dct", "4",
+REPRISE_COMPONENT(DctCodec, "codec/dct", "5",
                   "DCT-II codec keeping the largest coefficients that hold a fraction of each sample's energy",
                   param_double("energy", 0.9,
                                "fraction of each sample's (row's) energy kept; 1 keeps every nonzero "

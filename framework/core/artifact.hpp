@@ -36,11 +36,27 @@ template <> constexpr DType dtype_of<std::int64_t>() { return DType::i64; }
 template <> constexpr DType dtype_of<std::uint16_t>() { return DType::u16; }
 template <> constexpr DType dtype_of<std::uint8_t>() { return DType::u8; }
 
+// Storage for an array whose producer writes every byte itself: unlike a
+// std::vector<std::byte>, it is not zero-filled first, which would be one more
+// pass over memory as large as the array.
+class ArrayBytes {
+ public:
+  explicit ArrayBytes(std::size_t size);
+  std::byte* data() { return data_.get(); }
+  std::size_t size() const { return size_; }
+
+ private:
+  friend class Array;
+  std::shared_ptr<std::byte[]> data_;
+  std::size_t size_ = 0;
+};
+
 // A dense row-major array with a runtime element type.
 class Array {
  public:
   Array();  // an empty float64 array of shape {0}
   Array(DType dtype, std::vector<std::size_t> shape, std::vector<std::byte> bytes);
+  Array(DType dtype, std::vector<std::size_t> shape, ArrayBytes bytes);  // bytes must be written in full
 
   template <class T>
   static Array from(std::vector<std::size_t> shape, const std::vector<T>& values) {
@@ -69,9 +85,11 @@ class Array {
 
  private:
   void check_dtype(DType wanted) const;
+  void check_byte_count(std::size_t bytes) const;
   DType dtype_ = DType::f64;
   std::vector<std::size_t> shape_;
-  std::shared_ptr<const std::vector<std::byte>> data_;
+  std::shared_ptr<const std::byte> data_;  // owns a std::vector<std::byte> or an ArrayBytes buffer
+  std::size_t byte_count_ = 0;
 };
 
 class Artifact {

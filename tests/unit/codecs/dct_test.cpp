@@ -250,6 +250,30 @@ TEST_CASE("codec/dct: the kept set is the sorted prefix, also deep in a wide-ran
   }
 }
 
+TEST_CASE("codec/dct: a row's kept set does not depend on the rows before it") {
+  // The selection searches from where the previous row crossed: rows in
+  // reverse order, and rows of very different scales in turn, must still
+  // keep exactly what each row keeps on its own.
+  const std::size_t rows = 60, d = 64;
+  std::vector<double> x = random_rows(rows, d, 21);
+  for (std::size_t r = 0; r < rows; r += 2)
+    for (std::size_t k = 0; k < d; ++k) x[r * d + k] *= 1e6;  // every other row a million times larger
+  std::vector<double> reversed;
+  for (std::size_t r = rows; r-- > 0;) reversed.insert(reversed.end(), x.begin() + r * d, x.begin() + (r + 1) * d);
+  for (double energy : {0.3, 0.9, 0.999}) {
+    CAPTURE(energy);
+    const std::vector<KeptRow> forward = kept_rows(compress(data_of(rows, d, x), {{"energy", energy}}));
+    const std::vector<KeptRow> backward = kept_rows(compress(data_of(rows, d, reversed), {{"energy", energy}}));
+    for (std::size_t r = 0; r < rows; ++r) {
+      CAPTURE(r);
+      const KeptRow alone = kept_rows(compress(data_of(1, d, std::vector<double>(x.begin() + r * d, x.begin() + (r + 1) * d)),
+                                               {{"energy", energy}}))[0];
+      CHECK(forward[r].indices == alone.indices);
+      CHECK(backward[rows - 1 - r].indices == alone.indices);
+    }
+  }
+}
+
 TEST_CASE("codec/dct: a zero row keeps nothing and decodes to zeros") {
   std::vector<double> x = random_rows(3, 10, 9);
   std::fill(x.begin() + 10, x.begin() + 20, 0.0);

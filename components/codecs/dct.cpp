@@ -274,9 +274,11 @@ class EnergySelector {
 
   // The first class whose cumulative energy reaches the target, searched from
   // `guess`; `before` receives the cumulative energy of the classes before it.
+  // Each class's cumulative energy is summed once on either walk.
   unsigned find_crossing(unsigned guess, double target, double& before) {
     unsigned c = guess;
-    if (energy_at_least(floor_of(c)) >= target) {
+    double through = energy_at_least(floor_of(c));  // energy of the classes up to c
+    if (through >= target) {
       before = 0;
       while (c > 0) {
         const double below = energy_at_least(floor_of(c - 1));
@@ -286,12 +288,12 @@ class EnergySelector {
         }
         --c;
       }
-    } else {
-      do {
-        before = energy_at_least(floor_of(c));
-        ++c;
-      } while (c + 1 < kClasses && energy_at_least(floor_of(c)) < target);
+      return c;
     }
+    do {
+      before = through;
+      ++c;
+    } while (c + 1 < kClasses && (through = energy_at_least(floor_of(c))) < target);
     return c;
   }
 

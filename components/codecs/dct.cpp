@@ -41,25 +41,25 @@ namespace {
 std::mutex fftw_planner_mutex;
 
 // Rows per FFTW call: a chunk of about 8192 values (64 KB per buffer), so the
-// forward output and the inverse input stay in the L2 cache while a row is
-// selected and stored; the inverse writes the decoded rows straight into the
-// output, so every value crosses memory once on the way in and once on the way out.
+// transforms' buffers stay in the L2 cache while a row is selected and stored;
+// every value crosses memory once on the way in and once on the way out.
 std::size_t chunk_rows(std::size_t rows, std::size_t cols) {
   return std::clamp<std::size_t>(std::size_t{8192} / cols, 1, rows);
 }
 
 // One FFTW real-to-real plan applying the same 1-D transform to `rows`
-// contiguous rows of length `n`, planned on its own buffers and executable on
-// others of the same alignment (FFTW's new-array execute).
+// contiguous rows of length `n` of its own input buffer, into its own output.
 class RowTransform {
  public:
-  RowTransform(int n, int rows, fftw_r2r_kind kind, unsigned flags)
+  RowTransform(int n, int rows, fftw_r2r_kind kind)
       : input_(static_cast<std::size_t>(n) * rows), output_(input_.size()) {
     std::lock_guard<std::mutex> lock(fftw_planner_mutex);
+    // FFTW_ESTIMATE: the plan, and so every rounding, is the same on every run
+    // (FFTW_MEASURE picks by timing).
     plan_ = fftw_plan_many_r2r(1, &n, rows, input_.data(), nullptr, 1, n, output_.data(), nullptr, 1, n, &kind,
-                               FFTW_ESTIMATE | flags);
+                               FFTW_ESTIMATE);
     if (plan_ == nullptr)
-      throw std::runtime_error("FFTW could not plan a DCT of length " + std::to_string(n));
+      throw std::runtime_error("FFTW could not plan a real DFT of length " + std::to_string(n));
   }
   ~RowTransform() {
     std::lock_guard<std::mutex> lock(fftw_planner_mutex);
@@ -68,43 +68,124 @@ class RowTransform {
   RowTransform(const RowTransform&) = delete;
   RowTransform& operator=(const RowTransform&) = delete;
 
-  std::span<double> input() { return input_; }
-  // FFTW's new-array execute needs arrays aligned like the planned ones.
-  bool can_write_to(const double* out) const {
-    return fftw_alignment_of(const_cast<double*>(out)) == fftw_alignment_of(const_cast<double*>(output_.data()));
-  }
-  // Transforms `in` (aligned like the planned input) straight into `out` (see can_write_to).
-  void execute(const double* in, double* out) { fftw_execute_r2r(plan_, const_cast<double*>(in), out); }
-  std::span<double> output() { return output_; }
-  // Transforms `in` into the plan's own output buffer. `in` is read where it
-  // lies when FFTW allows it (same SIMD alignment as the planned buffer);
-  // otherwise it is copied into the planned input first.
-  void execute_from(const double* in) {
-    if (in != input_.data() && fftw_alignment_of(const_cast<double*>(in)) != fftw_alignment_of(input_.data())) {
-      std::copy_n(in, input_.size(), input_.begin());
-      in = input_.data();
-    }
-    fftw_execute_r2r(plan_, const_cast<double*>(in), output_.data());  // planned with FFTW_PRESERVE_INPUT when `in` is the caller's
-  }
+  double* input() { return input_.data(); }
+  const double* output() const { return output_.data(); }
+  void execute() { fftw_execute(plan_); }
 
  private:
   std::vector<double> input_, output_;
   fftw_plan plan_ = nullptr;
 };
 
-// FFTW's REDFT10 computes Y_k = 2 Σ x_n cos(πk(n+½)/d); the orthonormal DCT-II
-// is that times √(1/(4d)) for k = 0 and √(1/(2d)) otherwise. REDFT01 computes
-// X_n = Y_0 + 2 Σ_{k≥1} Y_k cos(πk(n+½)/d), so the orthonormal inverse feeds it
-// c_0 √(1/d) and c_k √(1/(2d)).
-double forward_scale(std::size_t k, std::size_t d) { return std::sqrt(1.0 / ((k == 0 ? 4.0 : 2.0) * d)); }
-double inverse_scale(std::size_t k, std::size_t d) { return std::sqrt(1.0 / ((k == 0 ? 1.0 : 2.0) * d)); }
+// The orthonormal DCT-II of a row of length n through one real DFT of the same
+// length (Makhoul 1980, "A fast cosine transform in one and two dimensions"):
+// the row is permuted to v_m = x_2m, v_(n-1-m) = x_(2m+1), and with
+// V = DFT(v) and θ_k = πk/(2n), FFTW's unscaled DCT-II is
+// Y_k = 2 Re(e^(-iθ_k) V_k). Conversely V_k = e^(iθ_k) (Y_k - i Y_(n-k)) / 2
+// (Y_n = 0), and the inverse DFT of V, un-permuted, is the row again.
+//
+// FFTW's own REDFT10/REDFT01 do the same with scalar pre- and post-passes and
+// a buffer per row; on rows of 64 they cost about twice the real DFT itself.
+// Here the twiddles, the orthonormal scales and the inverse DFT's 1/n are one
+// table each way, applied in a vectorisable pass over FFTW's halfcomplex
+// layout (h_k = Re V_k for k <= n/2, h_(n-k) = Im V_k for 0 < k < n/2):
+//   forward  c_k = p_k h_k + q_k h_(n-k)   (orthonormal coefficients)
+//   inverse  h_k = r_k c_k + t_k c_(n-k)   (halfcomplex input of FFTW's HC2R)
+// with the k = 0 terms (no partner) and, for even n, k = n/2 (its own
+// partner, q = t = 0) written out.
+class MakhoulTables {
+ public:
+  explicit MakhoulTables(std::size_t n) : p_(n), q_(n), r_(n), t_(n) {
+    const double dn = static_cast<double>(n);
+    // s_k: FFTW's REDFT10 times s_k is the orthonormal DCT-II.
+    auto s = [dn](std::size_t k) { return std::sqrt(1.0 / ((k == 0 ? 4.0 : 2.0) * dn)); };
+    const double pi = std::acos(-1.0);
+    p_[0] = 2 * s(0);
+    r_[0] = 1 / (2 * s(0) * dn);
+    for (std::size_t k = 1; k < n; ++k) {
+      const double theta = pi * static_cast<double>(k) / (2 * dn);
+      const double cos_k = std::cos(theta), sin_k = std::sin(theta);
+      if (2 * k == n) {  // V_(n/2) is real: Y = √2 h
+        p_[k] = std::sqrt(2.0) * s(k);
+        r_[k] = 1 / (std::sqrt(2.0) * s(k) * dn);
+      } else if (2 * k < n) {  // h_k = Re V_k
+        p_[k] = 2 * s(k) * cos_k;
+        q_[k] = 2 * s(k) * sin_k;
+        r_[k] = cos_k / (2 * s(k) * dn);
+        t_[k] = sin_k / (2 * s(n - k) * dn);
+      } else {  // h_k = Im V_(n-k); cos θ_(n-k) = sin θ_k
+        p_[k] = -2 * s(k) * sin_k;
+        q_[k] = 2 * s(k) * cos_k;
+        r_[k] = -sin_k / (2 * s(k) * dn);
+        t_[k] = cos_k / (2 * s(n - k) * dn);
+      }
+    }
+  }
 
-// The scales of every k, once per row length: a square root per coefficient
-// would cost as much as the transform.
-std::vector<double> scales(std::size_t d, double (*scale)(std::size_t, std::size_t)) {
-  std::vector<double> s(d);
-  for (std::size_t k = 0; k < d; ++k) s[k] = scale(k, d);
-  return s;
+  // Orthonormal DCT-II coefficients c of the row whose permuted DFT is h, and
+  // their squares.
+  void coefficients(const double* h, double* c, double* squares) const {
+    combine(h, p_.data(), q_.data(), c);
+    for (std::size_t k = 0; k < p_.size(); ++k) squares[k] = c[k] * c[k];
+  }
+  // The halfcomplex DFT h of the permuted row whose coefficients are c.
+  void spectrum(const double* c, double* h) const { combine(c, r_.data(), t_.data(), h); }
+
+ private:
+  // out_k = a_k in_k + b_k in_(n-k), and out_0 = a_0 in_0. Four k at a time
+  // where AVX is there: in_(n-k), ..., in_(n-k-3) is one load, reversed.
+  void combine(const double* __restrict in, const double* __restrict a, const double* __restrict b,
+               double* __restrict out) const {
+    const std::size_t n = p_.size();
+    out[0] = a[0] * in[0];
+    std::size_t k = 1;
+#if defined(__AVX__)
+    for (; k + 4 <= n; k += 4) {
+      const __m256d mirrored = _mm256_loadu_pd(in + (n - k - 3));  // in_(n-k-3) .. in_(n-k)
+      const __m256d swapped = _mm256_permute2f128_pd(mirrored, mirrored, 1);
+      const __m256d reversed = _mm256_permute_pd(swapped, 0b0101);  // in_(n-k) .. in_(n-k-3)
+      const __m256d sum = _mm256_add_pd(_mm256_mul_pd(_mm256_loadu_pd(a + k), _mm256_loadu_pd(in + k)),
+                                        _mm256_mul_pd(_mm256_loadu_pd(b + k), reversed));
+      _mm256_storeu_pd(out + k, sum);
+    }
+#endif
+    for (; k < n; ++k) out[k] = a[k] * in[k] + b[k] * in[n - k];
+  }
+
+  std::vector<double> p_, q_, r_, t_;
+};
+
+// v_m = x_2m and v_(n-1-m) = x_(2m+1): the even entries forward, the odd ones
+// backward. With AVX2, eight entries at a time: two loads split into the four
+// even and four odd ones, put in order in-register.
+void permute_row(const double* x, double* v, std::size_t n) {
+  std::size_t m = 0;
+#if defined(__AVX2__)
+  for (; 2 * m + 8 <= n; m += 4) {
+    const __m256d a = _mm256_loadu_pd(x + 2 * m), b = _mm256_loadu_pd(x + 2 * m + 4);  // e0 o0 e1 o1, e2 o2 e3 o3
+    const __m256d evens = _mm256_permute4x64_pd(_mm256_unpacklo_pd(a, b), 0b11011000);  // e0 e2 e1 e3 -> e0 e1 e2 e3
+    const __m256d odds = _mm256_permute4x64_pd(_mm256_unpackhi_pd(a, b), 0b00100111);   // o0 o2 o1 o3 -> o3 o2 o1 o0
+    _mm256_storeu_pd(v + m, evens);
+    _mm256_storeu_pd(v + (n - 4 - m), odds);
+  }
+#endif
+  for (std::size_t e = m; 2 * e < n; ++e) v[e] = x[2 * e];
+  for (std::size_t o = m; 2 * o + 1 < n; ++o) v[n - 1 - o] = x[2 * o + 1];
+}
+
+// The inverse of permute_row.
+void unpermute_row(const double* v, double* x, std::size_t n) {
+  std::size_t m = 0;
+#if defined(__AVX2__)
+  for (; 2 * m + 8 <= n; m += 4) {
+    const __m256d evens = _mm256_permute4x64_pd(_mm256_loadu_pd(v + m), 0b11011000);  // e0 e2 e1 e3
+    const __m256d odds = _mm256_permute4x64_pd(_mm256_loadu_pd(v + (n - 4 - m)), 0b00100111);  // o3 o2 o1 o0 -> o0 o2 o1 o3
+    _mm256_storeu_pd(x + 2 * m, _mm256_unpacklo_pd(evens, odds));      // e0 o0 e1 o1
+    _mm256_storeu_pd(x + 2 * m + 4, _mm256_unpackhi_pd(evens, odds));  // e2 o2 e3 o3
+  }
+#endif
+  for (std::size_t e = m; 2 * e < n; ++e) x[2 * e] = v[e];
+  for (std::size_t o = m; 2 * o + 1 < n; ++o) x[2 * o + 1] = v[n - 1 - o];
 }
 
 struct Shape {
@@ -383,59 +464,70 @@ struct Coded {
   double kept_energy = 0;   // Σ of the kept coefficients' squares, before rounding
 };
 
-// Writes one decoded chunk where its rows belong in the output: float64 with
-// the center added back, or rounded to spins (+1 for v >= 0, -1 otherwise) for
-// ±1 data.
-void write_decoded(std::span<const double> chunk, std::size_t first_value, const Coding& c, std::byte* out) {
-  const std::size_t n = c.center.size();
-  if (c.round_to_sign) {
-    auto* spins = reinterpret_cast<std::int8_t*>(out) + first_value;
-    for (std::size_t q = 0; q < chunk.size(); ++q)
-      spins[q] = std::int8_t((n > 0 ? chunk[q] + c.center[q % n] : chunk[q]) >= 0 ? 1 : -1);
-    return;
-  }
-  double* values = reinterpret_cast<double*>(out) + first_value;
-  if (n == 0) {
-    std::copy(chunk.begin(), chunk.end(), values);
-    return;
-  }
-  for (std::size_t q = 0; q < chunk.size(); ++q) values[q] = chunk[q] + c.center[q % n];
+// Spins of one decoded row: +1 for v >= 0, -1 otherwise. A value within
+// rounding of zero (1e-12 of the row's norm) counts as 0, so +1: where the kept
+// coefficients cancel exactly, the sign of the transform's rounding noise
+// would otherwise decide the spin.
+void round_to_spins(std::span<const double> row, std::int8_t* spins) {
+  double norm = 0;
+  for (double v : row) norm += v * v;
+  const double zero = 1e-12 * std::sqrt(norm);
+  for (std::size_t k = 0; k < row.size(); ++k) spins[k] = std::int8_t(row[k] >= -zero ? 1 : -1);
 }
 
-// One row's coding: scaled DCT coefficients in, the kept pairs and the
-// inverse transform's input out.
+// Writes one decoded chunk (rows still permuted, see permute_row) where its
+// rows belong in the output: float64 with the center added back, or rounded to
+// spins (round_to_spins) for ±1 data.
+void write_decoded(const double* permuted, std::size_t rows, std::size_t n, std::size_t first_row, const Coding& c,
+                   std::byte* out) {
+  auto* values = reinterpret_cast<double*>(out) + first_row * n;
+  if (c.center.empty() && !c.round_to_sign) {
+    for (std::size_t r = 0; r < rows; ++r) unpermute_row(permuted + r * n, values + r * n, n);
+    return;
+  }
+  std::vector<double> row(n);
+  auto* spins = reinterpret_cast<std::int8_t*>(out) + first_row * n;
+  for (std::size_t r = 0; r < rows; ++r) {
+    unpermute_row(permuted + r * n, row.data(), n);
+    if (!c.center.empty())
+      for (std::size_t k = 0; k < n; ++k) row[k] += c.center[k];
+    if (c.round_to_sign)
+      round_to_spins(row, spins + r * n);
+    else
+      std::copy(row.begin(), row.end(), values + r * n);
+  }
+}
+
+// One row's coding: its permuted DFT in, the kept pairs and the inverse DFT's
+// input out.
 class RowCoder {
  public:
-  RowCoder(std::size_t n, const Coding& c)
-      : coding_(c), forward_scale_(scales(n, forward_scale)), inverse_scale_(scales(n, inverse_scale)),
-        coeffs_(n), squares_(n), selector_(n) {}
+  RowCoder(std::size_t n, const Coding& c) : coding_(c), tables_(n), coeffs_(n), squares_(n), kept_(n), selector_(n) {}
 
-  // Codes the row whose unscaled FFTW coefficients are y: writes its kept
+  // Codes the row whose permuted halfcomplex DFT is h: writes its kept
   // indices and values (ascending index) from index_out / value_out on, the
-  // inverse input of exactly what is stored into back, adds its energies to
-  // `out` and returns how many pairs it kept.
+  // inverse DFT's input of exactly what is stored into back, adds its energies
+  // to `out` and returns how many pairs it kept.
   template <class IndexT, class ValueT>
-  std::int32_t code(const double* y, double* back, IndexT* index_out, ValueT* value_out, Coded& out) {
+  std::int32_t code(const double* h, double* back, IndexT* index_out, ValueT* value_out, Coded& out) {
     const std::size_t n = coeffs_.size();
-    for (std::size_t k = 0; k < n; ++k) {
-      coeffs_[k] = y[k] * forward_scale_[k];
-      squares_[k] = coeffs_[k] * coeffs_[k];
-    }
+    tables_.coefficients(h, coeffs_.data(), squares_.data());
     const double row_energy = lane_sum(squares_);
     const std::span<const std::uint64_t> mask = selector_.select(coeffs_, squares_, row_energy, coding_.energy);
     std::int32_t stored = 0;
     LaneSum kept_energy;
-    std::fill(back, back + n, 0.0);
+    std::fill(kept_.begin(), kept_.end(), 0.0);
     for (std::size_t w = 0; w < mask.size(); ++w)
       for (std::uint64_t m = mask[w]; m != 0; m &= m - 1) {  // the kept indices, ascending
         const std::size_t k = 64 * w + static_cast<std::size_t>(std::countr_zero(m));
         const double value = coding_.round_to_float ? static_cast<double>(static_cast<float>(coeffs_[k])) : coeffs_[k];
         index_out[stored] = static_cast<IndexT>(k);
         value_out[stored] = static_cast<ValueT>(value);
-        back[k] = value * inverse_scale_[k];
+        kept_[k] = value;
         kept_energy.add(k, squares_[k]);
         ++stored;
       }
+    tables_.spectrum(kept_.data(), back);
     out.kept_energy += kept_energy.total();
     out.total_energy += row_energy;
     return stored;
@@ -443,19 +535,20 @@ class RowCoder {
 
  private:
   const Coding& coding_;
-  const std::vector<double> forward_scale_, inverse_scale_;
-  std::vector<double> coeffs_, squares_;
+  const MakhoulTables tables_;
+  std::vector<double> coeffs_, squares_, kept_;
   EnergySelector selector_;
 };
 
-// Encodes and decodes `x` chunk by chunk: forward DCT, selection, the stored
-// pairs, the inverse DCT of exactly what is stored, and the decoded rows.
-// IndexT and ValueT are the stored index and value types.
+// Encodes and decodes `x` chunk by chunk: permuted rows, their real DFT, the
+// DCT coefficients and their selection, the stored pairs, the inverse DFT of
+// exactly what is stored, and the decoded rows. IndexT and ValueT are the
+// stored index and value types.
 template <class IndexT, class ValueT>
 Coded code(std::span<const double> x, Shape s, const Coding& c, Context& ctx) {
   const std::size_t chunk = chunk_rows(s.rows, s.cols), n = s.cols;
-  RowTransform forward(static_cast<int>(n), static_cast<int>(chunk), FFTW_REDFT10, FFTW_PRESERVE_INPUT);
-  RowTransform inverse(static_cast<int>(n), static_cast<int>(chunk), FFTW_REDFT01, 0);
+  RowTransform forward(static_cast<int>(n), static_cast<int>(chunk), FFTW_R2HC);
+  RowTransform inverse(static_cast<int>(n), static_cast<int>(chunk), FFTW_HC2R);
   RowCoder row_coder(n, c);
   Coded out;
   out.counts.reserve(s.rows);
@@ -464,38 +557,26 @@ Coded code(std::span<const double> x, Shape s, const Coding& c, Context& ctx) {
   ByteSink indices(s.rows * n * sizeof(IndexT)), values(s.rows * n * sizeof(ValueT));
   out.decoded = ArrayBytes(s.rows * n * (c.round_to_sign ? 1 : sizeof(double)));
   advise_huge(out.decoded.data(), out.decoded.size());
-  auto* decoded_values = reinterpret_cast<double*>(out.decoded.data());
-  const bool decode_in_place = c.center.empty() && !c.round_to_sign;  // the inverse writes the output itself
   std::vector<IndexT> chunk_indices(chunk * n);  // a chunk's stored pairs, appended to the sinks at its end
   std::vector<ValueT> chunk_values(chunk * n);
   for (std::size_t first = 0; first < s.rows; first += chunk) {
     ctx.check_cancelled();
     const std::size_t rows = std::min(chunk, s.rows - first);
-    const double* in = x.data() + first * n;
-    if (rows < chunk) {  // the short last chunk, zero-padded
-      auto buffer = forward.input();
-      std::copy_n(in, rows * n, buffer.begin());
-      std::fill(buffer.begin() + static_cast<std::ptrdiff_t>(rows * n), buffer.end(), 0.0);
-      in = buffer.data();
-    }
-    forward.execute_from(in);
+    for (std::size_t r = 0; r < rows; ++r) permute_row(x.data() + (first + r) * n, forward.input() + r * n, n);
+    std::fill(forward.input() + rows * n, forward.input() + chunk * n, 0.0);  // the short last chunk's padding
+    forward.execute();
     IndexT* index_out = chunk_indices.data();
     ValueT* value_out = chunk_values.data();
-    double* inverse_in = inverse.input().data();
+    double* inverse_in = inverse.input();
     for (std::size_t r = 0; r < rows; ++r) {
-      const std::int32_t stored = row_coder.code(forward.output().data() + r * n, inverse_in + r * n,
-                                                 index_out, value_out, out);
+      const std::int32_t stored = row_coder.code(forward.output() + r * n, inverse_in + r * n, index_out, value_out, out);
       index_out += stored;
       value_out += stored;
       out.counts.push_back(stored);
     }
     std::fill(inverse_in + rows * n, inverse_in + chunk * n, 0.0);
-    if (decode_in_place && rows == chunk && inverse.can_write_to(decoded_values + first * n)) {
-      inverse.execute(inverse_in, decoded_values + first * n);
-    } else {
-      inverse.execute_from(inverse_in);
-      write_decoded(inverse.output().first(rows * n), first * n, c, out.decoded.data());
-    }
+    inverse.execute();
+    write_decoded(inverse.output(), rows, n, first, c, out.decoded.data());
     const std::size_t kept = static_cast<std::size_t>(value_out - chunk_values.data());
     indices.append(std::span<const IndexT>(chunk_indices.data(), kept));
     values.append(std::span<const ValueT>(chunk_values.data(), kept));
@@ -589,7 +670,7 @@ Artifact DctCodec::run(const Inputs& in, const Params& p, Context& ctx) {
 
 }  // namespace
 
-REPRISE_COMPONENT(DctCodec, "codec/dct", "5",
+REPRISE_COMPONENT(DctCodec, "codec/dct", "6",
                   "DCT-II codec keeping the largest coefficients that hold a fraction of each sample's energy",
                   param_double("energy", 0.9,
                                "fraction of each sample's (row's) energy kept; 1 keeps every nonzero "
@@ -599,8 +680,8 @@ REPRISE_COMPONENT(DctCodec, "codec/dct", "5",
                   param_string("values", "float64", "precision the kept coefficients are stored in")
                       .one_of({"float64", "float32"}),
                   param_string("round", "none",
-                               "none: decoded values as they are (float64); sign: rounded to spins +1 (v >= 0) "
-                               "or -1 (int8), for ±1 data")
+                               "none: decoded values as they are (float64); sign: rounded to spins +1 (v >= 0, "
+                               "values within 1e-12 of the row's norm count as 0) or -1 (int8), for ±1 data")
                       .one_of({"none", "sign"}),
                   param_string("center", "none",
                                "none: code the rows as they are; mean: code each row minus the mean row (stored "

@@ -142,6 +142,27 @@ TEST_CASE("codec/dct: energy 1 decodes exactly") {
   CHECK(out.scalar("kept_fraction") == 1.0);
 }
 
+TEST_CASE("codec/dct: the decode is the inverse DCT of the kept coefficients at every length") {
+  // Odd and even lengths: the fast transform pairs frequency k with n - k and
+  // treats k = 0 and, for even n, k = n/2 apart.
+  for (std::size_t d : {1, 2, 3, 4, 7, 16, 64, 257}) {
+    CAPTURE(d);
+    const std::size_t rows = 20;
+    const std::vector<double> x = random_rows(rows, d, 5 + d);
+    const Artifact out = compress(data_of(rows, d, x), {{"energy", 0.9}});
+    const std::vector<KeptRow> kept = kept_rows(out);
+    const std::vector<double> decoded = out.array("samples").to_double();
+    for (std::size_t r = 0; r < rows; ++r) {
+      std::vector<double> c(d, 0.0);
+      for (std::size_t i = 0; i < kept[r].indices.size(); ++i) c[kept[r].indices[i]] = kept[r].values[i];
+      const std::vector<double> truth = naive_idct(c);
+      const std::vector<double> row(decoded.begin() + static_cast<std::ptrdiff_t>(r * d),
+                                    decoded.begin() + static_cast<std::ptrdiff_t>((r + 1) * d));
+      CHECK(max_abs_diff(row, truth) < 1e-12 * std::sqrt(squared_norm(c)) + 1e-300);
+    }
+  }
+}
+
 TEST_CASE("codec/dct: keeps the fewest largest coefficients of a hand-made row") {
   // DCT coefficients 4, -3, 2, 1 at scattered frequencies, zero elsewhere: energy 30.
   const std::size_t d = 16;
@@ -376,6 +397,35 @@ TEST_CASE("codec/dct: round: sign turns decoded ±1 data back into int8 spins") 
   }
   CHECK(flipped > 0);                   // half the energy is not enough to keep every sign
   CHECK(flipped < spins.size() / 2);    // but most signs survive
+}
+
+TEST_CASE("codec/dct: round: sign gives +1 where the kept coefficients cancel exactly") {
+  // Every row of ±1 spins with d = 16 (all 2^16), at energies that keep two or
+  // three coefficients: many decoded values are exactly 0 in exact arithmetic,
+  // and only rounding noise of about 1e-16 would give them a sign.
+  const std::size_t d = 16, rows = std::size_t{1} << d;
+  std::vector<std::int8_t> spins(rows * d);
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t n = 0; n < d; ++n) spins[r * d + n] = (r >> n) & 1 ? 1 : -1;
+  for (double energy : {0.3, 0.5, 0.7}) {
+    CAPTURE(energy);
+    const Artifact out = compress(data_of<std::int8_t>(rows, d, spins), {{"energy", energy}, {"round", std::string("sign")}});
+    const auto decoded = out.array("samples").view<std::int8_t>();
+    const std::vector<KeptRow> kept = kept_rows(out);
+    std::size_t ties = 0, wrong = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+      std::vector<double> c(d, 0.0);
+      for (std::size_t i = 0; i < kept[r].indices.size(); ++i) c[kept[r].indices[i]] = kept[r].values[i];
+      const std::vector<double> x = naive_idct(c);  // independent of the codec's transform
+      for (std::size_t n = 0; n < d; ++n) {
+        const bool tie = std::abs(x[n]) < 1e-9;
+        ties += tie;
+        wrong += decoded[r * d + n] != (tie || x[n] > 0 ? 1 : -1);
+      }
+    }
+    CHECK(ties > 0);  // the case is exercised
+    CHECK(wrong == 0);
+  }
 }
 
 TEST_CASE("codec/dct: center: mean codes the deviations from the mean row and adds it back") {

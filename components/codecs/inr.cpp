@@ -141,7 +141,7 @@ Artifact InrCodec::run(const Inputs& in, const Params& p, Context& ctx) {
 
 }  // namespace
 
-REPRISE_COMPONENT(InrCodec, "codec/inr", "2",
+REPRISE_COMPONENT(InrCodec, "codec/inr", "3",
                   "INR codec: fit an inr/* model to a volume; the weights are the compressed form; decode on any grid",
                   param_int("bits", 32,
                             "bits per stored weight: 32 (float32), 16 (float16), or 2..8 (symmetric uniform "
@@ -162,8 +162,9 @@ REPRISE_COMPONENT(InrCodec, "codec/inr", "2",
                   param_double("target_ratio", 0,
                                "0: off. Otherwise the ratio to reach, never below: the width is the widest whose "
                                "stream at `bits` fits original_bytes / target_ratio, and after training rows are "
-                               "widened in layer order until the coded stream fills that budget (within 5 % for bits "
-                               "< 32; float32 rows cannot widen, so with bits 32 within one width step)")
+                               "widened in layer order until the coded stream fills that budget (within 5 %). float32 "
+                               "rows cannot widen, so with bits 32 the width is one more and its rows are float16, "
+                               "the first ones widened back to float32 until the budget is full")
                       .at_least(0),
                   param_int("qat_epochs", 0,
                             "quantisation-aware fine-tune after training: epochs at the chosen row widths, "

@@ -24,12 +24,13 @@ int wider_bits(int bits) { return bits >= 16 ? 32 : bits == 8 ? 16 : bits + 1; }
 int narrower_bits(int bits) { return bits == 32 ? 16 : bits == 16 ? 8 : bits > 2 ? bits - 1 : 2; }
 
 int width_for_budget(const StreamHeader& header, double budget, int bits) {
-  auto fits = [&](int width) {
+  auto fits_at = [&](int width, int row_bits) {
     StreamHeader h = header;
     h.model.set_scalar("width", width);
     const auto net = build_network(h.model, h.input_dim, h.seed);
-    return static_cast<double>(encode_stream(h, *net, uniform_bits(*net, bits)).size()) <= budget;
+    return static_cast<double>(encode_stream(h, *net, uniform_bits(*net, row_bits)).size()) <= budget;
   };
+  auto fits = [&](int width) { return fits_at(width, bits); };
   if (!fits(1))
     throw std::runtime_error("target_ratio: a budget of " + std::to_string(static_cast<long long>(budget)) +
                              " bytes is below the smallest network of this depth at " + std::to_string(bits) +
@@ -42,6 +43,11 @@ int width_for_budget(const StreamHeader& header, double budget, int bits) {
     const int mid = lo + (hi - lo) / 2;
     (fits(mid) ? lo : hi) = mid;
   }
+  // float32 rows cannot widen to fill what the widest float32 network leaves
+  // (up to a width step, ~10 %): one width more, whose rows fit at float16,
+  // lets fill_budget narrow it to float16 and widen its first rows back to
+  // float32 until the budget is full.
+  if (bits == 32 && lo < kMaxWidth && fits_at(lo + 1, narrower_bits(bits))) return lo + 1;
   return lo;
 }
 

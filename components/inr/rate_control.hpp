@@ -3,7 +3,9 @@
 //   1. the width: the widest network of the model (every other setting kept)
 //      whose coded stream at `bits` bits per weight fits the byte budget, coded
 //      from its initial weights (width_for_budget): trained weights code to
-//      about the same size, and step 2 absorbs the difference;
+//      about the same size, and step 2 absorbs the difference. With bits 32,
+//      one width more (its rows fit at 16 bits): float32 rows cannot widen, so
+//      step 2 fills the budget from rows at 16 bits widened back to 32;
 //   2. after training, the row widths: every row at `bits` (narrowed a step at
 //      a time while the coded stream is over budget), then the first k rows,
 //      in layer order, one step wider (8 -> 16 -> 32 bits, or b -> b + 1 below 8)
@@ -11,8 +13,8 @@
 //      narrower (rows at b - 1 widened to b: finer steps), and the fuller of the
 //      two streams wins (fill_budget). The entropy coder's gain is thereby spent
 //      on precision, and the stream ends within a row's worth of bytes below
-//      the budget. Rows at 32 bits cannot widen: with bits 32 the ratio lands
-//      within one width step of the target instead.
+//      the budget, with bits 32 too (step 1), so the ratio lands within a
+//      row's worth of bytes above the target.
 #pragma once
 
 #include <cstdint>

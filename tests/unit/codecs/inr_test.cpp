@@ -104,8 +104,7 @@ TEST_CASE("codec/inr: target_ratio lands within 5 % above the target, never belo
       CAPTURE(target);
       const Artifact out = run_component("codec/inr", {{"bits", bits}, {"target_ratio", target}}, codec_inputs(data, model));
       CHECK(out.scalar("ratio") >= target);
-      // float32 rows cannot widen: only the width adapts, one width step (~10 % here) at most.
-      CHECK(out.scalar("ratio") <= (bits == 32 ? 1.15 : 1.05) * target);
+      CHECK(out.scalar("ratio") <= 1.05 * target);  // with bits 32 too: float16 rows widened to float32
       CHECK(out.scalar("bytes") == static_cast<double>(out.array("stream").size()));
       CHECK(out.scalar("mean_bits") >= (bits == 32 ? 16.0 : static_cast<double>(bits) - 1));  // at most a step narrower
     }

@@ -100,31 +100,50 @@ Particles rows_of(const Particles& p, const std::vector<Index>& rows) {
   return out;
 }
 
-// Systematic resampling: one uniform offset, N evenly spaced points on the CDF.
-void resample(Particles& p, std::mt19937_64& rng) {
-  const Index n = p.x.rows();
+// Rows [begin, end) of the particles: an independent sub-population with its
+// own weights (normalised within it), resampling and log Z estimate.
+struct Group {
+  Index begin = 0, end = 0;
+  double log_z = 0;
+  Index size() const { return end - begin; }
+};
+
+// Systematic resampling of one group: one uniform offset, evenly spaced points
+// on the CDF of its weights; the picks stay inside the group.
+void resample(Particles& p, const Group& g, std::mt19937_64& rng) {
+  const Index n = g.size();
   const double offset = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
   std::vector<Index> pick(static_cast<std::size_t>(n));
-  double cumulative = std::exp(p.log_w[0]);
+  double cumulative = std::exp(p.log_w[g.begin]);
   Index j = 0;
   for (Index i = 0; i < n; ++i) {
     const double u = (static_cast<double>(i) + offset) / static_cast<double>(n);
-    while (u > cumulative && j + 1 < n) cumulative += std::exp(p.log_w[++j]);
-    pick[static_cast<std::size_t>(i)] = j;
+    while (u > cumulative && j + 1 < n) cumulative += std::exp(p.log_w[g.begin + ++j]);
+    pick[static_cast<std::size_t>(i)] = g.begin + j;
   }
-  Particles out = rows_of(p, pick);
-  out.log_w = Eigen::VectorXd::Constant(n, -std::log(static_cast<double>(n)));
-  p = std::move(out);
+  const Particles picked = rows_of(p, pick);
+  p.x.middleRows(g.begin, n) = picked.x;
+  p.grad.middleRows(g.begin, n) = picked.grad;
+  p.energy.segment(g.begin, n) = picked.energy;
+  p.log_w.segment(g.begin, n).setConstant(-std::log(static_cast<double>(n)));
 }
 
-// Adds incremental log weights, returns log Σ W_i w_i (the log Z increment).
-double reweight(Particles& p, const Eigen::VectorXd& log_increment) {
-  const Eigen::VectorXd joint = p.log_w + log_increment;
+// Adds incremental log weights to one group, renormalises them within it and
+// returns log Σ W_i w_i (the group's log Z increment).
+double reweight(Particles& p, const Group& g, const Eigen::VectorXd& log_increment) {
+  const Eigen::VectorXd joint = p.log_w.segment(g.begin, g.size()) + log_increment.segment(g.begin, g.size());
   const double increment = log_sum_exp(joint);
   if (!std::isfinite(increment))
     throw std::runtime_error("every importance weight vanished (the particles left the target's support)");
-  p.log_w = joint.array() - increment;
+  p.log_w.segment(g.begin, g.size()) = joint.array() - increment;
   return increment;
+}
+
+// log of the mean of the groups' Z estimates.
+double pooled_log_z(const std::vector<Group>& groups) {
+  Eigen::VectorXd z(static_cast<Index>(groups.size()));
+  for (std::size_t g = 0; g < groups.size(); ++g) z[static_cast<Index>(g)] = groups[g].log_z;
+  return log_sum_exp(z) - std::log(static_cast<double>(groups.size()));
 }
 
 // Log incremental weights of particles that stay put from t to t′ (annealed
@@ -264,14 +283,21 @@ struct Flow {
   bool cross_fit = true;
   std::vector<Index> half_a, half_b;
 
-  double fit(const Particles& p, const Path& path, double t, double s_time, std::mt19937_64& rng) {
+  // The halves are the two groups of run_annealing, fixed for the whole run
+  // and resampled each within itself: no particle of one half ever descends
+  // from a particle of the other, so each half's field stays independent of
+  // the particles it moves. (Halves drawn afresh each step share ancestors
+  // after the first resampling, and the field learns the very particles it
+  // then moves: on many-well d = 32 that biased log Z by -0.6.)
+  void split(const Group& a, const Group& b) {
+    half_a.resize(static_cast<std::size_t>(a.size()));
+    std::iota(half_a.begin(), half_a.end(), a.begin);
+    half_b.resize(static_cast<std::size_t>(b.size()));
+    std::iota(half_b.begin(), half_b.end(), b.begin);
+  }
+
+  double fit(const Particles& p, const Path& path, double t, double s_time) {
     if (!cross_fit) return first.fit(p, path, t, s_time);
-    std::vector<Index> order(static_cast<std::size_t>(p.x.rows()));
-    std::iota(order.begin(), order.end(), Index{0});
-    std::shuffle(order.begin(), order.end(), rng);
-    const auto mid = order.begin() + static_cast<std::ptrdiff_t>(order.size() / 2);
-    half_a.assign(order.begin(), mid);
-    half_b.assign(mid, order.end());
     const double ra = first.fit(rows_of(p, half_a), path, t, s_time);
     const double rb = second.fit(rows_of(p, half_b), path, t, s_time);
     return 0.5 * (ra + rb);
@@ -303,6 +329,13 @@ struct Flow {
 
 }  // namespace
 
+// ESS/N within each group (its weights normalised within it), averaged.
+double mean_group_ess(const Particles& p, const std::vector<Group>& groups) {
+  double sum = 0;
+  for (const Group& g : groups) sum += ess_fraction(p.log_w.segment(g.begin, g.size()));
+  return sum / static_cast<double>(groups.size());
+}
+
 AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, Context& ctx) {
   const auto n = static_cast<Index>(o.particles);
   const auto d = static_cast<Index>(target.dim());
@@ -315,10 +348,9 @@ AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, C
   for (Index i = 0; i < n; ++i)
     for (Index k = 0; k < d; ++k) p.x(i, k) = o.reference_std * normal(rng);
   path.evaluate(p);
-  p.log_w = Eigen::VectorXd::Constant(n, -std::log(static_cast<double>(n)));
 
   AnnealingResult r;
-  r.log_z = 0.5 * static_cast<double>(d) * std::log(2 * std::numbers::pi * o.reference_std * o.reference_std);
+  const double log_z0 = 0.5 * static_cast<double>(d) * std::log(2 * std::numbers::pi * o.reference_std * o.reference_std);
   std::optional<Flow> flow;
   // Fixed rank 1 starts at rank 1; everything else from the additive rank-2 train.
   auto start = [&] {
@@ -326,6 +358,18 @@ AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, C
                            : FunctionalTT::additive(target.dim(), *o.basis, rng);
   };
   if (o.basis) flow.emplace(Flow{FlowField{start(), o.ftt, rng}, FlowField{start(), o.ftt, rng}, o.cross_fit, {}, {}});
+  // One population, or with a cross-fitted flow two independent halves (see Flow).
+  std::vector<Group> groups;
+  if (flow && o.cross_fit && n >= 4) {
+    groups = {Group{0, n / 2, log_z0}, Group{n / 2, n, log_z0}};
+    flow->split(groups[0], groups[1]);
+  } else {
+    if (flow) flow->cross_fit = false;  // too few particles to split
+    groups = {Group{0, n, log_z0}};
+  }
+  p.log_w.resize(n);
+  for (const Group& g : groups) p.log_w.segment(g.begin, g.size()).setConstant(-std::log(static_cast<double>(g.size())));
+
   double h = o.step_size, acceptance_sum = 0;
   std::size_t mala_sweeps = 0;
   r.times.push_back(0.0);
@@ -334,7 +378,7 @@ AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, C
     const double t = static_cast<double>(step) / o.steps, t_next = static_cast<double>(step + 1) / o.steps;
     Eigen::VectorXd log_increment(n);
     if (flow) {
-      r.residual_history.push_back(flow->fit(p, path, t, 0.5 * (t + t_next), rng));
+      r.residual_history.push_back(flow->fit(p, path, t, 0.5 * (t + t_next)));
       r.rank_history.push_back(flow->phi().ranks());
       Particles moved = p;
       const Eigen::VectorXd log_det = flow->transport(moved.x, t_next - t, o.substeps);
@@ -357,14 +401,16 @@ AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, C
     } else {
       log_increment = annealing_increment(p, path, t, t_next);
     }
-    r.log_z += reweight(p, log_increment);
-    const double ess = ess_fraction(p.log_w);
+    for (Group& g : groups) g.log_z += reweight(p, g, log_increment);
+    r.log_z_history.push_back(pooled_log_z(groups));
+    const double ess = mean_group_ess(p, groups);
     r.ess_history.push_back(ess);
     r.min_ess = std::min(r.min_ess, ess);
-    if (ess < o.resample_threshold) {
-      resample(p, rng);
-      ++r.resamplings;
-    }
+    for (const Group& g : groups)
+      if (ess_fraction(p.log_w.segment(g.begin, g.size())) < o.resample_threshold) {
+        resample(p, g, rng);
+        ++r.resamplings;
+      }
     for (std::size_t s = 0; s < o.langevin_steps; ++s) {
       const double acc = mala_sweep(p, path, t_next, h, rng);
       acceptance_sum += acc;
@@ -381,9 +427,14 @@ AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, C
     ctx.progress(step + 1, o.steps);
     ctx.check_cancelled();
   }
-  r.final_ess = ess_fraction(p.log_w);
+  r.log_z = pooled_log_z(groups);
+  r.final_ess = mean_group_ess(p, groups);
+  // One set of weights over all particles: each group's carries its share of
+  // the pooled Z.
+  for (const Group& g : groups)
+    p.log_w.segment(g.begin, g.size()).array() += g.log_z - r.log_z - std::log(static_cast<double>(groups.size()));
   r.final_log_weights = p.log_w;
-  resample(p, rng);
+  resample(p, Group{0, n, 0.0}, rng);
   r.samples = p.x;
   r.energy_evaluations = path.evaluations();
   r.acceptance = mala_sweeps ? acceptance_sum / static_cast<double>(mala_sweeps) : 0.0;
@@ -458,6 +509,7 @@ Artifact annealing_artifact(const AnnealingResult& r, std::size_t dim, double se
   a.set_scalar("resamplings", static_cast<double>(r.resamplings)).set_scalar("seconds", seconds);
   a.set_array("times", Array::from<double>({r.times.size()}, r.times));
   a.set_array("ess_history", Array::from<double>({r.ess_history.size()}, r.ess_history));
+  a.set_array("log_z_history", Array::from<double>({r.log_z_history.size()}, r.log_z_history));
   return a;
 }
 

@@ -68,6 +68,7 @@ struct AnnealingResult {
   std::size_t flow_rejections = 0;  // time steps where the guard kept the particles in place
   std::vector<double> times;                 // t_0..t_T
   std::vector<double> ess_history;           // ESS/N after each step's reweighting
+  std::vector<double> log_z_history;         // the estimate of log Z_t after each step
   std::vector<double> residual_history;      // relative ALS residual per step (flow)
   std::vector<std::vector<std::size_t>> rank_history;  // bond ranks per step (flow)
   std::vector<double> step_seconds;          // wall time per step
@@ -104,4 +105,5 @@ Artifact annealing_artifact(const AnnealingResult& r, std::size_t dim, double se
       ::reprise::output("resamplings", "scalar: how many times the particles were resampled"),                     \
       ::reprise::output("times", "float64 {steps + 1}: the time grid"),                                            \
       ::reprise::output("ess_history", "float64 {steps}: ESS/N after each step's reweighting"),                   \
+      ::reprise::output("log_z_history", "float64 {steps}: the estimate of log Z_t after each step"),            \
       ::reprise::output("seconds", "scalar: wall time (varies run to run)")

@@ -58,7 +58,7 @@ Artifact TtFlowSampler::run(const Inputs& in, const Params& p, Context& ctx) {
 
 }  // namespace
 
-REPRISE_COMPONENT(TtFlowSampler, "sampler/ttflow", "1",
+REPRISE_COMPONENT(TtFlowSampler, "sampler/ttflow", "2",
                   "tensor-train flow: FTT continuity-equation transport along the annealing path, exact reweighting, "
                   "resampling and MALA steps",
                   annealing_param_particles(), annealing_param_steps(), annealing_param_langevin_steps(2),

@@ -51,6 +51,7 @@ struct AnnealingOptions {
   std::size_t substeps = 4;  // RK4 steps per time step (flow)
   double flow_guard = 0.1;   // see flow_param_guard()
   bool cross_fit = true;     // see flow_param_cross_fit()
+  bool fixed_halves = false; // see flow_param_halves()
   // With a flow: the basis and FTT settings; without: stochastic steps only.
   const FourierBasis* basis = nullptr;
   FttSettings ftt;
@@ -89,6 +90,7 @@ AnnealingOptions annealing_options(const Params& p);
 ParamSpec flow_param_substeps();
 ParamSpec flow_param_guard();
 ParamSpec flow_param_cross_fit();
+ParamSpec flow_param_halves();
 void read_flow_options(const Params& p, AnnealingOptions& o);
 Artifact annealing_artifact(const AnnealingResult& r, std::size_t dim, double seconds);
 

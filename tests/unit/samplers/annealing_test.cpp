@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "tests/unit/component_support.hpp"
@@ -81,7 +82,7 @@ double many_well_log_z(double t, double reference_std, int wells) {
 
 TEST_CASE("sampler/ttflow's log Z follows the exact log Z_t of a many-well path, with resampling") {
   // Two double wells (d = 4): the wells' masses shift along the path; with
-  // resampling below ESS 0.9 each half of the cross-fitted population
+  // resampling below ESS 0.9 the population (or each fixed half of it)
   // resamples several times. Every estimate along the way is checked against
   // quadrature.
   Inputs in;
@@ -90,23 +91,27 @@ TEST_CASE("sampler/ttflow's log Z follows the exact log Z_t of a many-well path,
                       "ttflow/basis", {{"degree", std::int64_t{4}}, {"low", -6.0}, {"high", 6.0}})));
   in.set("ftt", std::make_shared<Artifact>(test::run_component("ttflow/ftt", {{"rank", std::int64_t{2}}})));
   const std::int64_t steps = 20;
-  const Artifact out = test::run_component("sampler/ttflow",
-                                           {{"particles", std::int64_t{4000}},
-                                            {"steps", steps},
-                                            {"reference_std", 1.5},
-                                            {"step_size", 0.05},
-                                            {"resample_threshold", 0.9},
-                                            {"langevin_steps", std::int64_t{1}}},
-                                           in);
-  const std::vector<double> history = out.array("log_z_history").to_double();
-  REQUIRE(history.size() == static_cast<std::size_t>(steps));
-  CHECK(out.scalar("resamplings") >= 2);
-  double worst = 0;
-  for (std::int64_t k = 0; k < steps; ++k)
-    worst = std::max(worst, std::abs(history[k] - many_well_log_z(static_cast<double>(k + 1) / steps, 1.5, 2)));
-  MESSAGE("largest |log Z_t error| along the path " << worst);
-  CHECK(worst < 0.05);
-  CHECK(out.scalar("log_z") == history.back());
+  for (const std::string halves : {"per_step", "fixed"}) {  // fixed: two sub-populations, log Z pooled
+    CAPTURE(halves);
+    const Artifact out = test::run_component("sampler/ttflow",
+                                             {{"particles", std::int64_t{4000}},
+                                              {"steps", steps},
+                                              {"reference_std", 1.5},
+                                              {"step_size", 0.05},
+                                              {"resample_threshold", 0.9},
+                                              {"langevin_steps", std::int64_t{1}},
+                                              {"halves", halves}},
+                                             in);
+    const std::vector<double> history = out.array("log_z_history").to_double();
+    REQUIRE(history.size() == static_cast<std::size_t>(steps));
+    CHECK(out.scalar("resamplings") >= 2);
+    double worst = 0;
+    for (std::int64_t k = 0; k < steps; ++k)
+      worst = std::max(worst, std::abs(history[k] - many_well_log_z(static_cast<double>(k + 1) / steps, 1.5, 2)));
+    MESSAGE("largest |log Z_t error| along the path " << worst);
+    CHECK(worst < 0.05);
+    CHECK(out.scalar("log_z") == history.back());
+  }
 }
 
 TEST_CASE("a flow with L Langevin steps costs what SMC with L + 1 costs") {

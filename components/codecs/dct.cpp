@@ -480,21 +480,20 @@ void round_to_spins(std::span<const double> row, std::int8_t* spins) {
 // spins (round_to_spins) for ±1 data.
 void write_decoded(const double* permuted, std::size_t rows, std::size_t n, std::size_t first_row, const Coding& c,
                    std::byte* out) {
-  auto* values = reinterpret_cast<double*>(out) + first_row * n;
   if (c.center.empty() && !c.round_to_sign) {
+    auto* values = reinterpret_cast<double*>(out) + first_row * n;
     for (std::size_t r = 0; r < rows; ++r) unpermute_row(permuted + r * n, values + r * n, n);
     return;
   }
   std::vector<double> row(n);
-  auto* spins = reinterpret_cast<std::int8_t*>(out) + first_row * n;
   for (std::size_t r = 0; r < rows; ++r) {
     unpermute_row(permuted + r * n, row.data(), n);
     if (!c.center.empty())
       for (std::size_t k = 0; k < n; ++k) row[k] += c.center[k];
     if (c.round_to_sign)
-      round_to_spins(row, spins + r * n);
+      round_to_spins(row, reinterpret_cast<std::int8_t*>(out) + (first_row + r) * n);
     else
-      std::copy(row.begin(), row.end(), values + r * n);
+      std::copy(row.begin(), row.end(), reinterpret_cast<double*>(out) + (first_row + r) * n);
   }
 }
 

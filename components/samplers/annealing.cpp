@@ -479,7 +479,8 @@ ParamSpec flow_param_halves() {
   return param_string("halves", "per_step",
                       "the cross-fitting halves: per_step (drawn afresh every step from the whole population) or "
                       "fixed (two sub-populations for the whole run, each resampled within itself, so no particle "
-                      "descends from the half whose field moves it; log Z is the mean of the two halves' estimates)")
+                      "descends from the half whose field moves it; log Z is the mean of the two halves' estimates). "
+                      "Only with cross_fit and at least 4 particles")
       .one_of({"per_step", "fixed"});
 }
 ParamSpec flow_param_cross_fit() {
@@ -528,7 +529,6 @@ Artifact annealing_artifact(const AnnealingResult& r, std::size_t dim, double se
   a.set_scalar("resamplings", static_cast<double>(r.resamplings)).set_scalar("seconds", seconds);
   a.set_array("times", Array::from<double>({r.times.size()}, r.times));
   a.set_array("ess_history", Array::from<double>({r.ess_history.size()}, r.ess_history));
-  a.set_array("log_z_history", Array::from<double>({r.log_z_history.size()}, r.log_z_history));
   return a;
 }
 

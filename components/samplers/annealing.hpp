@@ -107,5 +107,4 @@ Artifact annealing_artifact(const AnnealingResult& r, std::size_t dim, double se
       ::reprise::output("resamplings", "scalar: how many times the particles were resampled"),                     \
       ::reprise::output("times", "float64 {steps + 1}: the time grid"),                                            \
       ::reprise::output("ess_history", "float64 {steps}: ESS/N after each step's reweighting"),                   \
-      ::reprise::output("log_z_history", "float64 {steps}: the estimate of log Z_t after each step"),            \
       ::reprise::output("seconds", "scalar: wall time (varies run to run)")

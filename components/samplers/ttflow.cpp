@@ -47,6 +47,7 @@ Artifact TtFlowSampler::run(const Inputs& in, const Params& p, Context& ctx) {
   a.set_array("ranks", Array::from<std::int64_t>({steps, bonds}, ranks));
   a.set_array("max_rank_history", Array::from<double>({steps}, max_rank));
   a.set_array("residual_history", Array::from<double>({steps}, r.residual_history));
+  a.set_array("log_z_history", Array::from<double>({r.log_z_history.size()}, r.log_z_history));
   a.set_scalar("max_rank", top);
   a.set_scalar("flow_rejections", static_cast<double>(r.flow_rejections));
   a.set_scalar("final_max_rank", max_rank.empty() ? 0.0 : max_rank.back());
@@ -70,6 +71,7 @@ REPRISE_COMPONENT(TtFlowSampler, "sampler/ttflow", "2",
                   output("ranks", "int64 {steps, d + 1}: the FTT's bond ranks after each fit"),
                   output("max_rank_history", "float64 {steps}: the largest bond rank after each fit"),
                   output("residual_history", "float64 {steps}: relative residual of each ALS fit"),
+                  output("log_z_history", "float64 {steps}: the estimate of log Z_t after each step"),
                   output("max_rank", "scalar: largest bond rank reached"),
                   output("flow_rejections", "scalar: time steps where the guard kept the particles in place"),
                   output("final_max_rank", "scalar: largest bond rank at the last step"),

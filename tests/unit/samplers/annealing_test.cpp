@@ -110,7 +110,6 @@ TEST_CASE("sampler/ttflow's log Z follows the exact log Z_t of a many-well path,
       worst = std::max(worst, std::abs(history[k] - many_well_log_z(static_cast<double>(k + 1) / steps, 1.5, 2)));
     MESSAGE("largest |log Z_t error| along the path " << worst);
     CHECK(worst < 0.05);
-    CHECK(out.scalar("log_z") == history.back());
   }
 }
 

@@ -338,14 +338,16 @@ struct Flow {
   }
 };
 
-}  // namespace
-
-// ESS/N within each group (its weights normalised within it), averaged.
-double mean_group_ess(const Particles& p, const std::vector<Group>& groups) {
-  double sum = 0;
-  for (const Group& g : groups) sum += ess_fraction(p.log_w.segment(g.begin, g.size()));
-  return sum / static_cast<double>(groups.size());
+// ESS/N of each group, its weights normalised within it.
+std::vector<double> group_ess(const Particles& p, const std::vector<Group>& groups) {
+  std::vector<double> ess;
+  for (const Group& g : groups) ess.push_back(ess_fraction(p.log_w.segment(g.begin, g.size())));
+  return ess;
 }
+
+double mean(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size()); }
+
+}  // namespace
 
 AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, Context& ctx) {
   const auto n = static_cast<Index>(o.particles);
@@ -414,12 +416,13 @@ AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, C
     }
     for (Group& g : groups) g.log_z += reweight(p, g, log_increment);
     r.log_z_history.push_back(pooled_log_z(groups));
-    const double ess = mean_group_ess(p, groups);
+    const std::vector<double> ess_per_group = group_ess(p, groups);
+    const double ess = mean(ess_per_group);
     r.ess_history.push_back(ess);
     r.min_ess = std::min(r.min_ess, ess);
-    for (const Group& g : groups)
-      if (ess_fraction(p.log_w.segment(g.begin, g.size())) < o.resample_threshold) {
-        resample(p, g, rng);
+    for (std::size_t g = 0; g < groups.size(); ++g)
+      if (ess_per_group[g] < o.resample_threshold) {
+        resample(p, groups[g], rng);
         ++r.resamplings;
       }
     for (std::size_t s = 0; s < o.langevin_steps; ++s) {
@@ -439,7 +442,7 @@ AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, C
     ctx.check_cancelled();
   }
   r.log_z = pooled_log_z(groups);
-  r.final_ess = mean_group_ess(p, groups);
+  r.final_ess = mean(group_ess(p, groups));
   // One set of weights over all particles: each group's carries its share of
   // the pooled Z.
   for (const Group& g : groups)

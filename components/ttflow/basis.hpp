@@ -48,9 +48,13 @@ class FourierBasis {
   Eigen::VectorXd constant_coefficients() const;
   // The H² Gram matrix (mean over the box) of the raw Fourier functions f.
   Eigen::MatrixXd raw_gram() const;
+  // The raw functions f = [1, cos ws, sin ws, cos 2ws, ...] (2·degree + 1 of
+  // them, s = x − low) and their derivatives; ψ = transform() · f.
+  std::size_t raw_size() const { return static_cast<std::size_t>(2 * degree_ + 1); }
+  void eval_raw(double x, double* f, double* f1, double* f2) const;
+  const Eigen::MatrixXd& transform() const { return transform_; }
 
  private:
-  void eval_raw(double x, double* f, double* f1, double* f2) const;
   double lo_, hi_;
   int degree_;
   static constexpr double kRelativeCutoff = 1e-9;

@@ -16,15 +16,6 @@ namespace {
 
 using Index = Eigen::Index;
 
-// G(x_k) = Σ_j C[a·n + j, b] coeff_j: an r_l × r_r matrix.
-Eigen::MatrixXd core_at(const Eigen::MatrixXd& core, const double* coeff, std::size_t n) {
-  const Index rl = core.rows() / static_cast<Index>(n);
-  Eigen::MatrixXd g = Eigen::MatrixXd::Zero(rl, core.cols());
-  for (Index a = 0; a < rl; ++a)
-    for (Index j = 0; j < static_cast<Index>(n); ++j) g.row(a) += coeff[j] * core.row(a * static_cast<Index>(n) + j);
-  return g;
-}
-
 // new[(a'·n + j), :] = Σ_a R(a', a) old[(a·n + j), :]: R acting on the left rank index.
 Eigen::MatrixXd mix_left_rank(const Eigen::MatrixXd& core, const Eigen::MatrixXd& r, std::size_t n) {
   const Index rl = core.rows() / static_cast<Index>(n), nn = static_cast<Index>(n);
@@ -122,40 +113,121 @@ std::size_t FunctionalTT::feasible_rank(std::size_t bond) const {
   return std::min(saturating_power(basis_size(), bond), saturating_power(basis_size(), dim() - bond));
 }
 
+namespace {
+
+// Core k with the basis transform folded in: G_k(x) = Σ_i f_i(x) R_k[i], R_k[i]
+// an r_l × r_r block (row-major) per raw Fourier function f_i. Evaluating on
+// the raw functions skips three basis transforms per point and dimension.
+struct RawCore {
+  Index rl = 0, rr = 0;
+  std::vector<double> blocks;  // [i][a][b]
+};
+
+RawCore raw_core(const Eigen::MatrixXd& core, const Eigen::MatrixXd& transform) {
+  const Index n = transform.rows(), raw = transform.cols();
+  RawCore r;
+  r.rl = core.rows() / n, r.rr = core.cols();
+  r.blocks.assign(static_cast<std::size_t>(raw * r.rl * r.rr), 0.0);
+  for (Index i = 0; i < raw; ++i)
+    for (Index a = 0; a < r.rl; ++a)
+      for (Index j = 0; j < n; ++j) {
+        const double t = transform(j, i);
+        double* out = r.blocks.data() + (i * r.rl + a) * r.rr;
+        for (Index b = 0; b < r.rr; ++b) out[b] += t * core(a * n + j, b);
+      }
+  return r;
+}
+
+// out = Σ_i f[i] R[i], an r_l × r_r block.
+void contract(const RawCore& r, const double* f, Index raw, double* out) {
+  const Index size = r.rl * r.rr;
+  std::fill(out, out + size, 0.0);
+  for (Index i = 0; i < raw; ++i) {
+    const double fi = f[i];
+    const double* block = r.blocks.data() + i * size;
+    for (Index e = 0; e < size; ++e) out[e] += fi * block[e];
+  }
+}
+
+}  // namespace
+
 void FunctionalTT::evaluate(const RowMatrixXd& x, Eigen::VectorXd* value, RowMatrixXd* gradient,
                             Eigen::VectorXd* laplacian) const {
-  const std::size_t d = dim(), n = basis_size();
+  const std::size_t d = dim();
   if (static_cast<std::size_t>(x.cols()) != d)
     throw std::invalid_argument("ftt: points have " + std::to_string(x.cols()) + " coordinates, the train " +
                                 std::to_string(d));
-  const Index rows = x.rows();
+  const Index rows = x.rows(), raw = static_cast<Index>(basis_.raw_size());
   if (value) value->resize(rows);
   if (gradient) gradient->resize(rows, static_cast<Index>(d));
   if (laplacian) laplacian->resize(rows);
-  std::vector<double> psi(n), psi1(n), psi2(n);
-  std::vector<Eigen::MatrixXd> g(d), g1(d), g2(d);
-  std::vector<Eigen::RowVectorXd> prefix(d + 1);
-  std::vector<Eigen::VectorXd> suffix(d + 1);
   const bool derivatives = gradient || laplacian;
+
+  // Per dimension: the raw-basis core and its place in the per-point buffers.
+  std::vector<RawCore> cores(d);
+  std::vector<Index> offset(d + 1, 0), vec_offset(d + 2, 0);
+  for (std::size_t k = 0; k < d; ++k) {
+    cores[k] = raw_core(cores_[k], basis_.transform());
+    offset[k + 1] = offset[k] + cores[k].rl * cores[k].rr;
+    vec_offset[k + 1] = vec_offset[k] + cores[k].rl;  // prefix k has r_l(k) entries
+  }
+  vec_offset[d + 1] = vec_offset[d] + 1;
+  std::vector<double> f(static_cast<std::size_t>(raw)), f1(f.size()), f2(f.size());
+  std::vector<double> g(static_cast<std::size_t>(offset[d])), g1(g.size()), g2(g.size());
+  // prefix_k = G_0 ... G_{k−1} (a row of r_l(k)), suffix_k = G_k ... G_{d−1} (a column of r_l(k)).
+  std::vector<double> prefix(static_cast<std::size_t>(vec_offset[d + 1])), suffix(prefix.size());
   for (Index i = 0; i < rows; ++i) {
     for (std::size_t k = 0; k < d; ++k) {
-      basis_.eval(x(i, static_cast<Index>(k)), psi.data(), psi1.data(), psi2.data());
-      g[k] = core_at(cores_[k], psi.data(), n);
+      basis_.eval_raw(x(i, static_cast<Index>(k)), f.data(), f1.data(), f2.data());
+      contract(cores[k], f.data(), raw, g.data() + offset[k]);
       if (derivatives) {
-        g1[k] = core_at(cores_[k], psi1.data(), n);
-        g2[k] = core_at(cores_[k], psi2.data(), n);
+        contract(cores[k], f1.data(), raw, g1.data() + offset[k]);
+        contract(cores[k], f2.data(), raw, g2.data() + offset[k]);
       }
     }
-    prefix[0] = Eigen::RowVectorXd::Ones(1);
-    for (std::size_t k = 0; k < d; ++k) prefix[k + 1] = prefix[k] * g[k];
-    if (value) (*value)[i] = prefix[d](0);
+    prefix[0] = 1;
+    for (std::size_t k = 0; k < d; ++k) {
+      const Index rl = cores[k].rl, rr = cores[k].rr;
+      const double* in = prefix.data() + vec_offset[k];
+      double* out = prefix.data() + vec_offset[k + 1];
+      const double* gk = g.data() + offset[k];
+      for (Index b = 0; b < rr; ++b) {
+        double sum = 0;
+        for (Index a = 0; a < rl; ++a) sum += in[a] * gk[a * rr + b];
+        out[b] = sum;
+      }
+    }
+    if (value) (*value)[i] = prefix[static_cast<std::size_t>(vec_offset[d])];
     if (!derivatives) continue;
-    suffix[d] = Eigen::VectorXd::Ones(1);
-    for (std::size_t k = d; k-- > 0;) suffix[k] = g[k] * suffix[k + 1];
+    suffix[static_cast<std::size_t>(vec_offset[d])] = 1;
+    for (std::size_t k = d; k-- > 0;) {
+      const Index rl = cores[k].rl, rr = cores[k].rr;
+      const double* in = suffix.data() + vec_offset[k + 1];
+      double* out = suffix.data() + vec_offset[k];
+      const double* gk = g.data() + offset[k];
+      for (Index a = 0; a < rl; ++a) {
+        double sum = 0;
+        for (Index b = 0; b < rr; ++b) sum += gk[a * rr + b] * in[b];
+        out[a] = sum;
+      }
+    }
+    // ∂_k and ∂²_k replace G_k by G_k′ or G_k″ between prefix_k and suffix_{k+1}.
     double lap = 0;
     for (std::size_t k = 0; k < d; ++k) {
-      if (gradient) (*gradient)(i, static_cast<Index>(k)) = prefix[k].dot(g1[k] * suffix[k + 1]);
-      lap += prefix[k].dot(g2[k] * suffix[k + 1]);
+      const Index rl = cores[k].rl, rr = cores[k].rr;
+      const double* left = prefix.data() + vec_offset[k];
+      const double* right = suffix.data() + vec_offset[k + 1];
+      const double* d1 = g1.data() + offset[k];
+      const double* d2 = g2.data() + offset[k];
+      double first = 0, second = 0;
+      for (Index a = 0; a < rl; ++a)
+        for (Index b = 0; b < rr; ++b) {
+          const double lr = left[a] * right[b];
+          first += lr * d1[a * rr + b];
+          second += lr * d2[a * rr + b];
+        }
+      if (gradient) (*gradient)(i, static_cast<Index>(k)) = first;
+      lap += second;
     }
     if (laplacian) (*laplacian)[i] = lap;
   }

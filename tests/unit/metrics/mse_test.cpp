@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdint>
 
 #include "tests/unit/metrics/volume_metric_support.hpp"
@@ -18,6 +19,17 @@ TEST_CASE("metric/mse: mean of squared differences, any dtype pair") {
   Artifact adc;  // uint16 truth against a float32 reconstruction
   adc.set_array("volume", Array::from<std::uint16_t>({2, 2}, {1, 2, 3, 4}));
   CHECK(run_metric("metric/mse", {{"truth", adc}, {"test", test}}).scalar("mse") == doctest::Approx(3.5));
+}
+
+TEST_CASE("metric/mse: nmse is 1 for the mean prediction and mse / variance otherwise") {
+  const Artifact truth = volume_artifact({2, 2}, {1, 2, 3, 6});  // mean 3, variance (4 + 1 + 0 + 9) / 4
+  const Artifact mean = volume_artifact({2, 2}, {3, 3, 3, 3});
+  const Artifact out = run_metric("metric/mse", {{"truth", truth}, {"test", mean}});
+  CHECK(out.scalar("truth_variance") == doctest::Approx(3.5));
+  CHECK(out.scalar("nmse") == doctest::Approx(1.0));
+  const Artifact test = volume_artifact({2, 2}, {0, 4, 3, 1});  // squared errors 1, 4, 0, 25
+  CHECK(run_metric("metric/mse", {{"truth", truth}, {"test", test}}).scalar("nmse") == doctest::Approx(7.5 / 3.5));
+  CHECK(std::isnan(run_metric("metric/mse", {{"truth", mean}, {"test", truth}}).scalar("nmse")));
 }
 
 TEST_CASE("metric/mse: key selects the array; shapes must match") {

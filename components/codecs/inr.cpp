@@ -87,7 +87,7 @@ Artifact InrCodec::run(const Inputs& in, const Params& p, Context& ctx) {
   inr::StreamHeader header{inr::model_settings(model), dim, ctx.seed(), value_map, decode_frame};
   if (target_ratio > 0) header.model.set_scalar("width", inr::width_for_budget(header, budget, bits_param));
   const Artifact& settings = header.model;
-  std::unique_ptr<inr::Network> net = inr::build_network(settings, dim, ctx.seed());
+  std::unique_ptr<inr::Network> net = inr::build_network(settings, dim, ctx.seed(), decode_frame.shape);
   auto sampler = coords::make_sampler(in.has("sampler") ? &in.get("sampler") : nullptr, targets);
   const inr::GridCoordinates training_grid(frame);
   const inr::FitReport fit =

@@ -51,6 +51,8 @@ void check_config(const MlpConfig& c) {
   if (c.input_dim < 1 || c.width < 1 || c.depth < 1)
     throw std::invalid_argument("MLP needs input_dim, width and depth >= 1");
   if (c.fourier_features < 0) throw std::invalid_argument("MLP: fourier_features must be >= 0");
+  if (!c.fourier_axis_sigma.empty() && c.fourier_axis_sigma.size() != static_cast<std::size_t>(c.input_dim))
+    throw std::invalid_argument("MLP: fourier_axis_sigma needs one entry per input");
   if (c.output_dim < 1) throw std::invalid_argument("MLP: output_dim must be >= 1");
 }
 
@@ -61,10 +63,15 @@ Mlp::Mlp(const MlpConfig& config, std::uint64_t seed) : config_(config) {
   std::mt19937_64 rng(seed);
   int in = config_.input_dim;
   if (config_.fourier_features > 0) {
-    std::normal_distribution<double> normal(0.0, config_.fourier_sigma);
+    std::normal_distribution<double> normal(0.0, 1.0);
     fourier_b_.resize(config_.fourier_features, config_.input_dim);
-    for (Eigen::Index i = 0; i < fourier_b_.size(); ++i)
-      fourier_b_.data()[i] = static_cast<float>(2 * std::numbers::pi * normal(rng));
+    // Column-major: entry i belongs to input column i / rows.
+    for (Eigen::Index i = 0; i < fourier_b_.size(); ++i) {
+      const auto axis = static_cast<std::size_t>(i / fourier_b_.rows());
+      const double sigma =
+          config_.fourier_axis_sigma.empty() ? config_.fourier_sigma : config_.fourier_axis_sigma[axis];
+      fourier_b_.data()[i] = static_cast<float>(2 * std::numbers::pi * (normal(rng) * sigma));
+    }
     in = 2 * config_.fourier_features;
   }
   for (int l = 0; l < config_.depth; ++l) {

@@ -98,6 +98,8 @@ struct MlpConfig {
   float first_omega = 30, hidden_omega = 30;  // sine only
   int fourier_features = 0;                   // m rows of B; 0: none
   float fourier_sigma = 10;                   // B ~ N(0, σ²)
+  // When not empty (one entry per input): column a of B ~ N(0, σ_a²) instead.
+  std::vector<float> fourier_axis_sigma;
   int output_dim = 1;                         // linear output units (INRs: 1)
 };
 

@@ -84,12 +84,30 @@ std::unique_ptr<Network> siren_network(const Artifact& model, int input_dim, std
   return std::make_unique<Mlp>(c, seed);
 }
 
-// B is drawn from `seed` with the weights, so a decoder needs only the seed.
-std::unique_ptr<Network> ffnet_network(const Artifact& model, int input_dim, std::uint64_t seed) {
+// σ per axis when sigma is given per grid step: an axis of n samples spans
+// [-1, 1] in steps of 2 / (n - 1), so σ cycles per step are σ (n - 1) / 2 per unit.
+std::vector<float> sigma_per_axis(double sigma_per_step, std::span<const std::size_t> samples_per_axis) {
+  std::vector<float> sigmas;
+  for (const std::size_t n : samples_per_axis)
+    sigmas.push_back(static_cast<float>(sigma_per_step * static_cast<double>(std::max<std::size_t>(n, 2) - 1) / 2));
+  return sigmas;
+}
+
+// B is drawn from `seed` with the weights, so a decoder needs only the seed
+// (and the grid, when sigma is per grid step).
+std::unique_ptr<Network> ffnet_network(const Artifact& model, int input_dim, std::uint64_t seed,
+                                       std::span<const std::size_t> samples_per_axis) {
   MlpConfig c = mlp_shape(model, input_dim);
   c.activation = Activation::Relu;
   c.fourier_features = static_cast<int>(model.scalar("features"));
   c.fourier_sigma = static_cast<float>(model.scalar("sigma"));
+  // Streams written before sigma_unit existed have no such string: per coordinate unit.
+  if (model.strings().count("sigma_unit") != 0 && model.string("sigma_unit") == "sample") {
+    if (samples_per_axis.size() != static_cast<std::size_t>(input_dim))
+      throw std::runtime_error("inr/ffnet with sigma_unit: sample needs the grid's shape (" +
+                               std::to_string(input_dim) + " axes)");
+    c.fourier_axis_sigma = sigma_per_axis(c.fourier_sigma, samples_per_axis);
+  }
   return std::make_unique<Mlp>(c, seed);
 }
 
@@ -118,11 +136,12 @@ TrainingOptions training_options(const Artifact& model) {
   return o;
 }
 
-std::unique_ptr<Network> build_network(const Artifact& model, int input_dim, std::uint64_t seed) {
+std::unique_ptr<Network> build_network(const Artifact& model, int input_dim, std::uint64_t seed,
+                                       std::span<const std::size_t> samples_per_axis) {
   require_model(model);
   const std::string& name = model.string("model");
   if (name == "siren") return siren_network(model, input_dim, seed);
-  if (name == "ffnet") return ffnet_network(model, input_dim, seed);
+  if (name == "ffnet") return ffnet_network(model, input_dim, seed, samples_per_axis);
   if (name == "wire") return wire_network(model, input_dim, seed);
   throw std::runtime_error("unknown INR model '" + name + "' (expected siren, ffnet or wire)");
 }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "components/inr/mlp.hpp"
@@ -49,6 +50,9 @@ TrainingOptions training_options(const Artifact& model);
 
 // The network an inr/* artifact describes, initialised from `seed`; throws
 // std::runtime_error naming the model when the artifact is not an inr/* one.
-std::unique_ptr<Network> build_network(const Artifact& model, int input_dim, std::uint64_t seed);
+// `samples_per_axis` is the decode grid's shape: FFNet with sigma_unit sample
+// scales its frequencies by it (the other models ignore it).
+std::unique_ptr<Network> build_network(const Artifact& model, int input_dim, std::uint64_t seed,
+                                       std::span<const std::size_t> samples_per_axis = {});
 
 }  // namespace reprise::inr

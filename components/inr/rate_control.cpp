@@ -27,7 +27,7 @@ int width_for_budget(const StreamHeader& header, double budget, int bits) {
   auto fits_at = [&](int width, int row_bits) {
     StreamHeader h = header;
     h.model.set_scalar("width", width);
-    const auto net = build_network(h.model, h.input_dim, h.seed);
+    const auto net = build_network(h.model, h.input_dim, h.seed, h.frame.shape);
     return static_cast<double>(encode_stream(h, *net, uniform_bits(*net, row_bits)).size()) <= budget;
   };
   auto fits = [&](int width) { return fits_at(width, bits); };

@@ -333,7 +333,7 @@ DecodedStream decode_stream(std::span<const std::uint8_t> bytes) {
   Reader in(raw);
   DecodedStream d;
   d.header = parse_header(in.header_text());
-  d.net = build_network(d.header.model, d.header.input_dim, d.header.seed);
+  d.net = build_network(d.header.model, d.header.input_dim, d.header.seed, d.header.frame.shape);
   const std::span<float> p = d.net->parameters();
   if (in.get<std::uint64_t>() != p.size())
     throw std::runtime_error("INR stream: the parameter count does not match the architecture in its header");

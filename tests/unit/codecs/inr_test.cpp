@@ -65,7 +65,10 @@ TEST_CASE("codec/inr: sizes, ratio arithmetic and decode shape") {
 TEST_CASE("codec/inr-decode: the bytes alone give codec/inr's volume bit for bit") {
   const Artifact data = smooth_volume();
   const std::vector<std::pair<std::string, std::map<std::string, ParamValue>>> models = {
-      {"inr/siren", {}}, {"inr/ffnet", {{"features", std::int64_t(8)}}}, {"inr/wire", {}}};
+      {"inr/siren", {}},
+      {"inr/ffnet", {{"features", std::int64_t(8)}}},
+      {"inr/ffnet", {{"features", std::int64_t(8)}, {"sigma", 0.1}, {"sigma_unit", std::string("sample")}}},
+      {"inr/wire", {}}};
   for (const auto& [name, extra] : models) {
     std::map<std::string, ParamValue> settings = {
         {"width", std::int64_t(8)}, {"depth", std::int64_t(2)}, {"epochs", std::int64_t(2)}, {"batch", std::int64_t(64)}};

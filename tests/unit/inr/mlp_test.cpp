@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -32,6 +33,45 @@ TEST_CASE("ReLU MLP with Fourier features: gradient matches finite differences")
   c.fourier_sigma = 1;
   Mlp net(c, 3);
   check_gradient(net, 7, 5);
+}
+
+TEST_CASE("Fourier features per axis: scaling B's column a by k_a is scaling input a by k_a") {
+  MlpConfig c;
+  c.input_dim = 3;
+  c.width = 8;
+  c.depth = 2;
+  c.activation = Activation::Relu;
+  c.fourier_features = 16;
+  c.fourier_sigma = 1.5f;
+  const Mlp isotropic(c, 11);
+  c.fourier_axis_sigma = {1.5f, 1.5f, 1.5f};
+  const Mlp same(c, 11);
+  CHECK(std::ranges::equal(same.parameters(), isotropic.parameters()));
+  const std::vector<float> k = {2.0f, 0.5f, 3.0f};
+  c.fourier_axis_sigma = {1.5f * k[0], 1.5f * k[1], 1.5f * k[2]};
+  const Mlp scaled(c, 11);
+  CHECK(std::ranges::equal(scaled.parameters(), isotropic.parameters()));  // only B, which is not a parameter, differs
+
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<float> u(-1, 1);
+  Matrix x(3, 200), kx(3, 200);
+  for (Eigen::Index j = 0; j < x.cols(); ++j)
+    for (Eigen::Index a = 0; a < 3; ++a) x(a, j) = u(rng), kx(a, j) = k[static_cast<std::size_t>(a)] * x(a, j);
+  std::vector<float> y_scaled(200), y_iso(200), y_same(200), y_plain(200);
+  BatchRunner(scaled, 1, 64).predict(x, y_scaled.data());
+  BatchRunner(isotropic, 1, 64).predict(kx, y_iso.data());
+  BatchRunner(same, 1, 64).predict(x, y_same.data());
+  BatchRunner(isotropic, 1, 64).predict(x, y_plain.data());
+  CHECK(y_same == y_plain);
+  double largest_change = 0;
+  for (std::size_t j = 0; j < 200; ++j) {
+    CHECK(y_scaled[j] == doctest::Approx(y_iso[j]).epsilon(1e-4).scale(1));  // B rounds differently in float
+    largest_change = std::max(largest_change, static_cast<double>(std::abs(y_scaled[j] - y_plain[j])));
+  }
+  CHECK(largest_change > 1e-2);  // the scaling does change the function
+
+  c.fourier_axis_sigma = {1, 2};
+  CHECK_THROWS_AS(Mlp(c, 1), std::invalid_argument);
 }
 
 TEST_CASE("BatchRunner gives the same gradient bits for 1 and 2 threads and equals one big micro-batch") {

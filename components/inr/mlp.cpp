@@ -43,6 +43,21 @@ DenseSlot Network::add_dense(int in, int out) {
   return s;
 }
 
+MatrixView scaled_inputs(const MatrixView& x, const std::vector<float>& scale, Matrix& buffer) {
+  if (scale.empty()) return x;
+  buffer.noalias() = ConstVectorMap(scale.data(), static_cast<Eigen::Index>(scale.size())).asDiagonal() * x;
+  return buffer;
+}
+
+void check_input_scale(const std::vector<float>& scale, int input_dim, const char* network) {
+  if (scale.empty()) return;
+  if (scale.size() != static_cast<std::size_t>(input_dim))
+    throw std::invalid_argument(std::string(network) + ": input_scale needs one entry per input");
+  for (const float s : scale)
+    if (!(s > 0) || !std::isfinite(s))
+      throw std::invalid_argument(std::string(network) + ": input_scale entries must be positive and finite");
+}
+
 // ------------------------------------------------------------------------ Mlp
 
 namespace {
@@ -54,6 +69,7 @@ void check_config(const MlpConfig& c) {
   if (!c.fourier_axis_sigma.empty() && c.fourier_axis_sigma.size() != static_cast<std::size_t>(c.input_dim))
     throw std::invalid_argument("MLP: fourier_axis_sigma needs one entry per input");
   if (c.output_dim < 1) throw std::invalid_argument("MLP: output_dim must be >= 1");
+  check_input_scale(c.input_scale, c.input_dim, "MLP");
 }
 
 }  // namespace
@@ -107,12 +123,15 @@ std::string Mlp::describe() const {
 
 // Buffer indices in the workspace: 0 = Fourier features, 1 + 2l = pre-activation
 // of hidden layer l, 2 + 2l = its activation, 1 + 2H = output, then two buffers
-// the backward pass alternates between.
-std::size_t Mlp::forward(const MatrixView& x, Workspace& ws) const {
-  const Eigen::Index n = x.cols();
+// the backward pass alternates between, then the scaled inputs (input_scale).
+std::size_t Mlp::forward(const MatrixView& raw_x, Workspace& ws) const {
+  const Eigen::Index n = raw_x.cols();
   const std::size_t layers = hidden_.size();
-  ws.buffers.resize(std::max(ws.buffers.size(), 4 + 2 * layers));  // no reallocation below: views stay valid
+  ws.buffers.resize(std::max(ws.buffers.size(), 5 + 2 * layers));  // no reallocation below: views stay valid
   const float* p = params_.data();
+  const MatrixView x = config_.input_scale.empty()
+                           ? raw_x
+                           : scaled_inputs(raw_x, config_.input_scale, ws.at(4 + 2 * layers, raw_x.rows(), n));
 
   if (config_.fourier_features > 0) {
     const Eigen::Index m = config_.fourier_features;
@@ -158,10 +177,12 @@ double Mlp::accumulate_gradient(const MatrixView& x, const float* t, float* grad
   return loss;
 }
 
-void Mlp::backward(const MatrixView& x, const Matrix& d_outputs, float* grad, Workspace& ws, Matrix* dx) const {
-  const Eigen::Index n = x.cols();
+void Mlp::backward(const MatrixView& raw_x, const Matrix& d_outputs, float* grad, Workspace& ws, Matrix* dx) const {
+  const Eigen::Index n = raw_x.cols();
   const std::size_t layers = hidden_.size();
   const float* p = params_.data();
+  // forward() left the scaled inputs in their buffer.
+  const MatrixView x = config_.input_scale.empty() ? raw_x : MatrixView(ws.buffers[4 + 2 * layers]);
   const Matrix& last = ws.buffers[2 * layers];
   output_.w(grad).noalias() += d_outputs * last.transpose();
   if (output_.out == 1)
@@ -187,6 +208,8 @@ void Mlp::backward(const MatrixView& x, const Matrix& d_outputs, float* grad, Wo
       if (dx) {
         if (config_.fourier_features > 0) throw std::logic_error("Mlp::backward: no input gradient through Fourier features");
         dx->noalias() = hidden_[0].w(p).transpose() * delta;
+        if (!config_.input_scale.empty())
+          *dx = ConstVectorMap(config_.input_scale.data(), config_.input_dim).asDiagonal() * *dx;
       }
       break;
     }

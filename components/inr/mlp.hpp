@@ -101,6 +101,9 @@ struct MlpConfig {
   // When not empty (one entry per input): column a of B ~ N(0, σ_a²) instead.
   std::vector<float> fourier_axis_sigma;
   int output_dim = 1;                         // linear output units (INRs: 1)
+  // When not empty (one entry per input): input a is multiplied by
+  // input_scale[a] before anything else (isotropic coordinates, model.cpp).
+  std::vector<float> input_scale;
 };
 
 class Mlp : public Network {
@@ -136,6 +139,16 @@ class Mlp : public Network {
   std::vector<DenseSlot> hidden_;
   DenseSlot output_;
 };
+
+// The network's view of a batch of coordinates: x itself when `scale` is empty,
+// otherwise diag(scale) x, written to `buffer`. Scaling the inputs rather than
+// the first layer's initial weights keeps Adam's steps the same size in every
+// axis's grid steps (Adam normalises each weight's step, not its effect).
+MatrixView scaled_inputs(const MatrixView& x, const std::vector<float>& scale, Matrix& buffer);
+
+// Throws std::invalid_argument unless `scale` is empty or has one positive,
+// finite entry per input.
+void check_input_scale(const std::vector<float>& scale, int input_dim, const char* network);
 
 // Adam (Kingma & Ba) with bias correction, on a flat parameter vector.
 class Adam {

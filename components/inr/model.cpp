@@ -28,6 +28,14 @@ ParamSpec param_schedule() {
                       "sine networks at lr 1e-3 from collapsing to the mean in their first steps)")
       .one_of({"constant", "cosine", "warmup-cosine"});
 }
+ParamSpec param_coordinates() {
+  return param_string("coordinates", "per-axis",
+                      "how voxels map to the network's inputs: per-axis (every axis spans [-1, 1], SIREN's and the "
+                      "paper's convention) or isotropic (one grid step is equally long on every axis, the longest "
+                      "axis spanning [-1, 1]; the first layer's frequencies then mean the same cycles per voxel "
+                      "along a 16-sample axis as along a 249-sample one)")
+      .one_of({"per-axis", "isotropic"});
+}
 OutputSpec output_model() { return output("model", "string: siren, ffnet or wire"); }
 OutputSpec output_settings() {
   return output("width, depth, epochs, batch, lr, schedule", "the architecture and training settings, as given");
@@ -76,11 +84,31 @@ MlpConfig mlp_shape(const Artifact& model, int input_dim) {
   return c;
 }
 
-std::unique_ptr<Network> siren_network(const Artifact& model, int input_dim, std::uint64_t seed) {
+// Per-axis input factors of `coordinates: isotropic`: an axis of n samples spans
+// [-1, 1] in steps of 2 / (n - 1); multiplying it by (n - 1) / (n_max - 1) makes
+// every step 2 / (n_max - 1) long, so the longest axis keeps [-1, 1]. Empty
+// (inputs as they are) for `per-axis` and for models written before the
+// parameter existed.
+std::vector<float> isotropic_scale(const Artifact& model, int input_dim, std::span<const std::size_t> samples_per_axis) {
+  if (model.strings().count("coordinates") == 0 || model.string("coordinates") != "isotropic") return {};
+  if (samples_per_axis.size() != static_cast<std::size_t>(input_dim))
+    throw std::runtime_error("inr/" + model.string("model") + " with coordinates: isotropic needs the grid's shape (" +
+                             std::to_string(input_dim) + " axes)");
+  const std::size_t longest = std::max<std::size_t>(2, *std::max_element(samples_per_axis.begin(), samples_per_axis.end()));
+  std::vector<float> scale;
+  for (const std::size_t n : samples_per_axis)
+    scale.push_back(static_cast<float>(static_cast<double>(std::max<std::size_t>(n, 2) - 1) /
+                                       static_cast<double>(longest - 1)));
+  return scale;
+}
+
+std::unique_ptr<Network> siren_network(const Artifact& model, int input_dim, std::uint64_t seed,
+                                       std::span<const std::size_t> samples_per_axis) {
   MlpConfig c = mlp_shape(model, input_dim);
   c.activation = Activation::Sine;
   c.first_omega = static_cast<float>(model.scalar("first_omega0"));
   c.hidden_omega = static_cast<float>(model.scalar("omega0"));
+  c.input_scale = isotropic_scale(model, input_dim, samples_per_axis);
   return std::make_unique<Mlp>(c, seed);
 }
 
@@ -113,13 +141,15 @@ std::unique_ptr<Network> ffnet_network(const Artifact& model, int input_dim, std
 
 // `width` is the width of an equally sized real network; WIRE uses ⌊width/√2⌋
 // complex units, as its authors do, so both hold about the same number of floats.
-std::unique_ptr<Network> wire_network(const Artifact& model, int input_dim, std::uint64_t seed) {
+std::unique_ptr<Network> wire_network(const Artifact& model, int input_dim, std::uint64_t seed,
+                                      std::span<const std::size_t> samples_per_axis) {
   WireConfig c;
   c.input_dim = input_dim;
   c.width = std::max(1, static_cast<int>(std::floor(model.scalar("width") / std::sqrt(2.0))));
   c.depth = static_cast<int>(model.scalar("depth"));
   c.omega = static_cast<float>(model.scalar("omega"));
   c.scale = static_cast<float>(model.scalar("scale"));
+  c.input_scale = isotropic_scale(model, input_dim, samples_per_axis);
   return std::make_unique<WireNet>(c, seed);
 }
 
@@ -140,9 +170,9 @@ std::unique_ptr<Network> build_network(const Artifact& model, int input_dim, std
                                        std::span<const std::size_t> samples_per_axis) {
   require_model(model);
   const std::string& name = model.string("model");
-  if (name == "siren") return siren_network(model, input_dim, seed);
+  if (name == "siren") return siren_network(model, input_dim, seed, samples_per_axis);
   if (name == "ffnet") return ffnet_network(model, input_dim, seed, samples_per_axis);
-  if (name == "wire") return wire_network(model, input_dim, seed);
+  if (name == "wire") return wire_network(model, input_dim, seed, samples_per_axis);
   throw std::runtime_error("unknown INR model '" + name + "' (expected siren, ffnet or wire)");
 }
 

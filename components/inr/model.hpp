@@ -24,6 +24,8 @@ ParamSpec param_epochs();
 ParamSpec param_batch();
 ParamSpec param_learning_rate(double def);
 ParamSpec param_schedule();
+// inr/siren's and inr/wire's input geometry (inr/ffnet's is its sigma_unit).
+ParamSpec param_coordinates();
 OutputSpec output_model();
 OutputSpec output_settings();
 
@@ -51,7 +53,8 @@ TrainingOptions training_options(const Artifact& model);
 // The network an inr/* artifact describes, initialised from `seed`; throws
 // std::runtime_error naming the model when the artifact is not an inr/* one.
 // `samples_per_axis` is the decode grid's shape: FFNet with sigma_unit sample
-// scales its frequencies by it (the other models ignore it).
+// scales its frequencies by it, SIREN and WIRE with coordinates isotropic their
+// inputs (otherwise it is ignored).
 std::unique_ptr<Network> build_network(const Artifact& model, int input_dim, std::uint64_t seed,
                                        std::span<const std::size_t> samples_per_axis = {});
 

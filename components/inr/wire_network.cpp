@@ -10,6 +10,7 @@ namespace reprise::inr {
 WireNet::WireNet(const WireConfig& config, std::uint64_t seed) : config_(config) {
   if (config_.input_dim < 1 || config_.width < 1 || config_.depth < 1)
     throw std::invalid_argument("WIRE needs input_dim, width and depth >= 1");
+  check_input_scale(config_.input_scale, config_.input_dim, "WIRE");
   re_.push_back(add_dense(config_.input_dim, config_.width));
   im_.push_back(DenseSlot{});
   for (int l = 1; l < config_.depth; ++l) {
@@ -47,11 +48,15 @@ std::string WireNet::describe() const {
 }
 
 // Buffers of layer l: 4l = Re z, 4l+1 = Im z, 4l+2 = Re σ, 4l+3 = Im σ; 4L = output;
-// 4L+1 .. 4L+4: two (∂/∂Re, ∂/∂Im) pairs the backward pass alternates between.
-std::size_t WireNet::forward(const MatrixView& x, Workspace& ws) const {
-  const Eigen::Index n = x.cols();
+// 4L+1 .. 4L+4: two (∂/∂Re, ∂/∂Im) pairs the backward pass alternates between;
+// 4L+5: the scaled inputs (input_scale).
+std::size_t WireNet::forward(const MatrixView& raw_x, Workspace& ws) const {
+  const Eigen::Index n = raw_x.cols();
   const std::size_t layers = re_.size();
-  ws.buffers.resize(std::max(ws.buffers.size(), 4 * layers + 5));
+  ws.buffers.resize(std::max(ws.buffers.size(), 4 * layers + 6));  // no reallocation below: views stay valid
+  const MatrixView x = config_.input_scale.empty()
+                           ? raw_x
+                           : scaled_inputs(raw_x, config_.input_scale, ws.at(4 * layers + 5, raw_x.rows(), n));
   const float* p = params_.data();
   const float w = config_.omega, s2 = config_.scale * config_.scale;
   for (std::size_t l = 0; l < layers; ++l) {
@@ -88,13 +93,15 @@ void WireNet::predict(const MatrixView& x, float* y, Workspace& ws) const {
   std::copy_n(out.data(), x.cols(), y);
 }
 
-double WireNet::accumulate_gradient(const MatrixView& x, const float* t, float* grad, Workspace& ws,
+double WireNet::accumulate_gradient(const MatrixView& raw_x, const float* t, float* grad, Workspace& ws,
                                     const float* weights) const {
-  const Eigen::Index n = x.cols();
+  const Eigen::Index n = raw_x.cols();
   const std::size_t layers = re_.size();
   const float* p = params_.data();
   const float w = config_.omega, s2 = config_.scale * config_.scale;
-  Matrix& r = ws.buffers[forward(x, ws)];
+  Matrix& r = ws.buffers[forward(raw_x, ws)];
+  // forward() left the scaled inputs in their buffer.
+  const MatrixView x = config_.input_scale.empty() ? raw_x : MatrixView(ws.buffers[4 * layers + 5]);
   r.row(0) -= Eigen::Map<const Eigen::RowVectorXf>(t, n);
   const double loss = weight_residuals(r, weights, n);
 

@@ -23,6 +23,9 @@ struct WireConfig {
   int depth = 5;   // Gabor layers
   float omega = 20;
   float scale = 10;
+  // When not empty (one entry per input): input a is multiplied by
+  // input_scale[a] before the first layer (isotropic coordinates, model.cpp).
+  std::vector<float> input_scale;
 };
 
 class WireNet : public Network {

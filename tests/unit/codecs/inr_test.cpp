@@ -68,7 +68,9 @@ TEST_CASE("codec/inr-decode: the bytes alone give codec/inr's volume bit for bit
       {"inr/siren", {}},
       {"inr/ffnet", {{"features", std::int64_t(8)}}},
       {"inr/ffnet", {{"features", std::int64_t(8)}, {"sigma", 0.1}, {"sigma_unit", std::string("sample")}}},
-      {"inr/wire", {}}};
+      {"inr/wire", {}},
+      {"inr/siren", {{"coordinates", std::string("isotropic")}}},
+      {"inr/wire", {{"coordinates", std::string("isotropic")}}}};
   for (const auto& [name, extra] : models) {
     std::map<std::string, ParamValue> settings = {
         {"width", std::int64_t(8)}, {"depth", std::int64_t(2)}, {"epochs", std::int64_t(2)}, {"batch", std::int64_t(64)}};

@@ -1,7 +1,10 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <map>
 #include <numbers>
+#include <string>
+#include <vector>
 
 #include "components/inr/model.hpp"
 #include "components/inr/trainer.hpp"
@@ -38,6 +41,34 @@ TEST_CASE("inr/ffnet and inr/wire describe the networks the codec builds") {
   CHECK(wire->describe().find("5x90(complex)") != std::string::npos);
   CHECK(wire->parameters().size() == 3 * 90 + 90 + 4 * 2 * (90 * 90 + 90) + 2 * (90 + 1));
   CHECK_THROWS_WITH(inr::build_network(Artifact{}, 3, 1), doctest::Contains("not an inr/* node"));
+}
+
+TEST_CASE("coordinates: isotropic gives every axis the longest axis's step, for SIREN and WIRE") {
+  // A 192 x 249 x 16 grid: axis a's coordinate is multiplied by (n_a - 1) / 248,
+  // so the corner (1, 1, 1) is where the per-axis network sees (191/248, 1, 15/248).
+  const std::vector<std::size_t> shape = {192, 249, 16};
+  inr::Matrix corner(3, 1), seen(3, 1);
+  corner << 1, 1, 1;
+  seen << 191.0f / 248, 1, 15.0f / 248;
+  for (const std::string name : {"inr/siren", "inr/wire"}) {
+    CAPTURE(name);
+    std::map<std::string, ParamValue> settings = {{"width", std::int64_t(8)}, {"depth", std::int64_t(2)}};
+    if (name == "inr/wire") settings["scale"] = 1.0;  // s = 10's window leaves the corner near 0 either way
+    const Artifact per_axis = test::run_component(name, settings);
+    settings["coordinates"] = std::string("isotropic");
+    const Artifact isotropic = test::run_component(name, settings);
+    CHECK(per_axis.string("coordinates") == "per-axis");
+    auto plain = inr::build_network(per_axis, 3, 5, shape);
+    auto scaled = inr::build_network(isotropic, 3, 5, shape);
+    inr::Workspace ws;
+    float y_scaled = 0, y_seen = 0, y_corner = 0;
+    scaled->predict(corner, &y_scaled, ws);
+    plain->predict(seen, &y_seen, ws);
+    plain->predict(corner, &y_corner, ws);
+    CHECK(y_scaled == doctest::Approx(y_seen).epsilon(1e-5));
+    CHECK(std::abs(y_scaled - y_corner) > 1e-4);
+    CHECK_THROWS_WITH(inr::build_network(isotropic, 3, 5), doctest::Contains("needs the grid's shape"));
+  }
 }
 
 TEST_CASE("SIREN fits a 1-D sine to MSE < 1e-4") {

@@ -65,4 +65,34 @@ inline void check_gradient(Network& net, int points, std::uint64_t seed, bool we
   CHECK(checked == static_cast<int>(params.size()));
 }
 
+// Random points x in [-1, 1]^dim (dim = scale.size()), their images diag(scale) x,
+// and random targets.
+struct ScaledPoints {
+  Matrix x, sx;
+  std::vector<float> t;
+};
+inline ScaledPoints scaled_points(const std::vector<float>& scale, int points, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<float> u(-1, 1);
+  const auto dim = static_cast<Eigen::Index>(scale.size());
+  ScaledPoints p{Matrix(dim, points), Matrix(dim, points), std::vector<float>(static_cast<std::size_t>(points))};
+  for (Eigen::Index j = 0; j < points; ++j) {
+    for (Eigen::Index a = 0; a < dim; ++a) p.x(a, j) = u(rng), p.sx(a, j) = scale[static_cast<std::size_t>(a)] * p.x(a, j);
+    p.t[static_cast<std::size_t>(j)] = u(rng);
+  }
+  return p;
+}
+
+// A network with input_scale s must be the same network without it, fed
+// diag(s) x: the same loss and the same parameter gradient.
+inline void check_scaled_equals_plain(const Network& scaled, const Network& plain, const ScaledPoints& p) {
+  Workspace ws_scaled, ws_plain;
+  Eigen::VectorXf g_scaled = Eigen::VectorXf::Zero(static_cast<Eigen::Index>(plain.parameters().size()));
+  Eigen::VectorXf g_plain = g_scaled;
+  const double loss_scaled = scaled.accumulate_gradient(p.x, p.t.data(), g_scaled.data(), ws_scaled);
+  const double loss_plain = plain.accumulate_gradient(p.sx, p.t.data(), g_plain.data(), ws_plain);
+  CHECK(loss_scaled == doctest::Approx(loss_plain).epsilon(1e-6));
+  CHECK((g_scaled - g_plain).cwiseAbs().maxCoeff() <= 1e-5f * g_plain.cwiseAbs().maxCoeff());
+}
+
 }  // namespace reprise::inr

@@ -86,30 +86,19 @@ TEST_CASE("input_scale: a network on inputs x is the unscaled network on diag(s)
   Mlp scaled(c, 9);
   CHECK(std::ranges::equal(scaled.parameters(), plain.parameters()));  // the scale is not a parameter
 
-  std::mt19937_64 rng(2);
-  std::uniform_real_distribution<float> u(-1, 1);
-  Matrix x(3, 40), sx(3, 40);
-  std::vector<float> t(40);
-  for (Eigen::Index j = 0; j < x.cols(); ++j) {
-    for (Eigen::Index a = 0; a < 3; ++a) x(a, j) = u(rng), sx(a, j) = c.input_scale[static_cast<std::size_t>(a)] * x(a, j);
-    t[static_cast<std::size_t>(j)] = u(rng);
-  }
-  Workspace ws_scaled, ws_plain;
-  Eigen::VectorXf g_scaled = Eigen::VectorXf::Zero(static_cast<Eigen::Index>(plain.parameters().size()));
-  Eigen::VectorXf g_plain = g_scaled;
-  const double loss_scaled = scaled.accumulate_gradient(x, t.data(), g_scaled.data(), ws_scaled);
-  const double loss_plain = plain.accumulate_gradient(sx, t.data(), g_plain.data(), ws_plain);
-  CHECK(loss_scaled == doctest::Approx(loss_plain).epsilon(1e-6));
-  CHECK((g_scaled - g_plain).cwiseAbs().maxCoeff() <= 1e-5f * g_plain.cwiseAbs().maxCoeff());
+  const ScaledPoints p = scaled_points(c.input_scale, 40, 2);
+  check_scaled_equals_plain(scaled, plain, p);
 
   // The input gradient carries the chain rule's factor: dL/dx = diag(s) dL/d(sx).
-  Matrix d_out = Matrix::Ones(1, x.cols()), dx_scaled(3, x.cols()), dx_plain(3, x.cols());
-  scaled.outputs(x, ws_scaled);
-  scaled.backward(x, d_out, g_scaled.data(), ws_scaled, &dx_scaled);
-  plain.outputs(sx, ws_plain);
-  plain.backward(sx, d_out, g_plain.data(), ws_plain, &dx_plain);
+  Workspace ws_scaled, ws_plain;
+  Eigen::VectorXf grad = Eigen::VectorXf::Zero(static_cast<Eigen::Index>(plain.parameters().size()));
+  Matrix d_out = Matrix::Ones(1, p.x.cols()), dx_scaled(3, p.x.cols()), dx_plain(3, p.x.cols());
+  scaled.outputs(p.x, ws_scaled);
+  scaled.backward(p.x, d_out, grad.data(), ws_scaled, &dx_scaled);
+  plain.outputs(p.sx, ws_plain);
+  plain.backward(p.sx, d_out, grad.data(), ws_plain, &dx_plain);
   for (Eigen::Index a = 0; a < 3; ++a)
-    for (Eigen::Index j = 0; j < x.cols(); ++j)
+    for (Eigen::Index j = 0; j < p.x.cols(); ++j)
       CHECK(dx_scaled(a, j) == doctest::Approx(c.input_scale[static_cast<std::size_t>(a)] * dx_plain(a, j)).epsilon(1e-5));
   check_gradient(scaled, 9, 4);
 

@@ -3,8 +3,6 @@
 #include <doctest/doctest.h>
 
 #include <limits>
-#include <random>
-#include <vector>
 
 #include "components/inr/trainer.hpp"
 #include "tests/unit/inr/gradient_check.hpp"
@@ -33,20 +31,7 @@ TEST_CASE("WIRE with input_scale is the unscaled network on diag(s) x, gradients
   const WireNet plain(c, 6);
   c.input_scale = {0.5f, 1.0f, 0.0625f};
   WireNet scaled(c, 6);
-  std::mt19937_64 rng(8);
-  std::uniform_real_distribution<float> u(-1, 1);
-  Matrix x(3, 30), sx(3, 30);
-  std::vector<float> t(30);
-  for (Eigen::Index j = 0; j < x.cols(); ++j) {
-    for (Eigen::Index a = 0; a < 3; ++a) x(a, j) = u(rng), sx(a, j) = c.input_scale[static_cast<std::size_t>(a)] * x(a, j);
-    t[static_cast<std::size_t>(j)] = u(rng);
-  }
-  Workspace ws_scaled, ws_plain;
-  Eigen::VectorXf g_scaled = Eigen::VectorXf::Zero(static_cast<Eigen::Index>(plain.parameters().size()));
-  Eigen::VectorXf g_plain = g_scaled;
-  CHECK(scaled.accumulate_gradient(x, t.data(), g_scaled.data(), ws_scaled) ==
-        doctest::Approx(plain.accumulate_gradient(sx, t.data(), g_plain.data(), ws_plain)).epsilon(1e-6));
-  CHECK((g_scaled - g_plain).cwiseAbs().maxCoeff() <= 1e-5f * g_plain.cwiseAbs().maxCoeff());
+  check_scaled_equals_plain(scaled, plain, scaled_points(c.input_scale, 30, 8));
   check_gradient(scaled, 8, 15);
   c.input_scale = {1, 1};
   CHECK_THROWS_AS(WireNet(c, 1), std::invalid_argument);

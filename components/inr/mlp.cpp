@@ -43,10 +43,15 @@ DenseSlot Network::add_dense(int in, int out) {
   return s;
 }
 
-MatrixView scaled_inputs(const MatrixView& x, const std::vector<float>& scale, Matrix& buffer) {
+MatrixView scaled_inputs(const MatrixView& x, const std::vector<float>& scale, Workspace& ws, std::size_t slot) {
   if (scale.empty()) return x;
+  Matrix& buffer = ws.at(slot, x.rows(), x.cols());
   buffer.noalias() = ConstVectorMap(scale.data(), static_cast<Eigen::Index>(scale.size())).asDiagonal() * x;
   return buffer;
+}
+
+MatrixView stored_inputs(const MatrixView& x, const std::vector<float>& scale, const Workspace& ws, std::size_t slot) {
+  return scale.empty() ? x : MatrixView(ws.buffers[slot]);
 }
 
 void check_input_scale(const std::vector<float>& scale, int input_dim, const char* network) {
@@ -129,9 +134,7 @@ std::size_t Mlp::forward(const MatrixView& raw_x, Workspace& ws) const {
   const std::size_t layers = hidden_.size();
   ws.buffers.resize(std::max(ws.buffers.size(), 5 + 2 * layers));  // no reallocation below: views stay valid
   const float* p = params_.data();
-  const MatrixView x = config_.input_scale.empty()
-                           ? raw_x
-                           : scaled_inputs(raw_x, config_.input_scale, ws.at(4 + 2 * layers, raw_x.rows(), n));
+  const MatrixView x = scaled_inputs(raw_x, config_.input_scale, ws, 4 + 2 * layers);
 
   if (config_.fourier_features > 0) {
     const Eigen::Index m = config_.fourier_features;
@@ -181,8 +184,7 @@ void Mlp::backward(const MatrixView& raw_x, const Matrix& d_outputs, float* grad
   const Eigen::Index n = raw_x.cols();
   const std::size_t layers = hidden_.size();
   const float* p = params_.data();
-  // forward() left the scaled inputs in their buffer.
-  const MatrixView x = config_.input_scale.empty() ? raw_x : MatrixView(ws.buffers[4 + 2 * layers]);
+  const MatrixView x = stored_inputs(raw_x, config_.input_scale, ws, 4 + 2 * layers);
   const Matrix& last = ws.buffers[2 * layers];
   output_.w(grad).noalias() += d_outputs * last.transpose();
   if (output_.out == 1)

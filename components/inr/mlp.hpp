@@ -141,10 +141,13 @@ class Mlp : public Network {
 };
 
 // The network's view of a batch of coordinates: x itself when `scale` is empty,
-// otherwise diag(scale) x, written to `buffer`. Scaling the inputs rather than
-// the first layer's initial weights keeps Adam's steps the same size in every
-// axis's grid steps (Adam normalises each weight's step, not its effect).
-MatrixView scaled_inputs(const MatrixView& x, const std::vector<float>& scale, Matrix& buffer);
+// otherwise diag(scale) x, written to ws.buffers[slot] (the slot must exist).
+// Scaling the inputs rather than the first layer's initial weights keeps Adam's
+// steps the same size in every axis's grid steps (Adam normalises each weight's
+// step, not its effect).
+MatrixView scaled_inputs(const MatrixView& x, const std::vector<float>& scale, Workspace& ws, std::size_t slot);
+// The same view for the backward pass: x, or the slot scaled_inputs filled.
+MatrixView stored_inputs(const MatrixView& x, const std::vector<float>& scale, const Workspace& ws, std::size_t slot);
 
 // Throws std::invalid_argument unless `scale` is empty or has one positive,
 // finite entry per input.

@@ -84,21 +84,29 @@ MlpConfig mlp_shape(const Artifact& model, int input_dim) {
   return c;
 }
 
-// Per-axis input factors of `coordinates: isotropic`: an axis of n samples spans
-// [-1, 1] in steps of 2 / (n - 1); multiplying it by (n - 1) / (n_max - 1) makes
-// every step 2 / (n_max - 1) long, so the longest axis keeps [-1, 1]. Empty
-// (inputs as they are) for `per-axis` and for models written before the
-// parameter existed.
+// Grid steps per coordinate unit along each axis of the decode grid: an axis
+// of n samples spans [-1, 1] in n - 1 steps of 2 / (n - 1). `option` names the
+// model setting that needs the grid, for the error when its shape is missing.
+std::vector<double> steps_per_unit(const Artifact& model, int input_dim, std::span<const std::size_t> samples_per_axis,
+                                   const std::string& option) {
+  if (samples_per_axis.size() != static_cast<std::size_t>(input_dim))
+    throw std::runtime_error("inr/" + model.string("model") + " with " + option + " needs the grid's shape (" +
+                             std::to_string(input_dim) + " axes)");
+  std::vector<double> steps;
+  for (const std::size_t n : samples_per_axis) steps.push_back(static_cast<double>(std::max<std::size_t>(n, 2) - 1) / 2);
+  return steps;
+}
+
+// Per-axis input factors of `coordinates: isotropic`: dividing each axis's
+// steps per unit by the longest axis's makes every step as long as the longest
+// axis's, which keeps [-1, 1]. Empty (inputs as they are) for `per-axis` and for
+// models written before the parameter existed.
 std::vector<float> isotropic_scale(const Artifact& model, int input_dim, std::span<const std::size_t> samples_per_axis) {
   if (model.strings().count("coordinates") == 0 || model.string("coordinates") != "isotropic") return {};
-  if (samples_per_axis.size() != static_cast<std::size_t>(input_dim))
-    throw std::runtime_error("inr/" + model.string("model") + " with coordinates: isotropic needs the grid's shape (" +
-                             std::to_string(input_dim) + " axes)");
-  const std::size_t longest = std::max<std::size_t>(2, *std::max_element(samples_per_axis.begin(), samples_per_axis.end()));
+  const std::vector<double> steps = steps_per_unit(model, input_dim, samples_per_axis, "coordinates: isotropic");
+  const double longest = *std::max_element(steps.begin(), steps.end());
   std::vector<float> scale;
-  for (const std::size_t n : samples_per_axis)
-    scale.push_back(static_cast<float>(static_cast<double>(std::max<std::size_t>(n, 2) - 1) /
-                                       static_cast<double>(longest - 1)));
+  for (const double k : steps) scale.push_back(static_cast<float>(k / longest));
   return scale;
 }
 
@@ -112,15 +120,6 @@ std::unique_ptr<Network> siren_network(const Artifact& model, int input_dim, std
   return std::make_unique<Mlp>(c, seed);
 }
 
-// σ per axis when sigma is given per grid step: an axis of n samples spans
-// [-1, 1] in steps of 2 / (n - 1), so σ cycles per step are σ (n - 1) / 2 per unit.
-std::vector<float> sigma_per_axis(double sigma_per_step, std::span<const std::size_t> samples_per_axis) {
-  std::vector<float> sigmas;
-  for (const std::size_t n : samples_per_axis)
-    sigmas.push_back(static_cast<float>(sigma_per_step * static_cast<double>(std::max<std::size_t>(n, 2) - 1) / 2));
-  return sigmas;
-}
-
 // B is drawn from `seed` with the weights, so a decoder needs only the seed
 // (and the grid, when sigma is per grid step).
 std::unique_ptr<Network> ffnet_network(const Artifact& model, int input_dim, std::uint64_t seed,
@@ -129,13 +128,11 @@ std::unique_ptr<Network> ffnet_network(const Artifact& model, int input_dim, std
   c.activation = Activation::Relu;
   c.fourier_features = static_cast<int>(model.scalar("features"));
   c.fourier_sigma = static_cast<float>(model.scalar("sigma"));
-  // Streams written before sigma_unit existed have no such string: per coordinate unit.
-  if (model.strings().count("sigma_unit") != 0 && model.string("sigma_unit") == "sample") {
-    if (samples_per_axis.size() != static_cast<std::size_t>(input_dim))
-      throw std::runtime_error("inr/ffnet with sigma_unit: sample needs the grid's shape (" +
-                               std::to_string(input_dim) + " axes)");
-    c.fourier_axis_sigma = sigma_per_axis(c.fourier_sigma, samples_per_axis);
-  }
+  // σ cycles per grid step are σ · (steps per unit) cycles per unit. Streams
+  // written before sigma_unit existed have no such string: per coordinate unit.
+  if (model.strings().count("sigma_unit") != 0 && model.string("sigma_unit") == "sample")
+    for (const double k : steps_per_unit(model, input_dim, samples_per_axis, "sigma_unit: sample"))
+      c.fourier_axis_sigma.push_back(static_cast<float>(static_cast<double>(c.fourier_sigma) * k));
   return std::make_unique<Mlp>(c, seed);
 }
 

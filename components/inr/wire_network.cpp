@@ -54,9 +54,7 @@ std::size_t WireNet::forward(const MatrixView& raw_x, Workspace& ws) const {
   const Eigen::Index n = raw_x.cols();
   const std::size_t layers = re_.size();
   ws.buffers.resize(std::max(ws.buffers.size(), 4 * layers + 6));  // no reallocation below: views stay valid
-  const MatrixView x = config_.input_scale.empty()
-                           ? raw_x
-                           : scaled_inputs(raw_x, config_.input_scale, ws.at(4 * layers + 5, raw_x.rows(), n));
+  const MatrixView x = scaled_inputs(raw_x, config_.input_scale, ws, 4 * layers + 5);
   const float* p = params_.data();
   const float w = config_.omega, s2 = config_.scale * config_.scale;
   for (std::size_t l = 0; l < layers; ++l) {
@@ -100,8 +98,7 @@ double WireNet::accumulate_gradient(const MatrixView& raw_x, const float* t, flo
   const float* p = params_.data();
   const float w = config_.omega, s2 = config_.scale * config_.scale;
   Matrix& r = ws.buffers[forward(raw_x, ws)];
-  // forward() left the scaled inputs in their buffer.
-  const MatrixView x = config_.input_scale.empty() ? raw_x : MatrixView(ws.buffers[4 * layers + 5]);
+  const MatrixView x = stored_inputs(raw_x, config_.input_scale, ws, 4 * layers + 5);
   r.row(0) -= Eigen::Map<const Eigen::RowVectorXf>(t, n);
   const double loss = weight_residuals(r, weights, n);
 

@@ -4,6 +4,7 @@
 // must preserve.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -231,5 +232,44 @@ TEST_CASE("from the additive start, ALS fits an additive field in 8 dimensions")
   CHECK(err < 0.1);
 }
 
+// The flow's importance weights are exact only if the log det that
+// transport_rk4 integrates along the RK4 stages (h/6 Σ Δφ) is the log |det| of
+// the Jacobian of the map the particles actually take. Checked against that
+// numerical map's Jacobian by central differences, in 5 dimensions, on a rank-3
+// field strong enough to shear and compress the cloud (log dets up to ~2): the
+// two agree to 1e-5 at 8 substeps, and the gap is the integration's, shrinking
+// like h^4 (to below 1e-7 at 32 substeps).
+double log_det_gap(const FunctionalTT& phi, const RowMatrixXd& start, std::size_t substeps, double* largest) {
+  const double dt = 0.05, eps = 1e-6;
+  RowMatrixXd moved = start;
+  const Eigen::VectorXd log_det = transport_rk4(phi, moved, dt, substeps);
+  double gap = 0;
+  for (Eigen::Index i = 0; i < start.rows(); ++i) {
+    Eigen::MatrixXd jacobian(start.cols(), start.cols());
+    for (Eigen::Index k = 0; k < start.cols(); ++k) {
+      RowMatrixXd plus = start.row(i), minus = start.row(i);
+      plus(0, k) += eps;
+      minus(0, k) -= eps;
+      transport_rk4(phi, plus, dt, substeps);
+      transport_rk4(phi, minus, dt, substeps);
+      jacobian.col(k) = (plus.row(0) - minus.row(0)).transpose() / (2 * eps);
+    }
+    const double exact = std::log(std::abs(jacobian.determinant()));
+    *largest = std::max(*largest, std::abs(exact));
+    gap = std::max(gap, std::abs(log_det[i] - exact));
+  }
+  return gap;
+}
+
+TEST_CASE("transport_rk4's log det is the log |det| of the numerical map's Jacobian") {
+  const FourierBasis basis(-4, 4, 3);
+  FunctionalTT phi = random_train(5, basis, 3, 11);
+  for (std::size_t k = 0; k < phi.dim(); ++k) phi.core(k) *= 0.6;
+  const RowMatrixXd start = random_points(8, 5, 2.0, 3);
+  double largest = 0;
+  CHECK(log_det_gap(phi, start, 8, &largest) < 1e-5);
+  CHECK(log_det_gap(phi, start, 32, &largest) < 1e-7);
+  CHECK(largest > 1.0);  // the field really deforms the cloud
+}
 }  // namespace
 }  // namespace reprise

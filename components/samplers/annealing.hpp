@@ -22,7 +22,10 @@
 //   3. `langevin_steps` MALA steps targeting ρ_t′ (weights unchanged: MALA leaves
 //      ρ_t′ invariant); the step size adapts towards `target_acceptance`.
 // The weights make both samplers consistent whatever the flow's error: a poor
-// field costs effective sample size, not bias. The particles are resampled once
+// field costs effective sample size, not bias in expectations. log Z is another
+// matter: the mean of transport weights is unbiased for Z but can be heavy-tailed,
+// so sampler/ttflow also reports the annealing increments' estimate on the same
+// particles (AnnealingResult::log_z_annealing; see sampler/ttflow). The particles are resampled once
 // more at the end, so the returned samples are unweighted.
 //
 // Cost is counted as evaluations of the target (energy and gradient together)
@@ -60,7 +63,9 @@ struct AnnealingOptions {
 struct AnnealingResult {
   RowMatrixXd samples;           // {N, d}, unweighted
   Eigen::VectorXd final_log_weights;  // normalised, before the final resampling
-  double log_z = 0;              // estimate of log ∫ exp(−E)
+  double log_z = 0;              // estimate of log ∫ exp(−E): Π_k Σ_i W_i w_i, w the weights' increments
+  double log_z_annealing = 0;    // Π_k Σ_i W_i exp(−(t_k+1 − t_k)(E − E_0)(x_i)) on the same particles (see
+                                 // sampler/ttflow); equal to log_z without a flow
   double final_ess = 0;          // ESS/N of the weights before the final resampling
   double min_ess = 1;            // smallest ESS/N seen
   double energy_evaluations = 0; // per particle
@@ -70,6 +75,7 @@ struct AnnealingResult {
   std::vector<double> times;                 // t_0..t_T
   std::vector<double> ess_history;           // ESS/N after each step's reweighting
   std::vector<double> log_z_history;         // the estimate of log Z_t after each step
+  std::vector<double> log_z_annealing_history;  // log_z_annealing's, after each step
   std::vector<double> residual_history;      // relative ALS residual per step (flow)
   std::vector<std::vector<std::size_t>> rank_history;  // bond ranks per step (flow)
   std::vector<double> step_seconds;          // wall time per step

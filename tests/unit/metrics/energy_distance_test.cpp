@@ -250,6 +250,17 @@ TEST_CASE("ESS of known weights and the log Z error") {
   const Artifact z = test::run_component("metric/log-z", {}, pair(target, sampler, "target"));
   CHECK(z.scalar("error") == doctest::Approx(-0.25));
   CHECK(z.scalar("abs_error") == doctest::Approx(0.25));
+  // estimate: annealing reads log_z_annealing where the sampler has one, its
+  // log_z where it has only that (sampler/smc).
+  const Artifact smc_like = test::run_component("metric/log-z", {{"estimate", std::string("annealing")}},
+                                                pair(target, sampler, "target"));
+  CHECK(smc_like.scalar("error") == doctest::Approx(-0.25));
+  sampler.set_scalar("log_z_annealing", 2.625);
+  const Artifact both = test::run_component("metric/log-z", {{"estimate", std::string("annealing")}},
+                                            pair(target, sampler, "target"));
+  CHECK(both.scalar("error") == doctest::Approx(0.125));
+  CHECK(test::run_component("metric/log-z", {}, pair(target, sampler, "target")).scalar("error") ==
+        doctest::Approx(-0.25));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/unit/component_support.hpp"
@@ -102,14 +103,23 @@ TEST_CASE("sampler/ttflow's log Z follows the exact log Z_t of a many-well path,
                                               {"langevin_steps", std::int64_t{1}},
                                               {"halves", halves}},
                                              in);
-    const std::vector<double> history = out.array("log_z_history").to_double();
-    REQUIRE(history.size() == static_cast<std::size_t>(steps));
     CHECK(out.scalar("resamplings") >= 2);
-    double worst = 0;
-    for (std::int64_t k = 0; k < steps; ++k)
-      worst = std::max(worst, std::abs(history[k] - many_well_log_z(static_cast<double>(k + 1) / steps, 1.5, 2)));
-    MESSAGE("largest |log Z_t error| along the path " << worst);
-    CHECK(worst < 0.05);
+    // Both estimates: the transport weights' (unbiased for Z) and the stay-put
+    // increments' on the same particles (consistent, not unbiased: it drifts
+    // where the population's wells are off, up to 0.075 here with fixed halves
+    // of 2000 particles; the weights' estimate reaches 0.036).
+    for (const auto& [estimate, tolerance] : {std::pair<std::string, double>{"log_z", 0.05}, {"log_z_annealing", 0.1}}) {
+      CAPTURE(estimate);
+      const std::vector<double> history = out.array(estimate + "_history").to_double();
+      REQUIRE(history.size() == static_cast<std::size_t>(steps));
+      CHECK(history.back() == out.scalar(estimate));
+      double worst = 0;
+      for (std::int64_t k = 0; k < steps; ++k)
+        worst = std::max(worst, std::abs(history[k] - many_well_log_z(static_cast<double>(k + 1) / steps, 1.5, 2)));
+      MESSAGE("largest |log Z_t error| along the path " << worst);
+      CHECK(worst < tolerance);
+    }
+    CHECK(out.scalar("log_z_annealing") != out.scalar("log_z"));  // a different estimator, not a copy
   }
 }
 

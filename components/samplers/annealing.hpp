@@ -23,10 +23,11 @@
 //      ρ_t′ invariant); the step size adapts towards `target_acceptance`.
 // The weights make both samplers consistent whatever the flow's error: a poor
 // field costs effective sample size, not bias in expectations. log Z is another
-// matter: the mean of transport weights is unbiased for Z but can be heavy-tailed,
-// so sampler/ttflow also reports the annealing increments' estimate on the same
-// particles (AnnealingResult::log_z_annealing; see sampler/ttflow). The particles are resampled once
-// more at the end, so the returned samples are unweighted.
+// matter: the mean of transport weights is unbiased for Z but can be
+// heavy-tailed, so sampler/ttflow also reports the annealing increments'
+// estimate on the same particles (AnnealingResult::log_z_annealing; see
+// sampler/ttflow). The particles are resampled once more at the end, so the
+// returned samples are unweighted.
 //
 // Cost is counted as evaluations of the target (energy and gradient together)
 // per particle: one at the start, one after each transport, one per MALA step.

@@ -271,5 +271,6 @@ TEST_CASE("transport_rk4's log det is the log |det| of the numerical map's Jacob
   CHECK(log_det_gap(phi, start, 32, &largest) < 1e-7);
   CHECK(largest > 1.0);  // the field really deforms the cloud
 }
+
 }  // namespace
 }  // namespace reprise

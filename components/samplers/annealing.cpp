@@ -306,11 +306,27 @@ struct Flow {
     return 0.5 * (ra + rb);
   }
 
-  Eigen::VectorXd transport(RowMatrixXd& x, double dt, std::size_t substeps) const {
-    if (!cross_fit) return first.transport(x, dt, substeps);
-    Eigen::VectorXd log_det(x.rows());
-    move_rows(x, half_b, first, dt, substeps, log_det);  // fitted on A, moves B
-    move_rows(x, half_a, second, dt, substeps, log_det);  // fitted on B, moves A
+  // Moves every row forward by dt, or, where `backward` is given and set,
+  // backward (the inverse map, up to RK4's error; its log det is the
+  // inverse's). Each row is moved by the field that moves its half.
+  Eigen::VectorXd transport(RowMatrixXd& x, double dt, std::size_t substeps,
+                            const std::vector<char>* backward = nullptr) const {
+    const Index n = x.rows();
+    std::vector<Index> all(static_cast<std::size_t>(n));
+    std::iota(all.begin(), all.end(), Index{0});
+    Eigen::VectorXd log_det(n);
+    auto move = [&](const std::vector<Index>& rows, const FlowField& field) {
+      std::vector<Index> ahead, back;
+      for (Index r : rows) (backward && (*backward)[static_cast<std::size_t>(r)] ? back : ahead).push_back(r);
+      move_rows(x, ahead, field, dt, substeps, log_det);
+      move_rows(x, back, field, -dt, substeps, log_det);
+    };
+    if (!cross_fit) {
+      move(all, first);
+    } else {
+      move(half_b, first);   // fitted on A, moves B
+      move(half_a, second);  // fitted on B, moves A
+    }
     return log_det;
   }
 
@@ -329,6 +345,7 @@ struct Flow {
 
   static void move_rows(RowMatrixXd& x, const std::vector<Index>& rows, const FlowField& field, double dt,
                         std::size_t substeps, Eigen::VectorXd& log_det) {
+    if (rows.empty()) return;
     RowMatrixXd sub(static_cast<Index>(rows.size()), x.cols());
     for (std::size_t i = 0; i < rows.size(); ++i) sub.row(static_cast<Index>(i)) = x.row(rows[i]);
     const Eigen::VectorXd ld = field.transport(sub, dt, substeps);
@@ -347,6 +364,65 @@ std::vector<double> group_ess(const Particles& p, const std::vector<Group>& grou
 }
 
 double mean(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size()); }
+
+// Which particles the field moves this step when only a fraction is
+// transported: in each group, round(fraction x size) of them at random (so
+// each group's mixture is the one its weights assume).
+std::vector<char> draw_stayers(const std::vector<Group>& groups, Index n, double fraction, std::mt19937_64& rng) {
+  std::vector<char> stays(static_cast<std::size_t>(n), 0);
+  for (const Group& g : groups) {
+    std::vector<Index> order(static_cast<std::size_t>(g.size()));
+    std::iota(order.begin(), order.end(), g.begin);
+    std::shuffle(order.begin(), order.end(), rng);
+    const auto movers = static_cast<std::size_t>(std::llround(fraction * static_cast<double>(g.size())));
+    for (std::size_t k = movers; k < order.size(); ++k) stays[static_cast<std::size_t>(order[k])] = 1;
+  }
+  return stays;
+}
+
+// A time step in which a fraction α of the particles is transported and the
+// rest stays put. Every particle y is weighted against the mixture of the two
+// moves applied to ρ_t (the deterministic-mixture, or balance-heuristic,
+// weight; Del Moral, Doucet & Jasra 2006 call it the optimal backward kernel
+// for a mixture move): w = γ_t′(y) / (α γ_t(T⁻¹y) |det ∇T⁻¹(y)| + (1 − α) γ_t(y)).
+// The mixture's density at a stayer needs T⁻¹ of its position, found by running
+// the field backwards, and the target's energy there: one evaluation per
+// particle either way, as with every particle transported. Since the stay-put
+// term bounds the denominator, w <= exp(−(t′ − t)(E − E_0)(y)) / (1 − α): the
+// rare large transport weights (where T thins ρ_t′) cannot arise.
+struct MixtureStep {
+  Particles moved;            // the particles after the step
+  Eigen::VectorXd increment;  // log incremental weights
+};
+
+MixtureStep mixture_step(const Particles& p, const Flow& flow, Path& path, const std::vector<char>& stays, double t,
+                         double t_next, double fraction, std::size_t substeps) {
+  const Index n = p.x.rows();
+  Particles probe = p;  // movers: T x; stayers: T⁻¹ x
+  const Eigen::VectorXd log_det = flow.transport(probe.x, t_next - t, substeps, &stays);
+  path.evaluate(probe);
+  const double log_alpha = std::log(fraction), log_rest = std::log1p(-fraction);
+  auto log_mix = [&](double log_q_transport, double log_q_stay) {
+    const double a = log_alpha + log_q_transport, b = log_rest + log_q_stay, top = std::max(a, b);
+    return std::isinf(top) ? top : top + std::log(std::exp(a - top) + std::exp(b - top));
+  };
+  MixtureStep out{p, Eigen::VectorXd(n)};
+  for (Index i = 0; i < n; ++i) {
+    if (stays[static_cast<std::size_t>(i)]) {
+      // y = x; T⁻¹y is the probe, log|det ∇T⁻¹(y)| the backward run's log det.
+      const double log_q_transport = -path.energy_t(probe, i, t, nullptr) + log_det[i];
+      out.increment[i] = -path.energy_t(p, i, t_next, nullptr) - log_mix(log_q_transport, -path.energy_t(p, i, t, nullptr));
+    } else {
+      // y = T x; the transported density at y is γ_t(x) / |det ∇T(x)|.
+      const double log_q_transport = -path.energy_t(p, i, t, nullptr) - log_det[i];
+      out.increment[i] = -path.energy_t(probe, i, t_next, nullptr) - log_mix(log_q_transport, -path.energy_t(probe, i, t, nullptr));
+      out.moved.x.row(i) = probe.x.row(i);
+      out.moved.grad.row(i) = probe.grad.row(i);
+      out.moved.energy[i] = probe.energy[i];
+    }
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -398,12 +474,20 @@ AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, C
     if (flow) {
       r.residual_history.push_back(flow->fit(p, path, t, 0.5 * (t + t_next), rng));
       r.rank_history.push_back(flow->phi().ranks());
-      Particles moved = p;
-      const Eigen::VectorXd log_det = flow->transport(moved.x, t_next - t, o.substeps);
-      path.evaluate(moved);
+      Particles moved;
       Eigen::VectorXd flow_increment(n);
-      for (Index i = 0; i < n; ++i)
-        flow_increment[i] = -path.energy_t(moved, i, t_next, nullptr) + path.energy_t(p, i, t, nullptr) + log_det[i];
+      if (o.transport_fraction < 1) {
+        MixtureStep step_result = mixture_step(p, *flow, path, draw_stayers(groups, n, o.transport_fraction, rng), t,
+                                               t_next, o.transport_fraction, o.substeps);
+        moved = std::move(step_result.moved);
+        flow_increment = step_result.increment;
+      } else {
+        moved = p;
+        const Eigen::VectorXd log_det = flow->transport(moved.x, t_next - t, o.substeps);
+        path.evaluate(moved);
+        for (Index i = 0; i < n; ++i)
+          flow_increment[i] = -path.energy_t(moved, i, t_next, nullptr) + path.energy_t(p, i, t, nullptr) + log_det[i];
+      }
       // Guard: a poor fit can hand one particle nearly all the weight. The map is
       // chosen from the whole population (as adaptive SMC chooses its
       // temperatures), so falling back to staying put for this step keeps the
@@ -499,6 +583,15 @@ ParamSpec flow_param_halves() {
                       "Only with cross_fit and at least 4 particles")
       .one_of({"per_step", "fixed"});
 }
+ParamSpec flow_param_transport_fraction() {
+  return param_double("transport_fraction", 1.0,
+                      "fraction of the particles the field moves each step (the rest stay put); below 1 every "
+                      "particle is weighted against the mixture of both moves, which bounds each weight by its "
+                      "stay-put increment / (1 - fraction) at the same target evaluations (the stayers' one goes to "
+                      "the inverse map's point); 1: every particle is transported")
+      .range(1e-6, 1.0)
+      .added_later();  // at 1, sampler/ttflow v4's nodes keep their identities and seeds
+}
 ParamSpec flow_param_cross_fit() {
   return param_bool("cross_fit", true,
                     "fit one field per random half of the particles and move each half by the other half's field "
@@ -531,6 +624,7 @@ void read_flow_options(const Params& p, AnnealingOptions& o) {
   o.fixed_halves = p.get_string("halves") == "fixed";
   o.substeps = static_cast<std::size_t>(p.get_int("substeps"));
   o.flow_guard = p.get_double("flow_guard");
+  o.transport_fraction = p.get_double("transport_fraction");
 }
 
 Artifact annealing_artifact(const AnnealingResult& r, std::size_t dim, double seconds) {

@@ -56,6 +56,7 @@ struct AnnealingOptions {
   double flow_guard = 0.1;   // see flow_param_guard()
   bool cross_fit = true;     // see flow_param_cross_fit()
   bool fixed_halves = false; // see flow_param_halves()
+  double transport_fraction = 1.0;  // see flow_param_transport_fraction()
   // With a flow: the basis and FTT settings; without: stochastic steps only.
   const FourierBasis* basis = nullptr;
   FttSettings ftt;
@@ -98,6 +99,7 @@ ParamSpec flow_param_substeps();
 ParamSpec flow_param_guard();
 ParamSpec flow_param_cross_fit();
 ParamSpec flow_param_halves();
+ParamSpec flow_param_transport_fraction();
 void read_flow_options(const Params& p, AnnealingOptions& o);
 Artifact annealing_artifact(const AnnealingResult& r, std::size_t dim, double seconds);
 

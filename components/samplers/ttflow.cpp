@@ -21,6 +21,11 @@
 // not unbiased; on many-well d = 32 it is centred (median +0.03) but spreads as
 // much as SMC's own estimate (-0.15 to +0.30 over 5 seeds).
 //
+// `transport_fraction` below 1 leaves part of the particles in place each step
+// and weights all of them against the mixture of both moves (annealing.cpp,
+// mixture_step), which bounds every weight by its stay-put increment; at 1 (the
+// default) the sampler is exactly version 4's.
+//
 // Versions: 2 added `halves` and `log_z_history`; 3 evaluates the FTT on the
 // raw Fourier functions (about 3x faster; the same function up to rounding,
 // but rounding differences move individual runs); 4 adds `log_z_annealing`
@@ -86,7 +91,7 @@ REPRISE_COMPONENT(TtFlowSampler, "sampler/ttflow", "4",
                   annealing_param_particles(), annealing_param_steps(), annealing_param_langevin_steps(2),
                   annealing_param_step_size(), annealing_param_reference_std(), annealing_param_resample_threshold(),
                   annealing_param_target_acceptance(), flow_param_substeps(), flow_param_guard(), flow_param_cross_fit(),
-                  flow_param_halves(),
+                  flow_param_halves(), flow_param_transport_fraction(),
                   input("target", "a target/* node"), input("basis", "a ttflow/basis node (box and degree)"),
                   input("ftt", "a ttflow/ftt node (rank mode and ALS settings)"), REPRISE_ANNEALING_OUTPUTS,
                   output("ranks", "int64 {steps, d + 1}: the FTT's bond ranks after each fit"),

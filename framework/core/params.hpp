@@ -42,6 +42,11 @@ struct ParamSpec {
   // False for settings that cannot change the output (e.g. a thread count): they
   // stay out of the node identity, so changing them reuses the cache.
   bool in_identity = true;
+  // For a parameter added to a component whose results are already cached: at
+  // its default it stays out of the node identity (and so out of the node's
+  // seed), so adding it neither re-keys nor re-seeds the nodes that leave it
+  // alone; any other value enters the identity as usual.
+  bool identity_skips_default = false;
 
   ParamSpec& range(double lo, double hi) { return at_least(lo).at_most(hi); }  // [lo, hi]
   ParamSpec& at_least(double lo) { min = lo; min_open = false; return *this; }  // >= lo
@@ -51,6 +56,7 @@ struct ParamSpec {
   ParamSpec& one_of(std::vector<std::string> c) { choices = std::move(c); return *this; }
   ParamSpec& required() { default_value.reset(); return *this; }
   ParamSpec& output_neutral() { in_identity = false; return *this; }
+  ParamSpec& added_later() { identity_skips_default = true; return *this; }
 };
 
 ParamSpec param_bool(std::string name, bool def, std::string doc);

@@ -269,7 +269,10 @@ class Planner {
     h.field("reprise-node-v1").field(s.component->name).field(s.component->version);
     for (const auto& spec : s.component->params) {
       if (auto f = file_hashes.find(spec.name); f != file_hashes.end()) h.u64(f->second);
-      if (spec.in_identity) h.field(spec.name).field(canonical(node.params.values().at(spec.name)));
+      if (!spec.in_identity) continue;
+      const std::string value = canonical(node.params.values().at(spec.name));
+      if (spec.identity_skips_default && spec.default_value && value == canonical(*spec.default_value)) continue;
+      h.field(spec.name).field(value);
     }
 
     std::vector<std::pair<std::string, std::size_t>> inputs;

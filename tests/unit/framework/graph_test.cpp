@@ -227,6 +227,25 @@ TEST_CASE("output-neutral parameters such as thread counts stay out of the ident
   CHECK(other->plan.nodes[1].identity != one->plan.nodes[1].identity);
 }
 
+TEST_CASE("a parameter added later stays out of the identity at its default, and only there") {
+  TempDir dir;
+  // sampler/ttflow's transport_fraction came after results were cached.
+  const char* base =
+      "nodes:\n  t: {use: target/gmm, means: [0.0, 0.0]}\n  b: {use: ttflow/basis}\n  f: {use: ttflow/ftt}\n"
+      "  s: {use: sampler/ttflow, target: t, basis: b, ftt: f}\n";
+  auto plain = plan_of(dir, base);
+  auto at_default = plan_of(dir, base, {"nodes.s.transport_fraction=1.0"});
+  auto as_int = plan_of(dir, base, {"nodes.s.transport_fraction=1"});
+  auto other = plan_of(dir, base, {"nodes.s.transport_fraction=0.9"});
+  const auto& s = plain->plan.nodes.back();
+  REQUIRE(s.name == "s");
+  CHECK(at_default->plan.nodes.back().identity == s.identity);
+  CHECK(as_int->plan.nodes.back().identity == s.identity);
+  CHECK(at_default->plan.nodes.back().seed == s.seed);
+  CHECK(other->plan.nodes.back().identity != s.identity);
+  CHECK(other->plan.nodes.back().seed != s.seed);
+}
+
 TEST_CASE("a spec using a component this build cannot run fails at plan time, at its use: line") {
   // test/unavailable is registered with REPRISE_UNAVAILABLE_COMPONENT in registry_test.cpp.
   TempDir dir;

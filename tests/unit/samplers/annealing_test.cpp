@@ -68,6 +68,31 @@ TEST_CASE("sampler/ttflow transports a Gaussian to a Gaussian with the flow alon
   CHECK(out.scalar("energy_evaluations") == 11);
 }
 
+TEST_CASE("sampler/ttflow with half the particles transported: mixture weights keep the Gaussian and log Z = 0") {
+  Inputs in;
+  in.set("target", std::make_shared<Artifact>(gaussian_target()));
+  in.set("basis", std::make_shared<Artifact>(test::run_component(
+                      "ttflow/basis", {{"degree", std::int64_t{6}}, {"low", -8.0}, {"high", 8.0}})));
+  in.set("ftt", std::make_shared<Artifact>(test::run_component("ttflow/ftt", {{"rank", std::int64_t{2}}})));
+  // No Langevin steps and no resampling: half the particles never move from
+  // N(0, 4 I), so only correct mixture weights can bring the population to
+  // N((2, −1), 0.49 I) and log Z to 0.
+  const Artifact out = test::run_component("sampler/ttflow",
+                                           {{"particles", std::int64_t{4000}},
+                                            {"steps", std::int64_t{10}},
+                                            {"reference_std", 2.0},
+                                            {"langevin_steps", std::int64_t{0}},
+                                            {"resample_threshold", 0.0},
+                                            {"transport_fraction", 0.5}},
+                                           in);
+  MESSAGE("ESS " << out.scalar("ess") << ", log Z " << out.scalar("log_z"));
+  CHECK(out.scalar("flow_rejections") == 0);
+  check_gaussian_samples(out, 0.05);
+  CHECK(std::abs(out.scalar("log_z")) < 0.05);
+  // The stayers' evaluation (at the inverse map's point) replaces the movers'.
+  CHECK(out.scalar("energy_evaluations") == 11);
+}
+
 // log Z_t of the many-well path exp(−(1 − t)|x|²/2σ₀² − t E(x)) by quadrature:
 // the path factorises into d/2 one-dimensional double-well and Gaussian factors.
 double many_well_log_z(double t, double reference_std, int wells) {
@@ -92,8 +117,12 @@ TEST_CASE("sampler/ttflow's log Z follows the exact log Z_t of a many-well path,
                       "ttflow/basis", {{"degree", std::int64_t{4}}, {"low", -6.0}, {"high", 6.0}})));
   in.set("ftt", std::make_shared<Artifact>(test::run_component("ttflow/ftt", {{"rank", std::int64_t{2}}})));
   const std::int64_t steps = 20;
-  for (const std::string halves : {"per_step", "fixed"}) {  // fixed: two sub-populations, log Z pooled
+  // fixed: two sub-populations, log Z pooled; a transport fraction of 0.5:
+  // half the particles stay put each step, weighted against the mixture.
+  for (const auto& [halves, fraction] :
+       {std::pair<std::string, double>{"per_step", 1.0}, {"fixed", 1.0}, {"fixed", 0.5}}) {
     CAPTURE(halves);
+    CAPTURE(fraction);
     const Artifact out = test::run_component("sampler/ttflow",
                                              {{"particles", std::int64_t{4000}},
                                               {"steps", steps},
@@ -101,7 +130,8 @@ TEST_CASE("sampler/ttflow's log Z follows the exact log Z_t of a many-well path,
                                               {"step_size", 0.05},
                                               {"resample_threshold", 0.9},
                                               {"langevin_steps", std::int64_t{1}},
-                                              {"halves", halves}},
+                                              {"halves", halves},
+                                              {"transport_fraction", fraction}},
                                              in);
     CHECK(out.scalar("resamplings") >= 2);
     // Both estimates: the transport weights' (unbiased for Z) and the stay-put

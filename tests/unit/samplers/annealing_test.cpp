@@ -42,23 +42,31 @@ TEST_CASE("sampler/smc reaches a Gaussian target and estimates log Z = 0") {
   CHECK(out.scalar("energy_evaluations") == 1 + 10 * 3);
 }
 
-TEST_CASE("sampler/ttflow transports a Gaussian to a Gaussian with the flow alone") {
+// sampler/ttflow from N(0, 4 I) to the Gaussian target with no Langevin steps
+// and no resampling along the way: only the transport (of `transport_fraction`
+// of the particles each step) and the weights bring the particles to
+// N((2, −1), 0.49 I).
+Artifact flow_to_gaussian(std::int64_t particles, double transport_fraction) {
   Inputs in;
   in.set("target", std::make_shared<Artifact>(gaussian_target()));
   in.set("basis", std::make_shared<Artifact>(test::run_component(
                       "ttflow/basis", {{"degree", std::int64_t{6}}, {"low", -8.0}, {"high", 8.0}})));
   in.set("ftt", std::make_shared<Artifact>(test::run_component("ttflow/ftt", {{"rank", std::int64_t{2}}})));
-  // No Langevin steps and no resampling along the way: only the transport and
-  // its weights bring the particles from N(0, 4 I) to N((2, −1), 0.49 I).
   const Artifact out = test::run_component("sampler/ttflow",
-                                           {{"particles", std::int64_t{2000}},
+                                           {{"particles", particles},
                                             {"steps", std::int64_t{10}},
                                             {"reference_std", 2.0},
                                             {"langevin_steps", std::int64_t{0}},
-                                            {"resample_threshold", 0.0}},
+                                            {"resample_threshold", 0.0},
+                                            {"transport_fraction", transport_fraction}},
                                            in);
   MESSAGE("ESS " << out.scalar("ess") << ", log Z " << out.scalar("log_z") << ", guard rejections "
                  << out.scalar("flow_rejections"));
+  return out;
+}
+
+TEST_CASE("sampler/ttflow transports a Gaussian to a Gaussian with the flow alone") {
+  const Artifact out = flow_to_gaussian(2000, 1.0);
   CHECK(out.scalar("ess") > 0.6);  // the transport alone does most of the work
   CHECK(out.scalar("flow_rejections") == 0);
   check_gaussian_samples(out, 0.05);
@@ -69,23 +77,9 @@ TEST_CASE("sampler/ttflow transports a Gaussian to a Gaussian with the flow alon
 }
 
 TEST_CASE("sampler/ttflow with half the particles transported: mixture weights keep the Gaussian and log Z = 0") {
-  Inputs in;
-  in.set("target", std::make_shared<Artifact>(gaussian_target()));
-  in.set("basis", std::make_shared<Artifact>(test::run_component(
-                      "ttflow/basis", {{"degree", std::int64_t{6}}, {"low", -8.0}, {"high", 8.0}})));
-  in.set("ftt", std::make_shared<Artifact>(test::run_component("ttflow/ftt", {{"rank", std::int64_t{2}}})));
-  // No Langevin steps and no resampling: half the particles never move from
-  // N(0, 4 I), so only correct mixture weights can bring the population to
-  // N((2, −1), 0.49 I) and log Z to 0.
-  const Artifact out = test::run_component("sampler/ttflow",
-                                           {{"particles", std::int64_t{4000}},
-                                            {"steps", std::int64_t{10}},
-                                            {"reference_std", 2.0},
-                                            {"langevin_steps", std::int64_t{0}},
-                                            {"resample_threshold", 0.0},
-                                            {"transport_fraction", 0.5}},
-                                           in);
-  MESSAGE("ESS " << out.scalar("ess") << ", log Z " << out.scalar("log_z"));
+  // Half the particles stay in N(0, 4 I) each step, so only correct mixture
+  // weights bring the population to the target and log Z to 0.
+  const Artifact out = flow_to_gaussian(4000, 0.5);
   CHECK(out.scalar("flow_rejections") == 0);
   check_gaussian_samples(out, 0.05);
   CHECK(std::abs(out.scalar("log_z")) < 0.05);

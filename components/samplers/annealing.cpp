@@ -406,16 +406,22 @@ MixtureStep mixture_step(const Particles& p, const Flow& flow, Path& path, const
     const double a = log_alpha + log_q_transport, b = log_rest + log_q_stay, top = std::max(a, b);
     return std::isinf(top) ? top : top + std::log(std::exp(a - top) + std::exp(b - top));
   };
+  // E_t of a probe point; +inf stays +inf at t = 0 (where t E would be 0 x inf).
+  auto probe_energy = [&](Index i, double time) {
+    return std::isinf(probe.energy[i]) ? probe.energy[i] : path.energy_t(probe, i, time, nullptr);
+  };
   MixtureStep out{p, Eigen::VectorXd(n)};
   for (Index i = 0; i < n; ++i) {
-    if (stays[static_cast<std::size_t>(i)]) {
+    if (stays[static_cast<std::size_t>(i)] && std::isinf(p.energy[i])) {
+      out.increment[i] = -std::numeric_limits<double>::infinity();  // already weight 0; stays 0
+    } else if (stays[static_cast<std::size_t>(i)]) {
       // y = x; T⁻¹y is the probe, log|det ∇T⁻¹(y)| the backward run's log det.
-      const double log_q_transport = -path.energy_t(probe, i, t, nullptr) + log_det[i];
+      const double log_q_transport = -probe_energy(i, t) + log_det[i];
       out.increment[i] = -path.energy_t(p, i, t_next, nullptr) - log_mix(log_q_transport, -path.energy_t(p, i, t, nullptr));
     } else {
       // y = T x; the transported density at y is γ_t(x) / |det ∇T(x)|.
       const double log_q_transport = -path.energy_t(p, i, t, nullptr) - log_det[i];
-      out.increment[i] = -path.energy_t(probe, i, t_next, nullptr) - log_mix(log_q_transport, -path.energy_t(probe, i, t, nullptr));
+      out.increment[i] = -probe_energy(i, t_next) - log_mix(log_q_transport, -probe_energy(i, t));
       out.moved.x.row(i) = probe.x.row(i);
       out.moved.grad.row(i) = probe.grad.row(i);
       out.moved.energy[i] = probe.energy[i];

@@ -311,10 +311,7 @@ struct Flow {
   // inverse's). Each row is moved by the field that moves its half.
   Eigen::VectorXd transport(RowMatrixXd& x, double dt, std::size_t substeps,
                             const std::vector<char>* backward = nullptr) const {
-    const Index n = x.rows();
-    std::vector<Index> all(static_cast<std::size_t>(n));
-    std::iota(all.begin(), all.end(), Index{0});
-    Eigen::VectorXd log_det(n);
+    Eigen::VectorXd log_det(x.rows());
     auto move = [&](const std::vector<Index>& rows, const FlowField& field) {
       std::vector<Index> ahead, back;
       for (Index r : rows) (backward && (*backward)[static_cast<std::size_t>(r)] ? back : ahead).push_back(r);
@@ -322,6 +319,8 @@ struct Flow {
       move_rows(x, back, field, -dt, substeps, log_det);
     };
     if (!cross_fit) {
+      std::vector<Index> all(static_cast<std::size_t>(x.rows()));
+      std::iota(all.begin(), all.end(), Index{0});
       move(all, first);
     } else {
       move(half_b, first);   // fitted on A, moves B

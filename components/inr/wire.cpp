@@ -21,7 +21,7 @@ class WireModel : public Component {
 
 }  // namespace
 
-REPRISE_COMPONENT(WireModel, "inr/wire", "2",
+REPRISE_COMPONENT(WireModel, "inr/wire", "3",
                   "WIRE implicit neural representation: complex Gabor wavelet activations (model + training settings)",
                   inr::param_width(128), inr::param_depth(5), inr::param_epochs(), inr::param_batch(),
                   inr::param_learning_rate(1e-3), inr::param_schedule(), inr::param_coordinates(),

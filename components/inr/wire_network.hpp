@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,9 @@ struct WireConfig {
 class WireNet : public Network {
  public:
   // Weights: first layer U(±1/in), later ones U(±√(6/in)/ω) (real and imaginary
-  // parts alike); biases U(±1/√in). See the constructor for why.
+  // parts alike); hidden biases U(±√(6/in)/ω), first-layer biases that centre each
+  // unit's Gaussian window on a random point of the input box, output biases
+  // U(±1/√in). See the constructor for why.
   WireNet(const WireConfig& config, std::uint64_t seed);
   int input_dim() const override { return config_.input_dim; }
   std::string describe() const override;
@@ -42,6 +45,7 @@ class WireNet : public Network {
  private:
   // Complex layer l >= 1 is (re_[l], im_[l]); layer 0 uses re_[0] only.
   std::size_t forward(const MatrixView& x, Workspace& ws) const;
+  void centre_first_layer_windows(std::mt19937_64& rng);
   WireConfig config_;
   std::vector<DenseSlot> re_, im_;
   DenseSlot out_re_, out_im_;

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "components/inr/trainer.hpp"
@@ -28,13 +30,45 @@ TEST_CASE("WIRE with input_scale is the unscaled network on diag(s) x, gradients
   c.depth = 2;
   c.omega = 2;
   c.scale = 0.7f;
-  const WireNet plain(c, 6);
+  WireNet plain(c, 6);
   c.input_scale = {0.5f, 1.0f, 0.0625f};
   WireNet scaled(c, 6);
+  // The initial first-layer biases depend on the input box (each window is centred
+  // in it), so the comparison is made with the same parameters in both.
+  std::ranges::copy(scaled.parameters(), plain.parameters().begin());
   check_scaled_equals_plain(scaled, plain, scaled_points(c.input_scale, 30, 8));
   check_gradient(scaled, 8, 15);
   c.input_scale = {1, 1};
   CHECK_THROWS_AS(WireNet(c, 1), std::invalid_argument);
+}
+
+TEST_CASE("WIRE starts with every first-layer window inside the input box and hidden units not silenced") {
+  WireConfig c;
+  c.input_dim = 3;
+  c.width = 256;
+  c.depth = 2;
+  c.omega = 20;
+  c.scale = 20;
+  c.input_scale = {1.0f, 0.77f, 0.06f};  // a 249 x 192 x 16 grid on isotropic coordinates
+  const WireNet net(c, 9);
+  const auto p = net.parameters();
+  // Layout: first layer W (256 x 3, column-major), b (256); then layer 1's real part.
+  double centred = 0, widest = 0;
+  for (int j = 0; j < c.width; ++j) {
+    double reach = 0;  // max over the box of |w_j . x|
+    for (int a = 0; a < 3; ++a) reach += std::abs(p[j + a * c.width]) * c.input_scale[a];
+    const double b = p[3 * c.width + j];
+    CHECK(std::abs(b) <= reach + 1e-6);  // the plane w_j . x + b_j = 0 crosses the box
+    centred += std::abs(b) / reach;
+    widest = std::max(widest, std::abs(b) / reach);
+  }
+  // Centres spread over the box, not all at its middle: E|b| / reach is 1/4 to 1/2
+  // for a uniform centre (1/2 for one dominant axis, less when axes mix).
+  CHECK(centred / c.width > 0.15);
+  CHECK(widest > 0.6);
+  // A hidden bias moves the Gaussian window exp(-s^2 b^2); the bound keeps it >= e^-1.
+  const std::size_t hidden_bias = 4 * c.width + c.width * c.width;
+  for (int j = 0; j < c.width; ++j) CHECK(c.scale * std::abs(p[hidden_bias + j]) <= 1.0f);
 }
 
 TEST_CASE("WIRE with one Gabor layer equals the closed form Re(w_o σ(a)) + b") {

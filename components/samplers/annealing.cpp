@@ -197,6 +197,7 @@ struct FlowField {
   const FttSettings& settings;
   std::mt19937_64& rng;
   bool fitted = false;
+  BoxTaper taper;  // the velocity's cut-off at the basis box (fraction 0: none)
 
   // Fits the field of time s on particles weighted for time t: the weights are
   // moved from ρ_t to ρ_s by the annealing factor exp(−(s − t)(E − E_0)). With
@@ -267,7 +268,7 @@ struct FlowField {
   // det of the map. The weights are exact only as far as this integration is:
   // substeps cut its error where the field varies fast.
   Eigen::VectorXd transport(RowMatrixXd& x, double dt, std::size_t substeps) const {
-    return transport_rk4(phi, x, dt, substeps);
+    return transport_rk4(phi, x, dt, substeps, taper);
   }
 };
 
@@ -362,6 +363,13 @@ std::vector<double> group_ess(const Particles& p, const std::vector<Group>& grou
   return ess;
 }
 
+// Time t_k of grid point k: (k / steps)^p. Exactly 0 and 1 at the ends, and
+// k / steps itself at p = 1 (no pow, so uniform grids keep their bits).
+double time_at(std::size_t k, const AnnealingOptions& o) {
+  const double u = static_cast<double>(k) / static_cast<double>(o.steps);
+  return o.time_power == 1.0 ? u : std::pow(u, o.time_power);
+}
+
 double mean(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size()); }
 
 // Which particles the field moves this step when only a fraction is
@@ -452,7 +460,11 @@ AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, C
     return o.ftt.rank == 1 ? FunctionalTT(target.dim(), *o.basis, 1, rng)
                            : FunctionalTT::additive(target.dim(), *o.basis, rng);
   };
-  if (o.basis) flow.emplace(Flow{FlowField{start(), o.ftt, rng}, FlowField{start(), o.ftt, rng}, o.cross_fit, false, {}, {}});
+  if (o.basis) {
+    const BoxTaper taper{o.box_taper, o.basis->low(), o.basis->high()};
+    flow.emplace(Flow{FlowField{start(), o.ftt, rng, false, taper}, FlowField{start(), o.ftt, rng, false, taper},
+                      o.cross_fit, false, {}, {}});
+  }
   // One population, or with fixed cross-fitting halves two independent ones
   // (see Flow; below 4 particles the halves are drawn every step instead).
   std::vector<Group> groups;
@@ -470,7 +482,7 @@ AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, C
   r.times.push_back(0.0);
   for (std::size_t step = 0; step < o.steps; ++step) {
     const auto started = std::chrono::steady_clock::now();
-    const double t = static_cast<double>(step) / o.steps, t_next = static_cast<double>(step + 1) / o.steps;
+    const double t = time_at(step, o), t_next = time_at(step + 1, o);
     Eigen::VectorXd log_increment(n);
     // The stay-put (annealed importance sampling) increments at the particles
     // before any transport: Σ W_i of them estimates Z_t′ / Z_t from the
@@ -559,6 +571,13 @@ ParamSpec annealing_param_particles() {
   return param_int("particles", 2000, "number of particles N").at_least(2);
 }
 ParamSpec annealing_param_steps() { return param_int("steps", 20, "time steps from t = 0 to t = 1").at_least(1); }
+ParamSpec annealing_param_time_power() {
+  return param_double("time_power", 1.0,
+                      "the time grid t_k = (k / steps)^time_power: 1 is uniform; above 1 the early steps are "
+                      "shorter, where ρ_t changes fastest (E − E_0 varies most over the broad reference)")
+      .range(1.0, 8.0)
+      .added_later();  // at 1, earlier nodes keep their identities and seeds
+}
 ParamSpec annealing_param_langevin_steps(std::int64_t def) {
   return param_int("langevin_steps", def, "MALA steps after each time step").at_least(0);
 }
@@ -597,6 +616,15 @@ ParamSpec flow_param_transport_fraction() {
       .range(1e-6, 1.0)
       .added_later();  // at 1, sampler/ttflow v4's nodes keep their identities and seeds
 }
+ParamSpec flow_param_box_taper() {
+  return param_double("box_taper", 0.0,
+                      "cut the velocity off smoothly at the basis box: 1 inside the box less this fraction of its "
+                      "width at each edge, 0 outside it, so particles outside the box stay put instead of being "
+                      "carried by the Fourier series' periodic continuation (the log det includes the cut-off's "
+                      "term); 0: no cut-off")
+      .range(0.0, 0.5)
+      .added_later();  // at 0, earlier nodes keep their identities and seeds
+}
 ParamSpec flow_param_cross_fit() {
   return param_bool("cross_fit", true,
                     "fit one field per random half of the particles and move each half by the other half's field "
@@ -616,6 +644,7 @@ AnnealingOptions annealing_options(const Params& p) {
   AnnealingOptions o;
   o.particles = static_cast<std::size_t>(p.get_int("particles"));
   o.steps = static_cast<std::size_t>(p.get_int("steps"));
+  o.time_power = p.get_double("time_power");
   o.langevin_steps = static_cast<std::size_t>(p.get_int("langevin_steps"));
   o.step_size = p.get_double("step_size");
   o.reference_std = p.get_double("reference_std");
@@ -630,6 +659,7 @@ void read_flow_options(const Params& p, AnnealingOptions& o) {
   o.substeps = static_cast<std::size_t>(p.get_int("substeps"));
   o.flow_guard = p.get_double("flow_guard");
   o.transport_fraction = p.get_double("transport_fraction");
+  o.box_taper = p.get_double("box_taper");
 }
 
 Artifact annealing_artifact(const AnnealingResult& r, std::size_t dim, double seconds) {

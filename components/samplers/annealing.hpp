@@ -47,6 +47,7 @@ namespace reprise {
 struct AnnealingOptions {
   std::size_t particles = 2000;
   std::size_t steps = 20;
+  double time_power = 1.0;  // t_k = (k / steps)^time_power; see annealing_param_time_power()
   std::size_t langevin_steps = 2;
   double step_size = 0.1;
   double reference_std = 1.0;
@@ -57,6 +58,7 @@ struct AnnealingOptions {
   bool cross_fit = true;     // see flow_param_cross_fit()
   bool fixed_halves = false; // see flow_param_halves()
   double transport_fraction = 1.0;  // see flow_param_transport_fraction()
+  double box_taper = 0.0;           // see flow_param_box_taper()
   // With a flow: the basis and FTT settings; without: stochastic steps only.
   const FourierBasis* basis = nullptr;
   FttSettings ftt;
@@ -88,6 +90,7 @@ AnnealingResult run_annealing(const Target& target, const AnnealingOptions& opti
 // Shared schema and output writing.
 ParamSpec annealing_param_particles();
 ParamSpec annealing_param_steps();
+ParamSpec annealing_param_time_power();
 ParamSpec annealing_param_langevin_steps(std::int64_t def);
 ParamSpec annealing_param_step_size();
 ParamSpec annealing_param_reference_std();
@@ -98,6 +101,7 @@ AnnealingOptions annealing_options(const Params& p);
 ParamSpec flow_param_substeps();
 ParamSpec flow_param_guard();
 ParamSpec flow_param_cross_fit();
+ParamSpec flow_param_box_taper();
 ParamSpec flow_param_halves();
 ParamSpec flow_param_transport_fraction();
 void read_flow_options(const Params& p, AnnealingOptions& o);

@@ -30,7 +30,8 @@ Artifact SmcSampler::run(const Inputs& in, const Params& p, Context& ctx) {
 REPRISE_COMPONENT(SmcSampler, "sampler/smc", "1",
                   "sequential Monte Carlo along the annealing path (reweighting, resampling, MALA): the "
                   "stochastic-only baseline of the TT flow",
-                  annealing_param_particles(), annealing_param_steps(), annealing_param_langevin_steps(3),
+                  annealing_param_particles(), annealing_param_steps(), annealing_param_time_power(),
+                  annealing_param_langevin_steps(3),
                   annealing_param_step_size(), annealing_param_reference_std(), annealing_param_resample_threshold(),
                   annealing_param_target_acceptance(), input("target", "a target/* node"), REPRISE_ANNEALING_OUTPUTS)
 

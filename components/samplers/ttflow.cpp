@@ -26,6 +26,11 @@
 // mixture_step), which bounds every weight by its stay-put increment; at 1 (the
 // default) the sampler is exactly version 4's.
 //
+// `box_taper` above 0 cuts the velocity off smoothly at the basis box (ftt.hpp,
+// BoxTaper), so particles outside the box stay put rather than ride the Fourier
+// series' periodic continuation; `time_power` above 1 shortens the early time
+// steps (both samplers). At their defaults the sampler is version 4's.
+//
 // Versions: 2 added `halves` and `log_z_history`; 3 evaluates the FTT on the
 // raw Fourier functions (about 3x faster; the same function up to rounding,
 // but rounding differences move individual runs); 4 adds `log_z_annealing`
@@ -88,10 +93,11 @@ Artifact TtFlowSampler::run(const Inputs& in, const Params& p, Context& ctx) {
 REPRISE_COMPONENT(TtFlowSampler, "sampler/ttflow", "4",
                   "tensor-train flow: FTT continuity-equation transport along the annealing path, exact reweighting, "
                   "resampling and MALA steps",
-                  annealing_param_particles(), annealing_param_steps(), annealing_param_langevin_steps(2),
-                  annealing_param_step_size(), annealing_param_reference_std(), annealing_param_resample_threshold(),
-                  annealing_param_target_acceptance(), flow_param_substeps(), flow_param_guard(), flow_param_cross_fit(),
-                  flow_param_halves(), flow_param_transport_fraction(),
+                  annealing_param_particles(), annealing_param_steps(), annealing_param_time_power(),
+                  annealing_param_langevin_steps(2), annealing_param_step_size(), annealing_param_reference_std(),
+                  annealing_param_resample_threshold(), annealing_param_target_acceptance(), flow_param_substeps(),
+                  flow_param_guard(), flow_param_cross_fit(), flow_param_halves(), flow_param_transport_fraction(),
+                  flow_param_box_taper(),
                   input("target", "a target/* node"), input("basis", "a ttflow/basis node (box and degree)"),
                   input("ftt", "a ttflow/ftt node (rank mode and ALS settings)"), REPRISE_ANNEALING_OUTPUTS,
                   output("ranks", "int64 {steps, d + 1}: the FTT's bond ranks after each fit"),

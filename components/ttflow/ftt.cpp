@@ -490,16 +490,67 @@ Eigen::VectorXd apply_operator(const FunctionalTT& phi, const AlsProblem& pb) {
   return out;
 }
 
-Eigen::VectorXd transport_rk4(const FunctionalTT& phi, RowMatrixXd& x, double dt, std::size_t substeps) {
+namespace {
+
+// The edge profile of BoxTaper along one axis: c(v) and c′(v). A quintic
+// smoothstep (C²: the log det's integrand stays continuous) over the margin m.
+double edge_profile(double v, double lo, double hi, double m, double* slope) {
+  *slope = 0;
+  if (v <= lo || v >= hi) return 0;
+  double u, sign;
+  if (v < lo + m) {
+    u = (v - lo) / m, sign = 1;
+  } else if (v > hi - m) {
+    u = (hi - v) / m, sign = -1;
+  } else {
+    return 1;
+  }
+  *slope = sign * 30 * u * u * (1 - u) * (1 - u) / m;
+  return u * u * u * (u * (6 * u - 15) + 10);
+}
+
+}  // namespace
+
+void BoxTaper::apply(const RowMatrixXd& x, RowMatrixXd& velocity, Eigen::VectorXd& divergence) const {
+  if (fraction <= 0) return;
+  const double m = fraction * (hi - lo);
+  const Eigen::Index n = x.rows(), d = x.cols();
+  std::vector<double> c(static_cast<std::size_t>(d)), slope(static_cast<std::size_t>(d));
+  for (Eigen::Index i = 0; i < n; ++i) {
+    double chi = 1;
+    for (Eigen::Index k = 0; k < d; ++k) chi *= c[k] = edge_profile(x(i, k), lo, hi, m, &slope[k]);
+    // div(χ∇φ) = χΔφ + ∇χ·∇φ, ∂_k χ = c′(x_k) Π_{j≠k} c(x_j).
+    double gradient_term = 0;
+    for (Eigen::Index k = 0; k < d; ++k) {
+      if (slope[k] == 0) continue;
+      double others = 1;
+      for (Eigen::Index j = 0; j < d; ++j)
+        if (j != k) others *= c[j];
+      gradient_term += slope[k] * others * velocity(i, k);
+    }
+    divergence[i] = chi * divergence[i] + gradient_term;
+    velocity.row(i) *= chi;
+  }
+}
+
+Eigen::VectorXd transport_rk4(const FunctionalTT& phi, RowMatrixXd& x, double dt, std::size_t substeps,
+                              const BoxTaper& taper) {
   const double h = dt / static_cast<double>(substeps);
   Eigen::VectorXd log_det = Eigen::VectorXd::Zero(x.rows());
-  RowMatrixXd k1, k2, k3, k4;
+  RowMatrixXd stage, k1, k2, k3, k4;
   Eigen::VectorXd l1, l2, l3, l4;
+  auto velocity = [&](const RowMatrixXd& at, RowMatrixXd& k, Eigen::VectorXd& l) {
+    phi.evaluate(at, nullptr, &k, &l);
+    taper.apply(at, k, l);
+  };
   for (std::size_t s = 0; s < substeps; ++s) {
-    phi.evaluate(x, nullptr, &k1, &l1);
-    phi.evaluate(x + 0.5 * h * k1, nullptr, &k2, &l2);
-    phi.evaluate(x + 0.5 * h * k2, nullptr, &k3, &l3);
-    phi.evaluate(x + h * k3, nullptr, &k4, &l4);
+    velocity(x, k1, l1);
+    stage = x + 0.5 * h * k1;
+    velocity(stage, k2, l2);
+    stage = x + 0.5 * h * k2;
+    velocity(stage, k3, l3);
+    stage = x + h * k3;
+    velocity(stage, k4, l4);
     x += h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
     log_det += h / 6 * (l1 + 2 * l2 + 2 * l3 + l4);
   }

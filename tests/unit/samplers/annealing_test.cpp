@@ -42,6 +42,25 @@ TEST_CASE("sampler/smc reaches a Gaussian target and estimates log Z = 0") {
   CHECK(out.scalar("energy_evaluations") == 1 + 10 * 3);
 }
 
+// time_power p puts the grid at t_k = (k / steps)^p, for SMC and the flow alike,
+// and a grid crowded at the start still anneals to the right answer: the
+// Gaussian target and log Z = 0.
+TEST_CASE("time_power: the grid is (k / steps)^p and SMC on it still reaches the Gaussian with log Z = 0") {
+  Inputs in;
+  in.set("target", std::make_shared<Artifact>(gaussian_target()));
+  const Artifact out = test::run_component("sampler/smc",
+                                           {{"particles", std::int64_t{2000}},
+                                            {"steps", std::int64_t{10}},
+                                            {"reference_std", 2.0},
+                                            {"time_power", 3.0}},
+                                           in);
+  const std::vector<double> times = out.array("times").to_double();
+  REQUIRE(times.size() == 11);
+  for (std::size_t k = 0; k <= 10; ++k) CHECK(times[k] == doctest::Approx(std::pow(k / 10.0, 3)).epsilon(1e-15));
+  check_gaussian_samples(out, 0.05);
+  CHECK(std::abs(out.scalar("log_z")) < 0.05);
+}
+
 // sampler/ttflow from N(0, 4 I) to the Gaussian target with no Langevin steps
 // and no resampling along the way: only the transport (of `transport_fraction`
 // of the particles each step) and the weights bring the particles to

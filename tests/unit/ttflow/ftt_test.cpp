@@ -239,10 +239,11 @@ TEST_CASE("from the additive start, ALS fits an additive field in 8 dimensions")
 // field strong enough to shear and compress the cloud (log dets up to ~2): the
 // two agree to 1e-5 at 8 substeps, and the gap is the integration's, shrinking
 // like h^4 (to below 1e-7 at 32 substeps).
-double log_det_gap(const FunctionalTT& phi, const RowMatrixXd& start, std::size_t substeps, double* largest) {
+double log_det_gap(const FunctionalTT& phi, const RowMatrixXd& start, std::size_t substeps, double* largest,
+                   const BoxTaper& taper = {}) {
   const double dt = 0.05, eps = 1e-6;
   RowMatrixXd moved = start;
-  const Eigen::VectorXd log_det = transport_rk4(phi, moved, dt, substeps);
+  const Eigen::VectorXd log_det = transport_rk4(phi, moved, dt, substeps, taper);
   double gap = 0;
   for (Eigen::Index i = 0; i < start.rows(); ++i) {
     Eigen::MatrixXd jacobian(start.cols(), start.cols());
@@ -250,8 +251,8 @@ double log_det_gap(const FunctionalTT& phi, const RowMatrixXd& start, std::size_
       RowMatrixXd plus = start.row(i), minus = start.row(i);
       plus(0, k) += eps;
       minus(0, k) -= eps;
-      transport_rk4(phi, plus, dt, substeps);
-      transport_rk4(phi, minus, dt, substeps);
+      transport_rk4(phi, plus, dt, substeps, taper);
+      transport_rk4(phi, minus, dt, substeps, taper);
       jacobian.col(k) = (plus.row(0) - minus.row(0)).transpose() / (2 * eps);
     }
     const double exact = std::log(std::abs(jacobian.determinant()));
@@ -270,6 +271,41 @@ TEST_CASE("transport_rk4's log det is the log |det| of the numerical map's Jacob
   CHECK(log_det_gap(phi, start, 8, &largest) < 1e-5);
   CHECK(log_det_gap(phi, start, 32, &largest) < 1e-7);
   CHECK(largest > 1.0);  // the field really deforms the cloud
+}
+
+// The cut-off velocity χ∇φ (BoxTaper) is still a smooth field, so its map's
+// log det must again be the numerical Jacobian's, now with the ∇χ·∇φ term:
+// the even coordinates of the points are placed in the taper band of the box
+// [-4, 4] (the margin is 0.2 x 8 = 1.6, so the band is 2.4 <= |x_k| <= 4; they
+// sit at 3..3.25), where that term lives, the odd ones inside. Points
+// outside the box do not move and keep log det 0; points inside the band's
+// inner edge move exactly as without the cut-off.
+TEST_CASE("transport_rk4 with the box cut-off: exact log det in the band, identity outside the box") {
+  const FourierBasis basis(-4, 4, 3);
+  FunctionalTT phi = random_train(5, basis, 3, 11);
+  for (std::size_t k = 0; k < phi.dim(); ++k) phi.core(k) *= 0.6;
+  const BoxTaper taper{0.2, -4, 4};
+  RowMatrixXd band = random_points(8, 5, 1.0, 5);
+  for (Eigen::Index i = 0; i < band.rows(); ++i)
+    for (Eigen::Index k = 0; k < band.cols(); k += 2) band(i, k) = (band(i, k) < 0 ? -1 : 1) * (3.0 + 0.25 * std::abs(band(i, k)));
+  double largest = 0;
+  CHECK(log_det_gap(phi, band, 8, &largest, taper) < 1e-5);
+  CHECK(log_det_gap(phi, band, 32, &largest, taper) < 1e-7);
+
+  RowMatrixXd outside = random_points(6, 5, 1.0, 6);
+  outside.col(2).setConstant(4.5);  // one coordinate beyond the box is enough
+  RowMatrixXd moved = outside;
+  const Eigen::VectorXd log_det = transport_rk4(phi, moved, 0.05, 4, taper);
+  CHECK((moved - outside).norm() == 0.0);
+  CHECK(log_det.norm() == 0.0);
+
+  RowMatrixXd core = random_points(6, 5, 0.3, 7);  // |x| < 2.4 where every stage stays
+  RowMatrixXd plain = core, cut = core;
+  const Eigen::VectorXd plain_det = transport_rk4(phi, plain, 0.01, 4);
+  const Eigen::VectorXd cut_det = transport_rk4(phi, cut, 0.01, 4, taper);
+  CHECK((plain - core).norm() > 1e-4);  // the field does move them
+  CHECK((plain - cut).norm() == 0.0);
+  CHECK((plain_det - cut_det).norm() == 0.0);
 }
 
 }  // namespace

@@ -197,7 +197,7 @@ struct FlowField {
   const FttSettings& settings;
   std::mt19937_64& rng;
   bool fitted = false;
-  BoxTaper taper;  // the velocity's cut-off at the basis box (fraction 0: none)
+  double taper_fraction = 0;  // the velocity's cut-off at the basis box (transport_rk4; 0: none)
 
   // Fits the field of time s on particles weighted for time t: the weights are
   // moved from ρ_t to ρ_s by the annealing factor exp(−(s − t)(E − E_0)). With
@@ -268,7 +268,7 @@ struct FlowField {
   // det of the map. The weights are exact only as far as this integration is:
   // substeps cut its error where the field varies fast.
   Eigen::VectorXd transport(RowMatrixXd& x, double dt, std::size_t substeps) const {
-    return transport_rk4(phi, x, dt, substeps, taper);
+    return transport_rk4(phi, x, dt, substeps, taper_fraction);
   }
 };
 
@@ -461,9 +461,8 @@ AnnealingResult run_annealing(const Target& target, const AnnealingOptions& o, C
                            : FunctionalTT::additive(target.dim(), *o.basis, rng);
   };
   if (o.basis) {
-    const BoxTaper taper{o.box_taper, o.basis->low(), o.basis->high()};
-    flow.emplace(Flow{FlowField{start(), o.ftt, rng, false, taper}, FlowField{start(), o.ftt, rng, false, taper},
-                      o.cross_fit, false, {}, {}});
+    flow.emplace(Flow{FlowField{start(), o.ftt, rng, false, o.box_taper},
+                      FlowField{start(), o.ftt, rng, false, o.box_taper}, o.cross_fit, false, {}, {}});
   }
   // One population, or with fixed cross-fitting halves two independent ones
   // (see Flow; below 4 particles the halves are drawn every step instead).

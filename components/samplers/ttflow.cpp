@@ -27,7 +27,7 @@
 // default) the sampler is exactly version 4's.
 //
 // `box_taper` above 0 cuts the velocity off smoothly at the basis box (ftt.hpp,
-// BoxTaper), so particles outside the box stay put rather than ride the Fourier
+// transport_rk4), so particles outside the box stay put rather than ride the Fourier
 // series' periodic continuation; `time_power` above 1 shortens the early time
 // steps (both samplers). At their defaults the sampler is version 4's.
 //

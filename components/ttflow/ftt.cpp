@@ -492,7 +492,7 @@ Eigen::VectorXd apply_operator(const FunctionalTT& phi, const AlsProblem& pb) {
 
 namespace {
 
-// The edge profile of BoxTaper along one axis: c(v) and c′(v). A quintic
+// The edge profile of transport_rk4's cut-off along one axis: c(v) and c′(v). A quintic
 // smoothstep (C²: the log det's integrand stays continuous) over the margin m.
 double edge_profile(double v, double lo, double hi, double m, double* slope) {
   *slope = 0;
@@ -509,11 +509,10 @@ double edge_profile(double v, double lo, double hi, double m, double* slope) {
   return u * u * u * (u * (6 * u - 15) + 10);
 }
 
-}  // namespace
-
-void BoxTaper::apply(const RowMatrixXd& x, RowMatrixXd& velocity, Eigen::VectorXd& divergence) const {
-  if (fraction <= 0) return;
-  const double m = fraction * (hi - lo);
+// The cut-off of transport_rk4 (ftt.hpp) on the box [lo, hi]^d with margin m:
+// turns velocity (rows ∇φ at the rows of x) and divergence (Δφ) into those of χ∇φ.
+void apply_box_taper(double lo, double hi, double m, const RowMatrixXd& x, RowMatrixXd& velocity,
+                     Eigen::VectorXd& divergence) {
   const Eigen::Index n = x.rows(), d = x.cols();
   std::vector<double> c(static_cast<std::size_t>(d)), slope(static_cast<std::size_t>(d));
   for (Eigen::Index i = 0; i < n; ++i) {
@@ -533,15 +532,18 @@ void BoxTaper::apply(const RowMatrixXd& x, RowMatrixXd& velocity, Eigen::VectorX
   }
 }
 
+}  // namespace
+
 Eigen::VectorXd transport_rk4(const FunctionalTT& phi, RowMatrixXd& x, double dt, std::size_t substeps,
-                              const BoxTaper& taper) {
+                              double taper_fraction) {
   const double h = dt / static_cast<double>(substeps);
+  const double lo = phi.basis().low(), hi = phi.basis().high(), margin = taper_fraction * (hi - lo);
   Eigen::VectorXd log_det = Eigen::VectorXd::Zero(x.rows());
   RowMatrixXd stage, k1, k2, k3, k4;
   Eigen::VectorXd l1, l2, l3, l4;
   auto velocity = [&](const RowMatrixXd& at, RowMatrixXd& k, Eigen::VectorXd& l) {
     phi.evaluate(at, nullptr, &k, &l);
-    taper.apply(at, k, l);
+    if (taper_fraction > 0) apply_box_taper(lo, hi, margin, at, k, l);
   };
   for (std::size_t s = 0; s < substeps; ++s) {
     velocity(x, k1, l1);

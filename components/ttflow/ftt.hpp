@@ -106,26 +106,18 @@ double fit_als(FunctionalTT& phi, const AlsProblem& problem, const AlsOptions& o
 // Lφ at the problem's samples.
 Eigen::VectorXd apply_operator(const FunctionalTT& phi, const AlsProblem& problem);
 
-// An optional cut-off of the velocity at the basis box [lo, hi]^d: v = χ∇φ with
-// χ(x) = Π_k c(x_k), c = 1 inside [lo + m, hi − m], 0 outside [lo, hi] and a
-// quintic smoothstep in between (m = fraction · (hi − lo)). The Fourier basis
-// knows nothing of the target outside its box: there ∇φ is the series'
-// periodic continuation, and a particle it carries from the tail of ρ_t into a
-// mode takes a huge weight. With the cut-off such particles stay put (the map
-// is the identity outside the box and still a smooth bijection), and the
-// divergence becomes χΔφ + ∇χ·∇φ. fraction 0: no cut-off.
-struct BoxTaper {
-  double fraction = 0, lo = 0, hi = 1;
-  // velocity (rows ∇φ at the rows of x) and divergence (Δφ) -> those of χ∇φ.
-  void apply(const RowMatrixXd& x, RowMatrixXd& velocity, Eigen::VectorXd& divergence) const;
-};
-
 // Moves the rows of x by `substeps` RK4 steps of dx/ds = v(x) over a time dt,
-// v = ∇φ (or χ∇φ with a taper), with φ fixed, and returns each row's log det of
-// the map, ∫ div v ds integrated with the same stages (the flow's reweighting
-// needs it).
+// with φ fixed, and returns each row's log det of the map, ∫ div v ds integrated
+// with the same stages (the flow's reweighting needs it). v = ∇φ, or with
+// taper_fraction f > 0 the velocity cut off at φ's basis box [lo, hi]^d:
+// v = χ∇φ, χ(x) = Π_k c(x_k), c = 1 inside [lo + m, hi − m], 0 outside [lo, hi]
+// and a quintic smoothstep in between (m = f · (hi − lo)); div v = χΔφ + ∇χ·∇φ.
+// The Fourier basis knows nothing of the target outside its box: there ∇φ is
+// the series' periodic continuation, and a particle it carries from the tail of
+// ρ_t into a mode takes a huge weight. With the cut-off such particles stay put
+// (the map is the identity outside the box and still a smooth bijection).
 Eigen::VectorXd transport_rk4(const FunctionalTT& phi, RowMatrixXd& x, double dt, std::size_t substeps,
-                              const BoxTaper& taper = {});
+                              double taper_fraction = 0);
 
 // The settings a ttflow/ftt node carries to sampler/ttflow.
 struct FttSettings {

@@ -240,10 +240,10 @@ TEST_CASE("from the additive start, ALS fits an additive field in 8 dimensions")
 // two agree to 1e-5 at 8 substeps, and the gap is the integration's, shrinking
 // like h^4 (to below 1e-7 at 32 substeps).
 double log_det_gap(const FunctionalTT& phi, const RowMatrixXd& start, std::size_t substeps, double* largest,
-                   const BoxTaper& taper = {}) {
+                   double taper_fraction = 0) {
   const double dt = 0.05, eps = 1e-6;
   RowMatrixXd moved = start;
-  const Eigen::VectorXd log_det = transport_rk4(phi, moved, dt, substeps, taper);
+  const Eigen::VectorXd log_det = transport_rk4(phi, moved, dt, substeps, taper_fraction);
   double gap = 0;
   for (Eigen::Index i = 0; i < start.rows(); ++i) {
     Eigen::MatrixXd jacobian(start.cols(), start.cols());
@@ -251,8 +251,8 @@ double log_det_gap(const FunctionalTT& phi, const RowMatrixXd& start, std::size_
       RowMatrixXd plus = start.row(i), minus = start.row(i);
       plus(0, k) += eps;
       minus(0, k) -= eps;
-      transport_rk4(phi, plus, dt, substeps, taper);
-      transport_rk4(phi, minus, dt, substeps, taper);
+      transport_rk4(phi, plus, dt, substeps, taper_fraction);
+      transport_rk4(phi, minus, dt, substeps, taper_fraction);
       jacobian.col(k) = (plus.row(0) - minus.row(0)).transpose() / (2 * eps);
     }
     const double exact = std::log(std::abs(jacobian.determinant()));
@@ -273,7 +273,7 @@ TEST_CASE("transport_rk4's log det is the log |det| of the numerical map's Jacob
   CHECK(largest > 1.0);  // the field really deforms the cloud
 }
 
-// The cut-off velocity χ∇φ (BoxTaper) is still a smooth field, so its map's
+// The cut-off velocity χ∇φ (transport_rk4's taper_fraction) is still a smooth field, so its map's
 // log det must again be the numerical Jacobian's, now with the ∇χ·∇φ term:
 // the even coordinates of the points are placed in the taper band of the box
 // [-4, 4] (the margin is 0.2 x 8 = 1.6, so the band is 2.4 <= |x_k| <= 4; they
@@ -284,7 +284,7 @@ TEST_CASE("transport_rk4 with the box cut-off: exact log det in the band, identi
   const FourierBasis basis(-4, 4, 3);
   FunctionalTT phi = random_train(5, basis, 3, 11);
   for (std::size_t k = 0; k < phi.dim(); ++k) phi.core(k) *= 0.6;
-  const BoxTaper taper{0.2, -4, 4};
+  const double taper = 0.2;  // on the basis box [-4, 4]
   RowMatrixXd band = random_points(8, 5, 1.0, 5);
   for (Eigen::Index i = 0; i < band.rows(); ++i)
     for (Eigen::Index k = 0; k < band.cols(); k += 2) band(i, k) = (band(i, k) < 0 ? -1 : 1) * (3.0 + 0.25 * std::abs(band(i, k)));

@@ -81,16 +81,17 @@ nodes:
   exact:    {use: figure/samples, target: gmm, samples: gmm, grid: 40, range: [-8, 8], file: gmm_exact}
   on_flow:  {use: figure/samples, target: mw, samples: flow, dims: [0, 2], file: mw_flow}
   ranks:    {use: figure/rank-history, sampler: flow, file: flow_ranks}
+  masses:   {use: figure/mode-masses, target: gmm, samples: smc, file: gmm_masses}
 )";
 }  // namespace
 
-TEST_CASE("figure/samples and figure/rank-history nodes are drawn into figures/") {
+TEST_CASE("figure/samples, figure/rank-history and figure/mode-masses nodes are drawn into figures/") {
   ScratchDir dir;
   dir.write("ttfigs.yaml", kSamplerFiguresSpec);
   CliResult r = run_reprise(dir, "run ttfigs.yaml");
   REQUIRE_MESSAGE(r.code == 0, r.err);
   const std::string figs = dir.file(run_dir_of(r)) + "/figures/";
-  for (const std::string name : {"gmm_smc", "gmm_exact", "mw_flow", "flow_ranks"}) {
+  for (const std::string name : {"gmm_smc", "gmm_exact", "mw_flow", "flow_ranks", "gmm_masses"}) {
     CAPTURE(name);
     REQUIRE(fs::exists(figs + name + ".gp"));
     CHECK(read_file(figs + name + ".gp").rfind("base = \"" + name + "\"", 0) == 0);
@@ -100,7 +101,7 @@ TEST_CASE("figure/samples and figure/rank-history nodes are drawn into figures/"
   CHECK(count_occurrences(read_file(figs + "mw_flow.gp"), "with image") == 0);
   CHECK(count_occurrences(read_file(figs + "flow_ranks.dat"), "\n\n\n") == 1);  // max rank, then the bonds
   if (std::system("command -v gnuplot >/dev/null 2>&1") == 0) {
-    for (const std::string name : {"gmm_smc", "gmm_exact", "mw_flow", "flow_ranks"}) {
+    for (const std::string name : {"gmm_smc", "gmm_exact", "mw_flow", "flow_ranks", "gmm_masses"}) {
       CAPTURE(name);
       REQUIRE(fs::exists(figs + name + ".png"));
       CHECK(read_file(figs + name + ".png").substr(1, 3) == "PNG");

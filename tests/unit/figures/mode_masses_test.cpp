@@ -13,6 +13,7 @@
 using namespace reprise;
 using reprise::test::contains;
 using reprise::test::data_blocks;
+using reprise::test::samples_artifact;
 
 namespace {
 
@@ -23,17 +24,8 @@ Artifact three_mode_gmm() {
                                             {"truth_samples", std::int64_t{30}}});
 }
 
-Artifact samples_of(std::vector<std::size_t> shape, const std::vector<double>& values) {
-  Artifact a;
-  a.set_array("samples", Array::from<double>(std::move(shape), values));
-  return a;
-}
-
 Artifact draw(const Artifact& target, const Artifact& samples, const std::map<std::string, ParamValue>& overrides = {}) {
-  Inputs in;
-  in.set("target", std::make_shared<const Artifact>(target));
-  in.set("samples", std::make_shared<const Artifact>(samples));
-  return test::run_component("figure/mode-masses", overrides, in);
+  return test::draw_over_target("figure/mode-masses", target, samples, overrides);
 }
 
 }  // namespace
@@ -41,7 +33,7 @@ Artifact draw(const Artifact& target, const Artifact& samples, const std::map<st
 TEST_CASE("figure/mode-masses: fractions, ratios and missed modes counted by hand") {
   // Six rows in the left mode, two in the right one, none near (0, 6).
   const Artifact out = draw(three_mode_gmm(),
-                            samples_of({8, 2}, {-4, 0, -4.2, 0.1, -3.9, -0.3, -4, 0.4, -4.5, 0, -3.6, 0.2, 4, 0, 4.1, -0.2}),
+                            samples_artifact({8, 2}, {-4, 0, -4.2, 0.1, -3.9, -0.3, -4, 0.4, -4.5, 0, -3.6, 0.2, 4, 0, 4.1, -0.2}),
                             {{"file", std::string("mm")}});
   const auto blocks = data_blocks(out.string("data"));
   REQUIRE(blocks.size() == 2);
@@ -90,14 +82,14 @@ TEST_CASE("figure/mode-masses: agrees with metric/mode-weights on exact samples,
 
 TEST_CASE("figure/mode-masses: errors name the target family, the shapes and the dims") {
   const Artifact gmm = three_mode_gmm();
-  const Artifact ok = samples_of({1, 2}, {0, 0});
+  const Artifact ok = samples_artifact({1, 2}, {0, 0});
   const Artifact mw = test::run_component("target/many-well", {{"dim", std::int64_t{2}}, {"truth_samples", std::int64_t{5}}});
   CHECK_THROWS_WITH(draw(mw, mw), doctest::Contains("is a many-well target; figure/mode-masses draws the modes of a "
                                                     "target/gmm"));
-  CHECK_THROWS_WITH(draw(gmm, samples_of({1, 3}, {0, 0, 0})),
+  CHECK_THROWS_WITH(draw(gmm, samples_artifact({1, 3}, {0, 0, 0})),
                     doctest::Contains("has shape {1, 3}; expected {n, 2}"));
-  CHECK_THROWS_WITH(draw(gmm, samples_of({0, 2}, {})), doctest::Contains("has no rows"));
-  CHECK_THROWS_WITH(draw(gmm, samples_of({1, 2}, {NAN, 0})), doctest::Contains("no row of input 'samples' is finite"));
+  CHECK_THROWS_WITH(draw(gmm, samples_artifact({0, 2}, {})), doctest::Contains("has no rows"));
+  CHECK_THROWS_WITH(draw(gmm, samples_artifact({1, 2}, {NAN, 0})), doctest::Contains("no row of input 'samples' is finite"));
   CHECK_THROWS_WITH(draw(gmm, ok, {{"dims", std::vector<std::int64_t>{0, 2}}}),
                     doctest::Contains("coordinate 2 is out of range for the target's d = 2"));
   CHECK_THROWS_WITH(draw(gmm, ok, {{"dims", std::vector<std::int64_t>{0, 0}}}), doctest::Contains("twice"));

@@ -16,6 +16,7 @@
 using namespace reprise;
 using reprise::test::contains;
 using reprise::test::data_blocks;
+using reprise::test::samples_artifact;
 
 namespace {
 
@@ -36,17 +37,8 @@ double two_mode_density(double x, double y) {
   return p;
 }
 
-Artifact samples_of(std::vector<std::size_t> shape, const std::vector<double>& values) {
-  Artifact a;
-  a.set_array("samples", Array::from<double>(std::move(shape), values));
-  return a;
-}
-
 Artifact draw(const Artifact& target, const Artifact& samples, const std::map<std::string, ParamValue>& overrides = {}) {
-  Inputs in;
-  in.set("target", std::make_shared<const Artifact>(target));
-  in.set("samples", std::make_shared<const Artifact>(samples));
-  return test::run_component("figure/samples", overrides, in);
+  return test::draw_over_target("figure/samples", target, samples, overrides);
 }
 
 // (0,0) (1,1) ... (5,5) and (-1,-1): three of the seven lie outside [-2, 2]².
@@ -55,7 +47,7 @@ const std::vector<double> kDiagonal = {0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, -1, -
 }  // namespace
 
 TEST_CASE("figure/samples: exp(-E) of a 2-D gmm on the grid, and every sample in the box count") {
-  const Artifact out = draw(two_mode_gmm(), samples_of({7, 2}, kDiagonal),
+  const Artifact out = draw(two_mode_gmm(), samples_artifact({7, 2}, kDiagonal),
                             {{"range", std::vector<double>{-2, 2}}, {"grid", std::int64_t{5}}, {"file", std::string("gm")}});
   CHECK(out.string("file") == "gm");
   const auto blocks = data_blocks(out.string("data"));
@@ -91,7 +83,7 @@ TEST_CASE("figure/samples: exp(-E) of a 2-D gmm on the grid, and every sample in
 }
 
 TEST_CASE("figure/samples: max_points strides evenly, dims swap the axes") {
-  const Artifact out = draw(two_mode_gmm(), samples_of({7, 2}, kDiagonal),
+  const Artifact out = draw(two_mode_gmm(), samples_artifact({7, 2}, kDiagonal),
                             {{"range", std::vector<double>{-2, 2}}, {"grid", std::int64_t{3}},
                              {"max_points", std::int64_t{3}}, {"dims", std::vector<std::int64_t>{1, 0}}});
   const auto blocks = data_blocks(out.string("data"));
@@ -124,7 +116,7 @@ TEST_CASE("figure/samples: the default box is the exact samples' extent plus 10%
   const std::vector<double> truth = gmm.array("samples").to_double();
   double lo = truth[1], hi = truth[1];  // coordinate 1, the y axis
   for (std::size_t i = 0; i < truth.size() / 2; ++i) lo = std::min(lo, truth[2 * i + 1]), hi = std::max(hi, truth[2 * i + 1]);
-  const Artifact out = draw(gmm, samples_of({1, 2}, {0, 0}), {{"grid", std::int64_t{4}}});
+  const Artifact out = draw(gmm, samples_artifact({1, 2}, {0, 0}), {{"grid", std::int64_t{4}}});
   const double margin = 0.1 * (hi - lo);
   CHECK(contains(out.string("script"),
                  "set yrange [" + gnuplot::number_text(lo - margin) + ":" + gnuplot::number_text(hi + margin) + "]"));
@@ -152,11 +144,11 @@ TEST_CASE("figure/samples: for d > 2, the chosen coordinates over the exact samp
 
 TEST_CASE("figure/samples: errors name the input, the shapes and the dims") {
   const Artifact gmm = two_mode_gmm();
-  const Artifact ok = samples_of({2, 2}, {0, 0, 1, 1});
-  CHECK_THROWS_WITH(draw(gmm, samples_of({2, 3}, {0, 0, 0, 1, 1, 1})),
+  const Artifact ok = samples_artifact({2, 2}, {0, 0, 1, 1});
+  CHECK_THROWS_WITH(draw(gmm, samples_artifact({2, 3}, {0, 0, 0, 1, 1, 1})),
                     doctest::Contains("'samples' of input 'samples' has shape {2, 3}; expected {n, 2}, the target's "
                                       "dimension d = 2"));
-  CHECK_THROWS_WITH(draw(gmm, samples_of({0, 2}, {})), doctest::Contains("has no rows; nothing to draw"));
+  CHECK_THROWS_WITH(draw(gmm, samples_artifact({0, 2}, {})), doctest::Contains("has no rows; nothing to draw"));
   Artifact no_samples;
   no_samples.set_array("x", Array::from<double>({1}, {0.0}));
   CHECK_THROWS_WITH(draw(gmm, no_samples),
@@ -173,7 +165,7 @@ TEST_CASE("figure/samples: errors name the input, the shapes and the dims") {
   CHECK_THROWS_WITH(draw(gmm, ok, {{"range", std::vector<double>{-1, 0, 1}}}), doctest::Contains("got [-1, 0, 1]"));
   CHECK_THROWS_WITH(draw(gmm, ok, {{"file", std::string("../x")}}), doctest::Contains("file must be a plain base name"));
   const Artifact gmm1 = test::run_component("target/gmm", {{"dim", std::int64_t{1}}, {"means", std::vector<double>{0}}});
-  CHECK_THROWS_WITH(draw(gmm1, samples_of({1, 1}, {0})),
+  CHECK_THROWS_WITH(draw(gmm1, samples_artifact({1, 1}, {0})),
                     doctest::Contains("the target has d = 1; a scatter plot needs two coordinates"));
 }
 

@@ -3,10 +3,11 @@
 // drawn at its mean, its marker's area proportional to its exact mass and its
 // colour the log2 of (sample fraction / exact mass): white where the sampler got
 // the mass right, red where it put too much, blue too little; a mode no sample
-// reached is a black cross. Each marker carries the ratio as a label, so the
-// figure answers "which modes are missed or mis-weighted" without a legend hunt.
-// Fractions count each sample row in its most responsible component
-// (Target::mode_of), as metric/mode-weights does.
+// reached is a black cross instead. Each marker carries the ratio as a label,
+// so the figure answers "which modes are missed or mis-weighted" without a
+// legend hunt. Fractions count each sample row in its most responsible
+// component (Target::mode_of), as metric/mode-weights does, over all n rows; a
+// row with a non-finite coordinate is in no mode, and the title counts them.
 //
 // A figure node, drawn like figure/slices (components/figures/slices.cpp): it
 // returns strings "file", "script" and "data", and the run writer renders
@@ -41,7 +42,8 @@ struct Mode {
 
 struct ModeMap {
   std::vector<Mode> modes;
-  std::size_t rows = 0;   // sample rows counted
+  std::size_t rows = 0;        // sample rows
+  std::size_t non_finite = 0;  // rows with a non-finite coordinate: in no mode
   double total_variation = 0;
   std::size_t missed() const {
     return static_cast<std::size_t>(std::count_if(modes.begin(), modes.end(), [](const Mode& m) { return m.fraction == 0; }));
@@ -51,6 +53,8 @@ struct ModeMap {
 std::vector<std::size_t> read_plane(const Params& p, std::size_t d) {
   const std::vector<std::int64_t>& dims = p.get_ints("dims");
   const std::string given = canonical(ParamValue(dims));
+  if (d < 2)
+    throw std::invalid_argument("the target has d = " + std::to_string(d) + "; a map of its modes needs two coordinates");
   if (dims.size() != 2)
     throw std::invalid_argument("dims must list two coordinate indices, e.g. [0, 1]; got " + given);
   for (std::int64_t k : dims)  // the schema has checked k >= 0
@@ -103,6 +107,7 @@ ModeMap count_modes(const Target& t, const std::vector<double>& means, const std
   const std::vector<double> exact = t.mode_weights();
   ModeMap map;
   map.rows = n;
+  map.non_finite = n - finite_rows;
   for (std::size_t m = 0; m < k; ++m) {
     const double fraction = count[m] / static_cast<double>(n);
     map.modes.push_back({means[m * d + plane[0]], means[m * d + plane[1]], exact[m], fraction});
@@ -126,7 +131,8 @@ std::string data_text(const ModeMap& map, const std::vector<std::size_t>& plane)
       missed += where + "\n";
   }
   std::string out = "# reprise figure/mode-masses: modes at their means, coordinates " + std::to_string(plane[0]) +
-                    " and " + std::to_string(plane[1]) + "; " + std::to_string(map.rows) + " sample rows\n";
+                    " and " + std::to_string(plane[1]) + "; " + std::to_string(map.rows) + " sample rows, " +
+                    std::to_string(map.non_finite) + " of them non-finite (in no mode)\n";
   out += "# index 0: reached modes \"x y exact fraction log2(fraction/exact), clipped to +-1\"\n";
   out += "# index 1: missed modes \"x y exact\"\n";
   // gnuplot cannot plot an empty index; a comment-only block keeps the indices aligned.
@@ -138,7 +144,8 @@ std::string title_text(const Params& p, const ModeMap& map) {
   if (t.empty()) t = "mode masses: sample fraction / exact mass";
   return t + "\n(total variation " + number_text(std::round(map.total_variation * 1e4) / 1e4) + "; " +
          std::to_string(map.modes.size() - map.missed()) + " of " + std::to_string(map.modes.size()) +
-         " modes reached)";
+         " modes reached" +
+         (map.non_finite ? "; non-finite rows, in no mode: " + std::to_string(map.non_finite) : std::string()) + ")";
 }
 
 // Marker size: area proportional to the exact mass, the heaviest mode at 4.

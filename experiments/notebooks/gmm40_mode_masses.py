@@ -9,7 +9,8 @@ of target/gmm, and prints per layout and method:
   - the modes reached by no sample, and the mode-runs below half their mass;
   - the per-mode mean of fraction / exact over the seeds (a mode the sampler
     gets wrong on every seed would stand out here) and the share of the squared
-    error that such systematic offsets explain;
+    relative error (fraction / exact - 1)^2 that such systematic offsets explain
+    (about 1 / seeds for noise alone);
   - the effective sample size of the mode masses: the number of exact samples
     whose multinomial error sum_m p_m (1 - p_m) / N equals the sampler's mean
     squared error sum_m E (f_m - p_m)^2 (10 000 for a sampler as good as

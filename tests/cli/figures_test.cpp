@@ -82,6 +82,9 @@ nodes:
   on_flow:  {use: figure/samples, target: mw, samples: flow, dims: [0, 2], file: mw_flow}
   ranks:    {use: figure/rank-history, sampler: flow, file: flow_ranks}
   masses:   {use: figure/mode-masses, target: gmm, samples: smc, file: gmm_masses}
+  tri:      {use: target/gmm, means: [-4, 0, 4, 0, 0, 6], std: 0.5, truth_samples: 50}
+  two:      {use: target/gmm, means: [-4, 0, 4, 0], std: 0.5, truth_samples: 50}
+  missed:   {use: figure/mode-masses, target: tri, samples: two, file: tri_missed}
 )";
 }  // namespace
 
@@ -91,7 +94,7 @@ TEST_CASE("figure/samples, figure/rank-history and figure/mode-masses nodes are 
   CliResult r = run_reprise(dir, "run ttfigs.yaml");
   REQUIRE_MESSAGE(r.code == 0, r.err);
   const std::string figs = dir.file(run_dir_of(r)) + "/figures/";
-  for (const std::string name : {"gmm_smc", "gmm_exact", "mw_flow", "flow_ranks", "gmm_masses"}) {
+  for (const std::string name : {"gmm_smc", "gmm_exact", "mw_flow", "flow_ranks", "gmm_masses", "tri_missed"}) {
     CAPTURE(name);
     REQUIRE(fs::exists(figs + name + ".gp"));
     CHECK(read_file(figs + name + ".gp").rfind("base = \"" + name + "\"", 0) == 0);
@@ -100,8 +103,9 @@ TEST_CASE("figure/samples, figure/rank-history and figure/mode-masses nodes are 
   CHECK(count_occurrences(read_file(figs + "gmm_smc.gp"), "with image") == 1);
   CHECK(count_occurrences(read_file(figs + "mw_flow.gp"), "with image") == 0);
   CHECK(count_occurrences(read_file(figs + "flow_ranks.dat"), "\n\n\n") == 1);  // max rank, then the bonds
+  CHECK(count_occurrences(read_file(figs + "tri_missed.gp"), "missed (no sample)") == 1);  // the crosses drawn
   if (std::system("command -v gnuplot >/dev/null 2>&1") == 0) {
-    for (const std::string name : {"gmm_smc", "gmm_exact", "mw_flow", "flow_ranks", "gmm_masses"}) {
+    for (const std::string name : {"gmm_smc", "gmm_exact", "mw_flow", "flow_ranks", "gmm_masses", "tri_missed"}) {
       CAPTURE(name);
       REQUIRE(fs::exists(figs + name + ".png"));
       CHECK(read_file(figs + name + ".png").substr(1, 3) == "PNG");

@@ -49,14 +49,15 @@ TEST_CASE("figure/mode-masses: fractions, ratios and missed modes counted by han
   CHECK(blocks[0][1][4] == doctest::Approx(std::log2(0.75)).epsilon(1e-12));
   // The top mode is missed.
   REQUIRE(blocks[1].size() == 1);
-  CHECK(blocks[1][0] == std::vector<double>{0, 6, blocks[1][0][2]});
+  CHECK(blocks[1][0][0] == 0);
+  CHECK(blocks[1][0][1] == 6);
   CHECK(blocks[1][0][2] == doctest::Approx(1.0 / 3).epsilon(1e-12));
   // TV = ½ (5/12 + 1/12 + 1/3) = 5/12, as metric/mode-weights computes it.
   CHECK(out.scalar("total_variation") == doctest::Approx(5.0 / 12).epsilon(1e-12));
   CHECK(out.scalar("modes_missed") == 1);
   const std::string& script = out.string("script");
   CHECK(contains(script, "if (!exists(\"base\")) base = \"mm\""));
-  CHECK(contains(script, "2 of 3 modes reached"));
+  CHECK(contains(script, "2 of 3 modes reached)"));  // no non-finite rows to mention
   CHECK(contains(script, "index 1 using 1:2 with points pt 2"));  // the crosses
   CHECK(contains(script, "sprintf(\"%.2f\", $4 / $3)"));          // the ratio labels
 }
@@ -90,8 +91,20 @@ TEST_CASE("figure/mode-masses: errors name the target family, the shapes and the
                     doctest::Contains("has shape {1, 3}; expected {n, 2}"));
   CHECK_THROWS_WITH(draw(gmm, samples_artifact({0, 2}, {})), doctest::Contains("has no rows"));
   CHECK_THROWS_WITH(draw(gmm, samples_artifact({1, 2}, {NAN, 0})), doctest::Contains("no row of input 'samples' is finite"));
+  const Artifact gmm1 = test::run_component("target/gmm", {{"dim", std::int64_t{1}}, {"means", std::vector<double>{0, 3}}});
+  CHECK_THROWS_WITH(draw(gmm1, samples_artifact({1, 1}, {0})), doctest::Contains("the target has d = 1; a map of its modes needs two"));
   CHECK_THROWS_WITH(draw(gmm, ok, {{"dims", std::vector<std::int64_t>{0, 2}}}),
                     doctest::Contains("coordinate 2 is out of range for the target's d = 2"));
   CHECK_THROWS_WITH(draw(gmm, ok, {{"dims", std::vector<std::int64_t>{0, 0}}}), doctest::Contains("twice"));
   CHECK_THROWS_WITH(draw(gmm, ok, {{"file", std::string("a/b")}}), doctest::Contains("file must be a plain base name"));
+}
+
+TEST_CASE("figure/mode-masses: a non-finite row is in no mode, counts in n and is named in the title") {
+  const Artifact out = draw(three_mode_gmm(), samples_artifact({4, 2}, {-4, 0, 4, 0, 0, 6, NAN, 1}));
+  const auto blocks = data_blocks(out.string("data"));
+  REQUIRE(blocks.size() == 1);
+  for (const auto& row : blocks[0]) CHECK(row[3] == 0.25);  // 1 of 4 rows each
+  CHECK(out.scalar("total_variation") == doctest::Approx(0.5 * 3 * (1.0 / 3 - 0.25)).epsilon(1e-12));
+  CHECK(contains(out.string("script"), "3 of 3 modes reached; non-finite rows, in no mode: 1)"));
+  CHECK(contains(out.string("data"), "4 sample rows, 1 of them non-finite (in no mode)"));
 }

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "components/figures/figure_inputs.hpp"
 #include "components/plots/gnuplot.hpp"
 #include "components/targets/target.hpp"
 #include "framework/core/registry.hpp"
@@ -28,6 +29,7 @@
 namespace reprise {
 namespace {
 
+using figures::Plane;
 using gnuplot::number_text;
 
 // Colours saturate at a factor of two either way: a mode with half or double
@@ -50,23 +52,6 @@ struct ModeMap {
   }
 };
 
-std::vector<std::size_t> read_plane(const Params& p, std::size_t d) {
-  const std::vector<std::int64_t>& dims = p.get_ints("dims");
-  const std::string given = canonical(ParamValue(dims));
-  if (d < 2)
-    throw std::invalid_argument("the target has d = " + std::to_string(d) + "; a map of its modes needs two coordinates");
-  if (dims.size() != 2)
-    throw std::invalid_argument("dims must list two coordinate indices, e.g. [0, 1]; got " + given);
-  for (std::int64_t k : dims)  // the schema has checked k >= 0
-    if (k >= static_cast<std::int64_t>(d))
-      throw std::invalid_argument("dims " + given + ": coordinate " + std::to_string(k) +
-                                  " is out of range for the target's d = " + std::to_string(d));
-  if (dims[0] == dims[1])
-    throw std::invalid_argument("dims " + given + " names coordinate " + std::to_string(dims[0]) +
-                                " twice; pick two different coordinates");
-  return {static_cast<std::size_t>(dims[0]), static_cast<std::size_t>(dims[1])};
-}
-
 // The mixture's means {K, d}: only a target/gmm has modes with a place to draw.
 std::vector<double> read_means(const Artifact& target, const Target& t) {
   if (t.family() != "gmm" || !target.has_array("means"))
@@ -80,19 +65,7 @@ std::vector<double> read_means(const Artifact& target, const Target& t) {
   return m.to_double();
 }
 
-const Array& read_samples(const Artifact& a, std::size_t d) {
-  if (!a.has_array("samples"))
-    throw std::invalid_argument("input 'samples' has no array 'samples'; feed it a sampler/* or target/* node");
-  const Array& s = a.array("samples");
-  if (s.rank() != 2 || s.shape()[1] != d)
-    throw std::invalid_argument("'samples' of input 'samples' has shape " + shape_text(s.shape()) +
-                                "; expected {n, " + std::to_string(d) + "}, the target's dimension d = " +
-                                std::to_string(d));
-  if (s.shape()[0] == 0) throw std::invalid_argument("'samples' of input 'samples' has no rows; nothing to draw");
-  return s;
-}
-
-ModeMap count_modes(const Target& t, const std::vector<double>& means, const std::vector<std::size_t>& plane,
+ModeMap count_modes(const Target& t, const std::vector<double>& means, Plane plane,
                     const Array& samples) {
   const std::size_t d = t.dim(), k = t.mode_count(), n = samples.shape()[0];
   const std::vector<double> x = samples.to_double();
@@ -110,7 +83,7 @@ ModeMap count_modes(const Target& t, const std::vector<double>& means, const std
   map.non_finite = n - finite_rows;
   for (std::size_t m = 0; m < k; ++m) {
     const double fraction = count[m] / static_cast<double>(n);
-    map.modes.push_back({means[m * d + plane[0]], means[m * d + plane[1]], exact[m], fraction});
+    map.modes.push_back({means[m * d + plane.x], means[m * d + plane.y], exact[m], fraction});
     map.total_variation += 0.5 * std::abs(fraction - exact[m]);
   }
   if (finite_rows == 0) throw std::invalid_argument("no row of input 'samples' is finite; nothing to count");
@@ -121,7 +94,7 @@ double log2_ratio(const Mode& m) {
   return std::clamp(std::log2(m.fraction / m.exact), -kColourLimit, kColourLimit);
 }
 
-std::string data_text(const ModeMap& map, const std::vector<std::size_t>& plane) {
+std::string data_text(const ModeMap& map, Plane plane) {
   std::string reached, missed;
   for (const Mode& m : map.modes) {
     const std::string where = number_text(m.x) + " " + number_text(m.y) + " " + number_text(m.exact);
@@ -130,8 +103,8 @@ std::string data_text(const ModeMap& map, const std::vector<std::size_t>& plane)
     else
       missed += where + "\n";
   }
-  std::string out = "# reprise figure/mode-masses: modes at their means, coordinates " + std::to_string(plane[0]) +
-                    " and " + std::to_string(plane[1]) + "; " + std::to_string(map.rows) + " sample rows, " +
+  std::string out = "# reprise figure/mode-masses: modes at their means, coordinates " + std::to_string(plane.x) +
+                    " and " + std::to_string(plane.y) + "; " + std::to_string(map.rows) + " sample rows, " +
                     std::to_string(map.non_finite) + " of them non-finite (in no mode)\n";
   out += "# index 0: reached modes \"x y exact fraction log2(fraction/exact), clipped to +-1\"\n";
   out += "# index 1: missed modes \"x y exact\"\n";
@@ -156,14 +129,14 @@ std::string size_expression(const ModeMap& map) {
 }
 
 std::string script_text(const std::string& file, const std::string& title, const ModeMap& map,
-                        const std::vector<std::size_t>& plane) {
+                        Plane plane) {
   std::string s = "# reprise figure/mode-masses: each mode at its mean, coloured by log2(fraction / exact).\n";
   s += "# Edit and rerun `gnuplot <this file>` to restyle; it rewrites <base>.png.\n";
   s += "if (!exists(\"base\")) base = \"" + gnuplot::escape(file) + "\"\n";
   s += "set terminal pngcairo size 760,700 font \"sans,10\" noenhanced\n";
   s += "set output base.\".png\"\n";
   s += "set title \"" + gnuplot::escape(title) + "\"\n";
-  s += "set xlabel \"x_" + std::to_string(plane[0]) + "\"\nset ylabel \"x_" + std::to_string(plane[1]) + "\"\n";
+  s += "set xlabel \"x_" + std::to_string(plane.x) + "\"\nset ylabel \"x_" + std::to_string(plane.y) + "\"\n";
   s += "set size ratio -1\nset offsets graph 0.06, graph 0.06, graph 0.06, graph 0.06\n";
   s += "set tics out scale 0.5\nset key bottom right opaque\n";
   s += "set palette defined (-1 \"#2060c0\", 0 \"#f4f4f4\", 1 \"#c02010\")\n";
@@ -188,8 +161,9 @@ class ModeMassesFigure : public Component {
     const Artifact& target_artifact = in.get("target");
     const auto target = Target::from_artifact(target_artifact, "input 'target'");
     const std::vector<double> means = read_means(target_artifact, *target);
-    const std::vector<std::size_t> plane = read_plane(p, target->dim());
-    const ModeMap map = count_modes(*target, means, plane, read_samples(in.get("samples"), target->dim()));
+    const Plane plane = figures::read_plane(p, target->dim(), "a map of its modes");
+    const ModeMap map =
+        count_modes(*target, means, plane, figures::read_samples(in.get("samples"), "samples", target->dim()));
     const std::string file = p.get_string("file");
     gnuplot::check_file_name(file);
 

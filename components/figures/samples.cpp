@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "components/figures/figure_inputs.hpp"
 #include "components/plots/gnuplot.hpp"
 #include "components/targets/target.hpp"
 #include "framework/core/registry.hpp"
@@ -38,17 +39,13 @@
 namespace reprise {
 namespace {
 
+using figures::Plane;
 using gnuplot::number_text;
 
 // An input's "samples", {n, d} row-major.
 struct Samples {
   std::size_t n = 0, d = 0;
   std::vector<double> values;
-};
-
-// The two coordinates drawn: column `x` on the x axis, `y` on the y axis.
-struct Plane {
-  std::size_t x = 0, y = 1;
 };
 
 // [lo[0], hi[0]] x [lo[1], hi[1]].
@@ -72,44 +69,9 @@ struct Grid {
   double peak = 0;
 };
 
-std::string array_list(const Artifact& a) {
-  std::string out;
-  for (const auto& [key, value] : a.arrays()) out += (out.empty() ? "" : ", ") + key;
-  return out.empty() ? "(none)" : out;
-}
-
 Samples read_samples(const Artifact& a, const std::string& input, std::size_t d) {
-  if (!a.has_array("samples"))
-    throw std::invalid_argument("input '" + input + "' has no array 'samples' (arrays: " + array_list(a) +
-                                (input == "target" ? "); a target/* node writes its exact samples there"
-                                                   : "); feed it a sampler/* or target/* node"));
-  const Array& s = a.array("samples");
-  if (s.rank() != 2 || s.shape()[1] != d)
-    throw std::invalid_argument("'samples' of input '" + input + "' has shape " + shape_text(s.shape()) +
-                                "; expected {n, " + std::to_string(d) + "}, the target's dimension d = " +
-                                std::to_string(d));
-  if (s.shape()[0] == 0)
-    throw std::invalid_argument("'samples' of input '" + input + "' has no rows; nothing to draw");
+  const Array& s = figures::read_samples(a, input, d);
   return {s.shape()[0], d, s.to_double()};
-}
-
-Plane read_plane(const Params& p, std::size_t d) {
-  const std::vector<std::int64_t>& dims = p.get_ints("dims");
-  const std::string given = canonical(ParamValue(dims));
-  if (d < 2)
-    throw std::invalid_argument("the target has d = " + std::to_string(d) +
-                                "; a scatter plot needs two coordinates");
-  if (dims.size() != 2)
-    throw std::invalid_argument("dims must list two coordinate indices, e.g. [0, 1]; got " + given);
-  for (std::int64_t k : dims)  // the schema has checked k >= 0
-    if (k >= static_cast<std::int64_t>(d))
-      throw std::invalid_argument("dims " + given + ": coordinate " + std::to_string(k) +
-                                  " is out of range for the target's d = " + std::to_string(d) + " (indices 0.." +
-                                  std::to_string(d - 1) + ")");
-  if (dims[0] == dims[1])
-    throw std::invalid_argument("dims " + given + " names coordinate " + std::to_string(dims[0]) +
-                                " twice; pick two different coordinates");
-  return {static_cast<std::size_t>(dims[0]), static_cast<std::size_t>(dims[1])};
 }
 
 // The extent of the exact samples on both axes plus 10% each side: where the
@@ -288,7 +250,7 @@ class SamplesFigure : public Component {
 Artifact SamplesFigure::run(const Inputs& in, const Params& p, Context& ctx) {
   const auto target = Target::from_artifact(in.get("target"), "input 'target'");
   const std::size_t d = target->dim();
-  const Plane plane = read_plane(p, d);
+  const Plane plane = figures::read_plane(p, d, "a scatter plot");
   const Samples truth = read_samples(in.get("target"), "target", d);
   const Samples shown = read_samples(in.get("samples"), "samples", d);
   const Box box = read_box(p, truth, plane);
